@@ -1,0 +1,88 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from wangge.areas.models import Area
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", "居民"
+    GRID_WORKER = "grid_worker", "网格员"
+    COMMUNITY_STAFF = "community_staff", "社区工作人员"
+    STREET_STAFF = "street_staff", "街道工作人员"
+    DEPARTMENT_HANDLER = "department_handler", "职能部门办理人"
+    DISTRICT_OFFICER = "district_officer", "区级管理人员"
+    CITY_OFFICER = "city_officer", "市级管理人员"
+    ORG_DEPT = "org_dept", "组织部门"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Department(models.Model):
+    """A functional department (职能部门) or stationed agency, anchored on an area node."""
+
+    name = models.CharField("部门名称", max_length=100)
+    code = models.CharField("部门编码", max_length=30, unique=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="departments")
+
+    class Meta:
+        verbose_name = "职能部门"
+        verbose_name_plural = "职能部门"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role on an area node (and its subtree) or on a department."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色分配"
+        verbose_name_plural = "角色分配"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "area", "department"], name="role_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.department or self.area or "全局"
+        return f"{self.get_role_display()} @ {where}"
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter per username, known or not, so a lockout reveals nothing."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+
+    def __str__(self) -> str:
+        return self.username

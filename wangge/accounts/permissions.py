@@ -1,0 +1,73 @@
+"""Named predicates: which roles may do what. Views never test roles themselves."""
+
+from wangge.accounts.models import Role
+
+# Roles that may see the people registry (always masked) within their subtree.
+REGISTRY_READ_ROLES = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+        Role.DISTRICT_OFFICER,
+        Role.CITY_OFFICER,
+    }
+)
+# Roles that work with individual residents and may reveal a full ID number or phone.
+REVEAL_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF})
+REGISTRY_WRITE_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF})
+IMPORT_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF})
+EXPORT_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_OFFICER})
+AREA_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN})
+USER_ADMIN_ROLES = frozenset({Role.SECURITY_ADMIN})
+AUDIT_READ_ROLES = frozenset({Role.AUDIT_ADMIN})
+STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
+
+
+def user_roles(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_wangge_roles", None)
+    if cached is None:
+        cached = set(user.role_assignments.values_list("role", flat=True))
+        user._wangge_roles = cached
+    return cached
+
+
+def has_any_role(user, roles) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def can_read_registry(user) -> bool:
+    return has_any_role(user, REGISTRY_READ_ROLES)
+
+
+def can_write_registry(user) -> bool:
+    return has_any_role(user, REGISTRY_WRITE_ROLES)
+
+
+def can_reveal_personal_data(user) -> bool:
+    return has_any_role(user, REVEAL_ROLES)
+
+
+def can_import(user) -> bool:
+    return has_any_role(user, IMPORT_ROLES)
+
+
+def can_export(user) -> bool:
+    return has_any_role(user, EXPORT_ROLES)
+
+
+def can_read_audit(user) -> bool:
+    return has_any_role(user, AUDIT_READ_ROLES)
+
+
+def can_admin_users(user) -> bool:
+    return has_any_role(user, USER_ADMIN_ROLES)
+
+
+def can_admin_areas(user) -> bool:
+    return has_any_role(user, AREA_ADMIN_ROLES)
+
+
+def is_staff_user(user) -> bool:
+    return has_any_role(user, STAFF_ROLES)

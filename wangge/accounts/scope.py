@@ -1,0 +1,58 @@
+"""The scope rule: a user sees the subtrees of the area nodes their roles sit on.
+
+Every scoped model carries ``area_path`` (the materialised path of its grid or node),
+so "everything under this street" is one prefix filter on an indexed column.
+"""
+
+from django.db.models import Q, QuerySet
+
+from wangge.accounts.permissions import REGISTRY_READ_ROLES
+
+
+def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
+    """Minimal set of subtree roots the user may see for the given roles."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = user.__dict__.setdefault("_wangge_scope_cache", {})
+    key = frozenset(roles)
+    if key not in cache:
+        paths = set(
+            user.role_assignments.filter(role__in=list(roles), area__isnull=False).values_list(
+                "area__path", flat=True
+            )
+        )
+        paths |= set(
+            user.role_assignments.filter(
+                role__in=list(roles), department__isnull=False
+            ).values_list("department__area__path", flat=True)
+        )
+        ordered = sorted(paths)
+        minimal: list[str] = []
+        for path in ordered:
+            if not any(path.startswith(root) for root in minimal):
+                minimal.append(path)
+        cache[key] = minimal
+    return cache[key]
+
+
+def scope_q(user, *, field: str = "area_path", roles=REGISTRY_READ_ROLES) -> Q | None:
+    paths = scope_paths(user, roles)
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def filter_to_scope(
+    queryset: QuerySet, user, *, field: str = "area_path", roles=REGISTRY_READ_ROLES
+) -> QuerySet:
+    condition = scope_q(user, field=field, roles=roles)
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def path_in_scope(user, path: str, roles=REGISTRY_READ_ROLES) -> bool:
+    return any(path.startswith(root) for root in scope_paths(user, roles))

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+
+class StaffCharacterClassValidator:
+    """MLPS profile: staff passwords mix at least N of lower, upper, digit, symbol."""
+
+    def validate(self, password, user=None):
+        if user is None or not getattr(user, "is_staff", False):
+            return
+        classes = sum(
+            [
+                any(c.islower() for c in password),
+                any(c.isupper() for c in password),
+                any(c.isdigit() for c in password),
+                any(not c.isalnum() for c in password),
+            ]
+        )
+        needed = settings.WANGGE_STAFF_PASSWORD_CLASSES
+        if classes < needed:
+            raise ValidationError(
+                f"工作人员密码需包含小写字母、大写字母、数字、符号中的至少 {needed} 类",
+                code="password_classes",
+            )
+
+    def get_help_text(self):
+        return "工作人员密码需包含多种字符类型"

@@ -1,0 +1,17 @@
+"""One error shape for the whole API: a list of {loc, msg, type}, like ninja's own."""
+
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
+
+
+def application_error_response(api, request, exc: ApplicationError):
+    status = 400
+    if isinstance(exc, NotFoundOrForbidden):
+        status = 404
+    elif isinstance(exc, PermissionRefused):
+        status = 403
+    elif exc.code == "conflict":
+        status = 409
+    loc = ["body", exc.field] if exc.field else []
+    return api.create_response(
+        request, {"detail": [{"loc": loc, "msg": exc.message, "type": exc.code}]}, status=status
+    )

@@ -1,0 +1,103 @@
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+
+class AreaKind(models.TextChoices):
+    CITY = "city", "市"
+    DISTRICT = "district", "区/旗/县"
+    STREET = "street", "街道/镇/苏木"
+    COMMUNITY = "community", "社区/村/嘎查"
+    GRID = "grid", "网格"
+    MICROGRID = "microgrid", "微网格"
+
+
+# The depth each kind sits at; the tree is strict so scope maths stays simple.
+KIND_DEPTH = {
+    AreaKind.CITY: 1,
+    AreaKind.DISTRICT: 2,
+    AreaKind.STREET: 3,
+    AreaKind.COMMUNITY: 4,
+    AreaKind.GRID: 5,
+    AreaKind.MICROGRID: 6,
+}
+
+
+class Area(MP_Node):
+    """A node of city → district → street → community → grid (→ micro-grid).
+
+    ``path`` (materialised path) is what every scoped query filters on: everything
+    under a street is ``path LIKE '<street path>%'`` on one index.
+    """
+
+    steplen = 4
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    node_order_by = ["code"]
+
+    kind = models.CharField("层级", max_length=12, choices=AreaKind.choices)
+    code = models.CharField("区划代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=100)
+    polygon = models.JSONField("边界（GeoJSON, WGS84）", null=True, blank=True)
+    # Bounding box of the polygon, kept so point lookup narrows candidates on an index.
+    min_lat = models.FloatField(null=True, blank=True, db_index=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    min_lng = models.FloatField(null=True, blank=True)
+    max_lng = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "区域"
+        verbose_name_plural = "区域"
+        indexes = [models.Index(fields=["kind", "path"], name="area_kind_path")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Estate(models.Model):
+    """小区: a residential compound, the unit of property management."""
+
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="estates")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField("小区名称", max_length=100)
+    address = models.CharField("地址", max_length=200, blank=True)
+    has_property_management = models.BooleanField("有物业管理", default=False)
+
+    class Meta:
+        verbose_name = "小区"
+        verbose_name_plural = "小区"
+        constraints = [models.UniqueConstraint(fields=["grid", "name"], name="estate_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.grid.path
+        super().save(*args, **kwargs)
+
+
+class Building(models.Model):
+    """楼栋: households live in buildings; a building sits in one grid."""
+
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="buildings")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    estate = models.ForeignKey(
+        Estate, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings"
+    )
+    name = models.CharField("楼栋", max_length=100)
+    address = models.CharField("地址", max_length=200, blank=True)
+    floors = models.PositiveSmallIntegerField("层数", null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "楼栋"
+        verbose_name_plural = "楼栋"
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate.name if self.estate_id else ''}{self.name}"
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.grid.path
+        super().save(*args, **kwargs)

@@ -1,0 +1,61 @@
+from wangge.audit.models import AuditEvent, Outcome
+from wangge.core import clock
+
+# Human labels of actions for the audit page.
+ACTION_LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_locked": "账号锁定中登录",
+    "logout": "退出",
+    "session_expired": "会话超时",
+    "access_denied": "越权访问被拒绝",
+    "reveal": "查看完整个人信息",
+    "import": "导入",
+    "export": "导出",
+    "permission_change": "权限变更",
+    "unlock": "解除锁定",
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+}
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    outcome: str = Outcome.SUCCESS,
+    actor=None,
+    username: str = "",
+    request=None,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Write one audit row. Never put ID numbers, phones or secrets in ``detail``."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    role = ""
+    if actor is not None and getattr(actor, "pk", None):
+        role = ",".join(sorted(set(actor.role_assignments.values_list("role", flat=True))))
+    return AuditEvent.objects.create(
+        at=clock.now(),
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_username=username or (actor.username if actor is not None else ""),
+        role=role[:100],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        outcome=outcome,
+        ip=client_ip(request),
+        detail=detail or {},
+    )

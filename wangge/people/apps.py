@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "wangge.people"
+    label = "people"
+    verbose_name = "人口信息"

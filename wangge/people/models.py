@@ -1,0 +1,148 @@
+from django.db import models
+
+from wangge.areas.models import Area, Building
+from wangge.core import crypto
+from wangge.core.masking import mask_id_number, mask_phone
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "每周必访"
+    MONTHLY = "monthly", "每月必访"
+    QUARTERLY = "quarterly", "每季必访"
+
+
+class CareTag(models.Model):
+    """困难群体 / 特殊人群 tags; the strongest tag's cadence decides the visit rhythm."""
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50)
+    cadence = models.CharField("走访频次", max_length=10, choices=Cadence.choices)
+    sensitive = models.BooleanField("敏感类别", default=False)
+
+    class Meta:
+        verbose_name = "关爱标签"
+        verbose_name_plural = "关爱标签"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households")
+    # Copy of the grid's path: scope filters are one indexed prefix match on this table.
+    area_path = models.CharField(max_length=255, db_index=True)
+    code = models.CharField("户编号", max_length=40, unique=True)
+    building = models.ForeignKey(
+        Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
+    )
+    address = models.CharField("住址", max_length=200)
+    room = models.CharField("门牌/房号", max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "户"
+        verbose_name_plural = "户"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.address}"
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class DocType(models.TextChoices):
+    ID_CARD = "id_card", "居民身份证"
+    PASSPORT = "passport", "护照"
+    HK_MACAO_TW = "hk_macao_tw", "港澳台居民证件"
+    FOREIGN_PR = "foreign_pr", "外国人永久居留身份证"
+    OTHER = "other", "其他证件"
+
+
+class Relation(models.TextChoices):
+    SELF = "self", "户主"
+    SPOUSE = "spouse", "配偶"
+    CHILD = "child", "子女"
+    PARENT = "parent", "父母"
+    GRANDPARENT = "grandparent", "祖父母/外祖父母"
+    GRANDCHILD = "grandchild", "孙子女/外孙子女"
+    SIBLING = "sibling", "兄弟姐妹"
+    OTHER = "other", "其他"
+
+
+class ResidenceStatus(models.TextChoices):
+    PERMANENT = "permanent", "常住"
+    FLOATING = "floating", "流动"
+    REGISTERED_ABSENT = "registered_absent", "户在人不在"
+    TEMPORARY = "temporary", "暂住"
+
+
+class Resident(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    area_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=6, choices=Gender.choices)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    doc_type = models.CharField(
+        "证件类型", max_length=12, choices=DocType.choices, default=DocType.ID_CARD
+    )
+    # Encrypted at rest (AES-GCM); *_index is a keyed HMAC for exact lookup.
+    id_number_enc = models.TextField(blank=True, default="")
+    id_number_index = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    phone_enc = models.TextField(blank=True, default="")
+    phone_index = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    relation = models.CharField(
+        "与户主关系", max_length=12, choices=Relation.choices, default=Relation.SELF
+    )
+    residence_status = models.CharField(
+        "居住状态", max_length=20, choices=ResidenceStatus.choices,
+        default=ResidenceStatus.PERMANENT,
+    )
+    ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
+    notes = models.TextField("备注", blank=True, default="")
+    care_tags = models.ManyToManyField(CareTag, blank=True, related_name="residents")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "居民"
+        verbose_name_plural = "居民"
+        indexes = [models.Index(fields=["area_path", "id"], name="resident_scope_page")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=~models.Q(id_number_index=""),
+                name="resident_unique_id_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Plaintext is only ever produced on demand; pages use the masked forms.
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    def set_id_number(self, value: str) -> None:
+        self.id_number_enc = crypto.encrypt(value)
+        self.id_number_index = crypto.blind_index(value, purpose="id")
+
+    def set_phone(self, value: str) -> None:
+        self.phone_enc = crypto.encrypt(value)
+        self.phone_index = crypto.blind_index(value, purpose="phone")

@@ -1,0 +1,117 @@
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from wangge.accounts.permissions import (
+    REGISTRY_WRITE_ROLES,
+    can_reveal_personal_data,
+    can_write_registry,
+)
+from wangge.accounts.scope import path_in_scope
+from wangge.areas.models import Area, AreaKind, Building
+from wangge.audit.models import Outcome
+from wangge.audit.services import audit_record
+from wangge.core import crypto
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
+from wangge.core.identity import normalize_id_number, normalize_phone
+from wangge.people.models import DocType, Household, Resident
+
+REVEALABLE_FIELDS = {"id_number": "证件号码", "phone": "联系电话"}
+
+
+def _require_grid_in_write_scope(user, grid: Area) -> None:
+    if grid.kind not in (AreaKind.GRID, AreaKind.MICROGRID):
+        raise ApplicationError("户必须归属到网格", field="grid")
+    if not can_write_registry(user) or not path_in_scope(user, grid.path, REGISTRY_WRITE_ROLES):
+        raise NotFoundOrForbidden("未找到该网格")
+
+
+@transaction.atomic
+def household_create(
+    *, actor, grid: Area, code: str, address: str, building: Building | None = None,
+    room: str = "",
+) -> Household:
+    _require_grid_in_write_scope(actor, grid)
+    if not address.strip():
+        raise ApplicationError("住址不能为空", field="address")
+    if Household.objects.filter(code=code).exists():
+        raise ApplicationError(f"户编号 {code} 已存在", field="code")
+    if building is not None and building.grid_id != grid.id:
+        raise ApplicationError("楼栋不在该网格内", field="building")
+    household = Household.objects.create(
+        grid=grid, area_path=grid.path, code=code, address=address.strip(), building=building,
+        room=room,
+    )
+    audit_record(action="create", actor=actor, obj=household)
+    return household
+
+
+@transaction.atomic
+def household_move(*, actor, household: Household, grid: Area) -> Household:
+    """Move a household (and its residents' scope) to another grid; both must be ours."""
+    _require_grid_in_write_scope(actor, household.grid)
+    _require_grid_in_write_scope(actor, grid)
+    household.grid = grid
+    household.area_path = grid.path
+    household.building = None
+    household.save(update_fields=["grid", "area_path", "building", "updated_at"])
+    household.residents.update(area_path=grid.path)
+    audit_record(action="update", actor=actor, obj=household, detail={"moved_to": grid.code})
+    return household
+
+
+@transaction.atomic
+def resident_create(
+    *,
+    actor,
+    household: Household,
+    name: str,
+    gender: str,
+    id_number: str,
+    doc_type: str = DocType.ID_CARD,
+    birth_date: date | None = None,
+    phone: str = "",
+    relation: str = "self",
+    residence_status: str = "permanent",
+    ethnicity: str = "汉族",
+    notes: str = "",
+    care_tags=(),
+) -> Resident:
+    _require_grid_in_write_scope(actor, household.grid)
+    if not name.strip():
+        raise ApplicationError("姓名不能为空", field="name")
+    number = normalize_id_number(id_number, doc_type)
+    resident = Resident(
+        household=household, area_path=household.area_path, name=name.strip(), gender=gender,
+        birth_date=birth_date, doc_type=doc_type, relation=relation,
+        residence_status=residence_status, ethnicity=ethnicity, notes=notes,
+    )
+    resident.set_id_number(number)
+    resident.set_phone(normalize_phone(phone) if phone else "")
+    if Resident.objects.filter(id_number_index=resident.id_number_index).exists():
+        raise ApplicationError("该证件号码已登记", code="duplicate", field="id_number")
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError as exc:
+        raise ApplicationError("该证件号码已登记", code="duplicate", field="id_number") from exc
+    if care_tags:
+        resident.care_tags.set(care_tags)
+    audit_record(action="create", actor=actor, obj=resident)
+    return resident
+
+
+def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> str:
+    """Full value of a protected field; refused without permission; audited either way."""
+    if field not in REVEALABLE_FIELDS:
+        raise ApplicationError("不支持查看该字段", field="field")
+    allowed = can_reveal_personal_data(actor) and path_in_scope(
+        actor, resident.area_path, REGISTRY_WRITE_ROLES
+    )
+    audit_record(
+        action="reveal", actor=actor, request=request, obj=resident,
+        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED, detail={"field": field},
+    )
+    if not allowed:
+        raise PermissionRefused("您没有查看完整个人信息的权限")
+    return crypto.decrypt(getattr(resident, f"{field}_enc"))

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import reverse
+
+from wangge.accounts import permissions
+
+# (label, url name, predicate): the sidebar shows what the user's roles allow.
+NAV_ITEMS = [
+    ("工作台", "web:home", permissions.is_staff_user),
+    ("居民", "web:resident_list", permissions.can_read_registry),
+    ("户", "web:household_list", permissions.can_read_registry),
+    ("关爱人群统计", "web:care_tag_counts", permissions.can_read_registry),
+    ("数据导入", "web:import", permissions.can_import),
+    ("审计日志", "web:audit_list", permissions.can_read_audit),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for label, name, allowed in NAV_ITEMS:
+            if allowed(user):
+                url = reverse(name)
+                items.append({"label": label, "url": url,
+                              "active": request.path == url or (url != "/" and request.path.startswith(url))})
+        if user.is_staff:
+            items.append({"label": "后台管理", "url": reverse("admin:index"), "active": False})
+    return {"nav_items": items, "map_tile_url": settings.WANGGE_MAP_TILE_URL}

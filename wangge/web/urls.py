@@ -1,0 +1,19 @@
+from django.urls import path
+
+from wangge.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("residents/", views.resident_list, name="resident_list"),
+    path("residents/<int:resident_id>/", views.resident_detail, name="resident_detail"),
+    path("residents/<int:resident_id>/reveal/<str:field>/", views.resident_reveal_view,
+         name="resident_reveal"),
+    path("households/", views.household_list, name="household_list"),
+    path("care-tags/", views.care_tag_counts_view, name="care_tag_counts"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("import/", views.import_placeholder, name="import"),
+]
