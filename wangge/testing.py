@@ -54,7 +54,8 @@ def grids() -> list[Area]:
 
 
 def make_user(role: str | None = None, area: Area | None = None, *, username: str | None = None,
-              department: Department | None = None, password: str = "Secret-pass-123") -> User:
+              department: Department | None = None,
+              password: str = "Secret-pass-123") -> User:  # noqa: S107
     user = User.objects.create_user(username=username or f"user{next(_seq)}", password=password)
     if role:
         role_assign(actor=None, user=user, role=role, area=area, department=department)

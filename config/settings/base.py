@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "wangge.areas",
     "wangge.accounts",
     "wangge.people",
+    "wangge.cases",
+    "wangge.patrols",
     "wangge.web",
 ]
 

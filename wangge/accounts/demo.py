@@ -7,7 +7,7 @@ from wangge.accounts.services import role_assign
 from wangge.areas.models import Area, AreaKind
 from wangge.core.errors import ApplicationError
 
-DEMO_PASSWORD = "Wangge@2026"
+DEMO_PASSWORD = "Wangge@2026"  # noqa: S105 (demo settings only)
 
 
 def _first(kind: str) -> Area:

@@ -11,6 +11,8 @@ def application_error_response(api, request, exc: ApplicationError):
         status = 403
     elif exc.code == "conflict":
         status = 409
+    elif exc.code == "idempotency_mismatch":
+        status = 422
     loc = ["body", exc.field] if exc.field else []
     return api.create_response(
         request, {"detail": [{"loc": loc, "msg": exc.message, "type": exc.code}]}, status=status

@@ -20,10 +20,14 @@ def _application_error(request, exc):
 
 def _register_routers() -> None:
     from wangge.areas.api import router as areas_router
+    from wangge.cases.api import router as cases_router
+    from wangge.patrols.api import router as patrols_router
     from wangge.people.api import router as people_router
 
     api.add_router("/areas", areas_router)
     api.add_router("/people", people_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/patrols", patrols_router)
 
 
 _register_routers()

@@ -12,6 +12,6 @@ class Command(BaseCommand):
             rows = demo_accounts_ensure()
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write("演示账号（密码均为 %s）:" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）:")
         for username, role, where in rows:
             self.stdout.write(f"  {username:<12} {role:<10} {where}")

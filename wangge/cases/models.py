@@ -1,0 +1,247 @@
+"""The closed loop (domain.md): categories, routing, cases, their timeline, summons,
+evaluation, and the calendar that deadlines are counted on."""
+
+from django.conf import settings
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+from wangge.accounts.models import Department
+from wangge.areas.models import Area
+
+
+class Category(MP_Node):
+    """Event/component classes of the national city-management standard plus community
+    matters; a tree (大类 → 小类)."""
+
+    steplen = 3
+    node_order_by = ["code"]
+
+    code = models.CharField("编码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=60)
+    default_priority = models.CharField("默认紧急程度", max_length=10, default="normal")
+    open311_enabled = models.BooleanField("对外开放(Open311)", default=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "事件类别"
+        verbose_name_plural = "事件类别"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "紧急（危及生命财产）"
+    HIGH = "high", "较急（水电气暖）"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "复杂"
+
+
+class SlaPolicy(models.Model):
+    """Deadlines in working minutes; a row with no category is the default for a priority."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
+    priority = models.CharField("紧急程度", max_length=10, choices=Priority.choices)
+    sign_minutes = models.PositiveIntegerField("签收时限(工作分钟)")
+    resolve_minutes = models.PositiveIntegerField("办结时限(工作分钟)")
+    working_time = models.BooleanField("按工作时间计", default=True)
+
+    class Meta:
+        verbose_name = "办理时限"
+        verbose_name_plural = "办理时限"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "priority"], name="sla_unique"),
+        ]
+
+
+class RoutingRule(models.Model):
+    """category × area → handler unit; the most specific (deepest area) rule wins."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routes")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="routing_rules")
+    handler_department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    handler_area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "分派规则"
+        verbose_name_plural = "分派规则"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "area"], name="routing_unique"),
+        ]
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", "已上报"
+    ACCEPTED = "accepted", "已立案"
+    REJECTED = "rejected", "已作废"
+    DISPATCHED = "dispatched", "已派遣"
+    IN_PROGRESS = "in_progress", "处置中"
+    RESOLVED = "resolved", "已办结"
+    VERIFIED = "verified", "已核查"
+    CLOSED = "closed", "已结案"
+    RETURNED = "returned", "已退回"
+    SUSPENDED = "suspended", "挂账"
+
+
+class Source(models.TextChoices):
+    RESIDENT = "resident", "居民上报"
+    GRID_WORKER = "grid_worker", "网格员上报"
+    HOTLINE = "hotline", "12345 热线"
+    MEETING = "meeting", "民情恳谈会"
+    DEPARTMENT = "department", "部门巡查"
+    OPEN311 = "open311", "Open311"
+
+
+class Case(models.Model):
+    number = models.CharField("案件编号", max_length=20, unique=True)
+    # Unguessable token for the resident's tracking page and Open311 tokens.
+    token = models.CharField(max_length=32, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    priority = models.CharField("紧急程度", max_length=10, choices=Priority.choices,
+                                default=Priority.NORMAL)
+    status = models.CharField("状态", max_length=12, choices=Status.choices,
+                              default=Status.REPORTED, db_index=True)
+    source = models.CharField("来源", max_length=12, choices=Source.choices)
+    description = models.TextField("问题描述")
+    address = models.CharField("地址", max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)  # WGS84
+    lng = models.FloatField(null=True, blank=True)
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="cases")
+    # Path of the grid (or the smallest known area): scope filters use it.
+    area_path = models.CharField(max_length=255, db_index=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="reported_cases")
+    anonymous = models.BooleanField("匿名", default=False)
+    reporter_name = models.CharField("联系人", max_length=50, blank=True)
+    reporter_phone_enc = models.TextField(blank=True, default="")
+    handler_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="cases")
+    handler_area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="handled_cases")
+    sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
+    resolve_due_at = models.DateTimeField("办结时限", null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField("处置结果", blank=True)
+    rework_count = models.PositiveSmallIntegerField(default=0)
+    return_count = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Bumped by every transition: a stale write is detected and answered with 409.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        indexes = [
+            models.Index(fields=["handler_department", "status", "resolve_due_at"],
+                         name="case_dept_worklist"),
+            models.Index(fields=["area_path", "status"], name="case_scope_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """Immutable timeline row written by every transition."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=[("report", "上报照片"), ("result", "处置照片")])
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Summons(models.Model):
+    """吹哨: a street summons departments to a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summonses")
+    street = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    issued_at = models.DateTimeField()
+    urgent = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+
+
+class SummonsResponse(models.Model):
+    """报到: one summoned department's check-in and the street's rating of it."""
+
+    summons = models.ForeignKey(Summons, on_delete=models.CASCADE, related_name="responses")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                      null=True, blank=True, related_name="+")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)  # 1–5 stars
+    rating_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["summons", "department"], name="summons_once"),
+        ]
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Evaluation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluations")
+    rating = models.CharField(max_length=12, choices=Satisfaction.choices)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+
+class CalendarDay(models.Model):
+    """Official arrangement of one date: a holiday on a weekday or a working weekend day.
+    Seeded from `chinese_calendar`; administrators add each new year's arrangement."""
+
+    date = models.DateField(unique=True)
+    is_workday = models.BooleanField()
+    name = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["date"]
+
+
+class KpiWeights(models.Model):
+    """Composite score weights (default 30/35/35); one row."""
+
+    response = models.PositiveSmallIntegerField(default=30)
+    resolution = models.PositiveSmallIntegerField(default=35)
+    satisfaction = models.PositiveSmallIntegerField(default=35)

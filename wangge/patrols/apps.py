@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PatrolsConfig(AppConfig):
+    name = "wangge.patrols"
+    label = "patrols"
+    verbose_name = "巡查走访"
