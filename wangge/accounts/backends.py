@@ -28,34 +28,37 @@ class LockoutModelBackend(ModelBackend):
         username = username.strip()
         with transaction.atomic():
             throttle = _throttle_for(username)
-            if throttle.locked_until and throttle.locked_until > clock.now():
-                audit_record(
-                    action="login_locked", outcome=Outcome.DENIED, username=username,
-                    request=request,
-                )
-                raise PermissionDenied("locked")
-            user = super().authenticate(request, username=username, password=password, **kwargs)
-            if user is None:
-                throttle.failures += 1
-                throttle.last_failure_at = clock.now()
-                if throttle.failures >= settings.WANGGE_LOCKOUT_FAILURES:
-                    throttle.locked_until = clock.now() + timedelta(
-                        minutes=settings.WANGGE_LOCKOUT_MINUTES
-                    )
-                    throttle.failures = 0
-                throttle.save()
-                audit_record(
-                    action="login_failed", outcome=Outcome.FAILURE, username=username,
-                    request=request,
-                    detail={"locked": throttle.locked_until is not None
-                            and throttle.locked_until > clock.now()},
-                )
-                return None
+            locked = bool(throttle.locked_until and throttle.locked_until > clock.now())
+            if not locked:
+                return self._check_password(request, throttle, username, password, **kwargs)
+        # Outside the transaction so the denial's audit row survives the refusal.
+        audit_record(
+            action="login_locked", outcome=Outcome.DENIED, username=username, request=request
+        )
+        raise PermissionDenied("locked")
+
+    def _check_password(self, request, throttle, username, password, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
             throttle.failures = 0
             throttle.locked_until = None
             throttle.save()
             audit_record(action="login", actor=user, request=request)
             return user
+        throttle.failures += 1
+        throttle.last_failure_at = clock.now()
+        locked_now = throttle.failures >= settings.WANGGE_LOCKOUT_FAILURES
+        if locked_now:
+            throttle.locked_until = clock.now() + timedelta(
+                minutes=settings.WANGGE_LOCKOUT_MINUTES
+            )
+            throttle.failures = 0
+        throttle.save()
+        audit_record(
+            action="login_failed", outcome=Outcome.FAILURE, username=username, request=request,
+            detail={"locked": locked_now},
+        )
+        return None
 
 
 def account_unlock(*, actor, username: str, request=None) -> None:

@@ -53,8 +53,8 @@ def area_create(
     node = Area(kind=kind, code=code, name=name)
     _apply_polygon(node, polygon)
     if parent is None:
-        return Area.add_root(instance=node)
-    return parent.add_child(instance=node)
+        return Area.objects.add_root(instance=node)
+    return Area.objects.add_child(parent, instance=node)
 
 
 def area_set_polygon(*, area: Area, polygon: dict | None) -> Area:
