@@ -17,7 +17,7 @@ def _first(kind: str) -> Area:
 def demo_accounts_plan() -> list[tuple[str, str, str, Area | None, Department | None]]:
     """(username, display name, role, area, department) for every role."""
     city = _first(AreaKind.CITY)
-    district = city.get_children().order_by("path").first()
+    district = Area.objects.get_children(city).order_by("path").first()
     street = Area.objects.filter(kind=AreaKind.STREET, path__startswith=district.path).order_by("path").first()
     community = Area.objects.filter(kind=AreaKind.COMMUNITY, path__startswith=street.path).order_by("path").first()
     grid = Area.objects.filter(kind=AreaKind.GRID, path__startswith=community.path).order_by("path").first()

@@ -31,4 +31,4 @@ def children(request, area_id: int):
     node = area.first()
     if node is None:
         raise HttpError(404, "未找到该区域")
-    return list(node.get_children())
+    return list(Area.objects.get_children(node))

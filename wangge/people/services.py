@@ -101,6 +101,36 @@ def resident_create(
     return resident
 
 
+_UPDATABLE = ("name", "gender", "birth_date", "relation", "residence_status", "ethnicity", "notes")
+
+
+@transaction.atomic
+def resident_update(*, actor, resident: Resident, phone: str | None = None, care_tags=None,
+                    **changes) -> Resident:
+    """Change ordinary fields, the phone and care tags; the ID number is fixed once registered."""
+    _require_grid_in_write_scope(actor, resident.household.grid)
+    unknown = set(changes) - set(_UPDATABLE)
+    if unknown:
+        raise ApplicationError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ApplicationError("姓名不能为空", field="name")
+    changed = [field for field, value in changes.items() if getattr(resident, field) != value]
+    for field in changed:
+        setattr(resident, field, changes[field])
+    if phone is not None and phone != resident.phone:
+        resident.set_phone(normalize_phone(phone) if phone else "")
+        changed.append("phone")
+    resident.save()
+    if care_tags is not None:
+        before = set(resident.care_tags.values_list("id", flat=True))
+        after = {tag.id for tag in care_tags}
+        if before != after:
+            resident.care_tags.set(care_tags)
+            changed.append("care_tags")
+    audit_record(action="update", actor=actor, obj=resident, detail={"fields": changed})
+    return resident
+
+
 def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> str:
     """Full value of a protected field; refused without permission; audited either way."""
     if field not in REVEALABLE_FIELDS:
