@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 
-from wangge.accounts.models import LoginThrottle, Role
+from wangge.accounts.models import LoginThrottle
 from wangge.audit.models import AuditEvent
 from wangge.core import clock
 from wangge.testing import make_user
