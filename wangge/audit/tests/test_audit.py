@@ -19,9 +19,12 @@ def test_audit_rows_cannot_be_updated_or_deleted_in_the_database(db):
         "UPDATE audit_auditevent SET action = 'forged' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     # then it is unchanged
     assert AuditEvent.objects.get(pk=event.pk).action == "login"
 
