@@ -71,3 +71,19 @@ def can_admin_areas(user) -> bool:
 
 def is_staff_user(user) -> bool:
     return has_any_role(user, STAFF_ROLES)
+
+
+# Dashboards, maps and the monthly briefing: aggregate figures within the user's subtree.
+DASHBOARD_ROLES = frozenset(
+    {
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+        Role.DISTRICT_OFFICER,
+        Role.CITY_OFFICER,
+        Role.ORG_DEPT,
+    }
+)
+
+
+def can_view_dashboard(user) -> bool:
+    return has_any_role(user, DASHBOARD_ROLES)
