@@ -9,7 +9,7 @@ NAV_ITEMS = [
     ("居民", "web:resident_list", permissions.can_read_registry),
     ("户", "web:household_list", permissions.can_read_registry),
     ("关爱人群统计", "web:care_tag_counts", permissions.can_read_registry),
-    ("数据导入", "web:import", permissions.can_import),
+    ("数据导入", "people:import", permissions.can_import),
     ("审计日志", "web:audit_list", permissions.can_read_audit),
 ]
 

@@ -23,5 +23,4 @@ urlpatterns = [
     path("residents/<int:resident_id>/edit/", views_registry.resident_edit, name="resident_edit"),
     path("care-tags/", views.care_tag_counts_view, name="care_tag_counts"),
     path("audit/", views.audit_list, name="audit_list"),
-    path("import/", views.import_placeholder, name="import"),
 ]

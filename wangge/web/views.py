@@ -178,8 +178,3 @@ def audit_list(request):
     })
 
 
-@guarded(permissions.can_import)
-def import_placeholder(request):
-    return render(request, "web/home.html", {})
-
-

@@ -1,0 +1,204 @@
+"""Excel files in and out: upload checks, streaming reads, escaped streaming writes.
+
+An .xlsx is a zip archive, so an upload is checked in this order before openpyxl ever
+sees it: size cap, magic bytes, the zip's table of contents (entry count, total and
+per-entry unpacked size, compression ratio), and the two parts every workbook has.
+Python's zipfile stops reading an entry at its declared size and fails the CRC check if
+the data goes on, so a header that lies about the size cannot get past the limits.
+The sheet is then read with ``read_only=True`` one row at a time.
+"""
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from wangge.core.errors import ApplicationError
+
+ZIP_MAGIC = b"PK\x03\x04"
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+# A real workbook has a few dozen parts; thousands means something is wrong.
+MAX_ZIP_ENTRIES = 1000
+# Sheet XML compresses well (often 10-30x); far beyond that is a bomb, not a workbook.
+MAX_COMPRESSION_RATIO = 200
+# Ratios of tiny entries say nothing (a 2 KB part of zeros is harmless).
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+# Columns read from a sheet; a real template has about fifteen.
+MAX_COLUMNS = 60
+# Characters that make a spreadsheet treat a text cell as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UploadRejected(ApplicationError):
+    """The file itself is refused (too big, not Excel, a zip bomb, unreadable)."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code, field="file")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def check_upload_size(size: int | None) -> None:
+    limit = settings.WANGGE_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise UploadRejected(f"文件超过 {_megabytes(limit)} 的上限", code="too_large")
+    if size == 0:
+        raise UploadRejected("文件是空的", code="empty")
+
+
+def check_xlsx_container(path: str | os.PathLike) -> None:
+    """Refuse anything that is not a plausible .xlsx, before any XML is parsed."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic != ZIP_MAGIC:
+        raise UploadRejected(
+            "文件内容不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后再上传",
+            code="not_excel",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadRejected("文件已损坏，无法作为 Excel 工作簿打开", code="not_excel") from exc
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UploadRejected("文件包含的部件过多，已拒绝", code="zip_bomb")
+    names = {entry.filename for entry in entries}
+    if not all(part in names for part in REQUIRED_PARTS):
+        raise UploadRejected(
+            "文件内容不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后再上传",
+            code="not_excel",
+        )
+    unpacked_limit = settings.WANGGE_IMPORT_MAX_UNPACKED_BYTES
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if total > unpacked_limit or (
+            entry.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO
+        ):
+            raise UploadRejected(
+                f"文件解压后过大（上限 {_megabytes(unpacked_limit)}），已拒绝", code="zip_bomb"
+            )
+
+
+@contextmanager
+def checked_upload(upload) -> Iterator[Path]:
+    """Copy an uploaded file to a private temp file, check it, yield its path, remove it.
+
+    ``upload`` is a Django ``UploadedFile`` (or anything with ``size`` and ``chunks()``).
+    """
+    check_upload_size(getattr(upload, "size", None))
+    limit = settings.WANGGE_IMPORT_MAX_BYTES
+    handle, name = tempfile.mkstemp(prefix="wangge-import-", suffix=".xlsx")
+    path = Path(name)
+    try:
+        written = 0
+        with os.fdopen(handle, "wb") as out:
+            for chunk in upload.chunks():
+                written += len(chunk)
+                if written > limit:  # the declared size may lie
+                    raise UploadRejected(f"文件超过 {_megabytes(limit)} 的上限", code="too_large")
+                out.write(chunk)
+        check_upload_size(written)
+        check_xlsx_container(path)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+class SheetReader:
+    """The first worksheet of a checked workbook, read as a stream of rows.
+
+    ``header`` is the first row; ``rows()`` yields ``(excel_row_number, values)`` with
+    values padded to the header's width. Nothing but the current row is held in memory.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        try:
+            self._book = load_workbook(path, read_only=True, data_only=True)
+            self._sheet = self._book.worksheets[0]
+            # Writers sometimes record a wrong sheet size; read what is really there.
+            self._sheet.reset_dimensions()
+            self._rows = self._sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            first = next(self._rows, None)
+        except UploadRejected:
+            raise
+        except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+            self.close()
+            raise UploadRejected(
+                "无法读取该工作簿，请确认是有效的 .xlsx 文件", code="unreadable"
+            ) from exc
+        self.header = [_header_text(value) for value in (first or ())]
+        while self.header and not self.header[-1]:
+            self.header.pop()
+
+    def rows(self) -> Iterator[tuple[int, tuple]]:
+        width = len(self.header)
+        try:
+            for number, values in enumerate(self._rows, start=2):
+                values = tuple(values[:width])
+                if len(values) < width:
+                    values += (None,) * (width - len(values))
+                yield number, values
+        except Exception as exc:  # a broken part shows up only when it is reached
+            raise UploadRejected("工作簿内容有误，读取中断", code="unreadable") from exc
+
+    def close(self) -> None:
+        book = getattr(self, "_book", None)
+        if book is not None:
+            book.close()
+
+    def __enter__(self) -> "SheetReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return "".join(str(value).split())
+
+
+def escape_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Control characters that XML cannot carry are dropped on the way.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class XlsxWriter:
+    """A write-only workbook: rows go to disk as they are appended, every cell escaped."""
+
+    def __init__(self):
+        self._book = Workbook(write_only=True)
+        self._sheets: dict[str, Any] = {}
+
+    def sheet(self, title: str, header: list[str] | None = None):
+        sheet = self._book.create_sheet(title=title)
+        self._sheets[title] = sheet
+        if header:
+            sheet.append([escape_cell(value) for value in header])
+        return sheet
+
+    def append(self, title: str, row: list[Any]) -> None:
+        self._sheets[title].append([escape_cell(value) for value in row])
+
+    def save(self, target: str | os.PathLike | IO[bytes]) -> None:
+        self._book.save(target)

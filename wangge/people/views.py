@@ -1,0 +1,179 @@
+"""Pages for Excel import and export of the people registry."""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from wangge.accounts import permissions
+from wangge.accounts.scope import filter_to_scope
+from wangge.areas.models import Area, AreaKind
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden
+from wangge.people.exporting import EXPORT_KINDS, people_export
+from wangge.people.importing import (
+    CREATED_LABELS,
+    ImportKind,
+    ImportMode,
+    import_report_path,
+    import_report_store,
+    import_template_write,
+    people_import,
+)
+from wangge.web.forms import ResidentFilterForm
+from wangge.web.views import guarded
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rejected rows shown on the page; the downloadable report has them all.
+ERRORS_ON_PAGE = 200
+
+
+def _size_text() -> str:
+    return f"{settings.WANGGE_IMPORT_MAX_BYTES / (1024 * 1024):.0f} MB"
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="导入类型", choices=ImportKind.choices)
+    mode = forms.ChoiceField(
+        label="导入方式",
+        choices=ImportMode.choices,
+        initial=ImportMode.VALID_ROWS,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"请使用下方模板，文件不超过 {_size_text()}"
+
+
+class UploadSizeCap(FileUploadHandler):
+    """Stops keeping an upload once it passes the size cap, so a huge file is never
+    stored; the view then reports it as too large."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.limit = settings.WANGGE_IMPORT_MAX_BYTES
+        self.received = 0
+        if content_length and content_length > self.limit + 64 * 1024:
+            self.request.wangge_upload_too_large = True
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        if getattr(self.request, "wangge_upload_too_large", False):
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.wangge_upload_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+# The size cap must be installed before the body is parsed, which CSRF checking does;
+# so CSRF is checked by the inner view (Django's documented pattern for upload handlers).
+@csrf_exempt
+@guarded(permissions.can_import)
+def import_page(request):
+    request.upload_handlers.insert(0, UploadSizeCap(request))
+    return _import_page(request)
+
+
+@csrf_protect
+def _import_page(request):
+    context = {
+        "kinds": ImportKind.choices,
+        "export_kinds": EXPORT_KINDS.items(),
+        "can_export": permissions.can_export(request.user),
+    }
+    if request.method != "POST":
+        context["form"] = ImportForm(initial={"kind": request.GET.get("kind", "residents")})
+        return render(request, "people/import.html", context)
+    form = ImportForm(request.POST, request.FILES)
+    if getattr(request, "wangge_upload_too_large", False):
+        form.add_error("file", f"文件超过 {_size_text()} 的上限")
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = people_import(
+                actor=request.user,
+                kind=data["kind"],
+                mode=data["mode"],
+                upload=data["file"],
+                request=request,
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    context["form"] = form
+    if result is not None:
+        context |= {
+            "result": result,
+            "created": [(CREATED_LABELS[key], value) for key, value in result.created.items()],
+            "errors": result.errors[:ERRORS_ON_PAGE],
+            "errors_capped": result.error_count > ERRORS_ON_PAGE,
+            "report_token": import_report_store(actor=request.user, result=result),
+            "kind_label": ImportKind(result.kind).label,
+            "mode_label": ImportMode(result.mode).label,
+        }
+    return render(request, "people/import.html", context, status=200 if form.is_valid() else 400)
+
+
+@guarded(permissions.can_import)
+def import_template(request, kind: str):
+    if kind not in ImportKind.values:
+        raise Http404
+    grids = filter_to_scope(
+        Area.objects.filter(kind=AreaKind.GRID),
+        request.user,
+        field="path",
+        roles=permissions.REGISTRY_WRITE_ROLES,
+    )
+    buffer = io.BytesIO()
+    grid_code = grids.order_by("path").values_list("code", flat=True).first() or ""
+    import_template_write(kind=kind, target=buffer, grid_code=grid_code)
+    buffer.seek(0)
+    filename = f"{ImportKind(kind).label}导入模板.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@guarded(permissions.can_import)
+def import_report(request, token: str):
+    path = import_report_path(actor=request.user, token=token)
+    if path is None:
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename="导入错误报告.xlsx", content_type=XLSX
+    )
+
+
+@guarded(permissions.can_export)
+def export(request, kind: str):
+    if kind not in EXPORT_KINDS:
+        raise Http404
+    form = ResidentFilterForm(request.GET or None, user=request.user)
+    if request.GET and not form.is_valid():
+        # A filter outside the user's scope must not quietly widen into the whole scope.
+        raise NotFoundOrForbidden("筛选条件有误或不在您的管辖范围内")
+    filters = dict(form.cleaned_data) if request.GET else {}
+    if kind != "residents":
+        filters = {"area": filters.get("area"), "q": request.GET.get("q", "")[:50]}
+    try:
+        filename, handle = people_export(
+            actor=request.user, kind=kind, filters=filters, request=request
+        )
+    except ApplicationError as exc:
+        if exc.code == "rate_limited":
+            return HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
+        raise
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
