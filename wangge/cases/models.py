@@ -51,7 +51,16 @@ class SlaPolicy(models.Model):
         verbose_name_plural = "办理时限"
         constraints = [
             models.UniqueConstraint(fields=["category", "priority"], name="sla_unique"),
+            # NULLs are distinct in a unique constraint: the defaults need their own.
+            models.UniqueConstraint(
+                fields=["priority"],
+                condition=models.Q(category__isnull=True),
+                name="sla_default_unique",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '默认'} · {self.get_priority_display()}"
 
 
 class RoutingRule(models.Model):
@@ -71,7 +80,17 @@ class RoutingRule(models.Model):
         verbose_name_plural = "分派规则"
         constraints = [
             models.UniqueConstraint(fields=["category", "area"], name="routing_unique"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(handler_department__isnull=False, handler_area__isnull=True)
+                    | models.Q(handler_department__isnull=True, handler_area__isnull=False)
+                ),
+                name="routing_one_handler",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.area} → {self.handler_department or self.handler_area}"
 
 
 class Status(models.TextChoices):
@@ -101,28 +120,50 @@ class Case(models.Model):
     # Unguessable token for the resident's tracking page and Open311 tokens.
     token = models.CharField(max_length=32, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
-    priority = models.CharField("紧急程度", max_length=10, choices=Priority.choices,
-                                default=Priority.NORMAL)
-    status = models.CharField("状态", max_length=12, choices=Status.choices,
-                              default=Status.REPORTED, db_index=True)
+    priority = models.CharField(
+        "紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.REPORTED, db_index=True
+    )
     source = models.CharField("来源", max_length=12, choices=Source.choices)
     description = models.TextField("问题描述")
     address = models.CharField("地址", max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)  # WGS84
     lng = models.FloatField(null=True, blank=True)
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="cases")
+    grid = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
     # Path of the grid (or the smallest known area): scope filters use it.
     area_path = models.CharField(max_length=255, db_index=True)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="reported_cases")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+    )
     anonymous = models.BooleanField("匿名", default=False)
     reporter_name = models.CharField("联系人", max_length=50, blank=True)
     reporter_phone_enc = models.TextField(blank=True, default="")
-    handler_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True,
-                                           blank=True, related_name="cases")
-    handler_area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="handled_cases")
+    handler_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    handler_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_cases"
+    )
+    # The unit that accepts and dispatches: the grid's community when the routing table
+    # knows the category there, the street otherwise, the parent level after escalation.
+    dispatcher_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="dispatching_cases"
+    )
+    # Suspension stops the clock: when it started and which status to resume to.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_status = models.CharField(max_length=12, blank=True)
+    # A handler's open request for an extension or a suspension, awaiting the dispatcher.
+    pending_request = models.CharField(max_length=12, blank=True)
+    pending_request_data = models.JSONField(default=dict, blank=True)
+    supervision_count = models.PositiveSmallIntegerField(default=0)
     sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
     resolve_due_at = models.DateTimeField("办结时限", null=True, blank=True, db_index=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -144,13 +185,23 @@ class Case(models.Model):
         verbose_name = "案件"
         verbose_name_plural = "案件"
         indexes = [
-            models.Index(fields=["handler_department", "status", "resolve_due_at"],
-                         name="case_dept_worklist"),
+            models.Index(
+                fields=["handler_department", "status", "resolve_due_at"], name="case_dept_worklist"
+            ),
             models.Index(fields=["area_path", "status"], name="case_scope_status"),
+            models.Index(fields=["dispatcher_area", "status"], name="case_dispatcher_status"),
+            models.Index(fields=["dispatched_at"], name="case_dispatched_at"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class CaseNumberSeq(models.Model):
+    """Per-day counter behind case numbers like 2026112500001."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
 
 
 class CaseEvent(models.Model):
@@ -158,8 +209,9 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
@@ -177,8 +229,9 @@ class Attachment(models.Model):
     file = models.FileField(upload_to="cases/%Y/%m/")
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
 
@@ -187,8 +240,9 @@ class Summons(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summonses")
     street = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     issued_at = models.DateTimeField()
     urgent = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
@@ -201,10 +255,12 @@ class SummonsResponse(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField()
     checked_in_at = models.DateTimeField(null=True, blank=True)
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                      null=True, blank=True, related_name="+")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     rating = models.PositiveSmallIntegerField(null=True, blank=True)  # 1–5 stars
     rating_note = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -242,6 +298,13 @@ class CalendarDay(models.Model):
 class KpiWeights(models.Model):
     """Composite score weights (default 30/35/35); one row."""
 
-    response = models.PositiveSmallIntegerField(default=30)
-    resolution = models.PositiveSmallIntegerField(default=35)
-    satisfaction = models.PositiveSmallIntegerField(default=35)
+    response = models.PositiveSmallIntegerField("响应率权重", default=30)
+    resolution = models.PositiveSmallIntegerField("办结率权重", default=35)
+    satisfaction = models.PositiveSmallIntegerField("满意率权重", default=35)
+
+    class Meta:
+        verbose_name = "考核权重"
+        verbose_name_plural = "考核权重"
+
+    def __str__(self) -> str:
+        return f"{self.response}/{self.resolution}/{self.satisfaction}"

@@ -1,0 +1,145 @@
+"""Who may do what to a case: named predicates, one per kind of actor.
+
+- dispatcher: community or street staff whose subtree holds the case's dispatching
+  unit (``dispatcher_area``) — accepts, rejects, dispatches, approves, closes, escalates;
+- handler: the department the case is dispatched to (its department handlers), or staff
+  of the area unit it is dispatched to — signs, resolves, returns, asks for time;
+- verifier: the grid worker of the case's grid, or a dispatcher;
+- supervisor: street staff, district and city officers above the case;
+- summons: street staff of the case's street issue and rate, summoned departments check in.
+"""
+
+from wangge.accounts.models import Role
+from wangge.accounts.permissions import has_any_role, user_roles
+from wangge.accounts.scope import path_in_scope
+
+DISPATCH_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF})
+AREA_HANDLER_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.GRID_WORKER})
+VERIFY_ROLES = frozenset({Role.GRID_WORKER})
+SUPERVISE_ROLES = frozenset({Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
+SUMMON_ROLES = frozenset({Role.STREET_STAFF})
+# Roles that see cases by area: everything reported in their subtree.
+CASE_AREA_READ_ROLES = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+        Role.DISTRICT_OFFICER,
+        Role.CITY_OFFICER,
+    }
+)
+# Roles that may see the reporter's name and masked phone (never of anonymous reports).
+REPORTER_CONTACT_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF})
+KPI_ROLES = frozenset(
+    {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
+)
+
+
+def user_department_ids(user, role: str = Role.DEPARTMENT_HANDLER) -> set[int]:
+    if role not in user_roles(user):
+        return set()
+    cache = user.__dict__.setdefault("_wangge_case_departments", {})
+    if role not in cache:
+        cache[role] = set(
+            user.role_assignments.filter(role=role, department__isnull=False).values_list(
+                "department_id", flat=True
+            )
+        )
+    return cache[role]
+
+
+def _path(area) -> str | None:
+    return area.path if area is not None else None
+
+
+def is_dispatcher(user, case) -> bool:
+    path = _path(case.dispatcher_area)
+    return path is not None and path_in_scope(user, path, DISPATCH_ROLES)
+
+
+def is_handler(user, case) -> bool:
+    if case.handler_department_id is not None:
+        return case.handler_department_id in user_department_ids(user)
+    path = _path(case.handler_area)
+    return path is not None and path_in_scope(user, path, AREA_HANDLER_ROLES)
+
+
+def can_accept(user, case) -> bool:
+    return is_dispatcher(user, case)
+
+
+def can_dispatch(user, case) -> bool:
+    return is_dispatcher(user, case)
+
+
+def can_dispatch_to(user, case, *, department=None, area=None, routed=None) -> bool:
+    """A dispatcher may send a case to the unit the routing table names, to an area unit
+    in their own subtree, and (street staff) to departments anchored above or below them."""
+    if not is_dispatcher(user, case):
+        return False
+    if routed is not None and (department or area) == routed:
+        return True
+    if area is not None:
+        return path_in_scope(user, area.path, DISPATCH_ROLES)
+    if department is not None:
+        dept_path = department.area.path
+        if path_in_scope(user, dept_path, DISPATCH_ROLES):
+            return True
+        return path_in_scope(user, case.area_path, SUMMON_ROLES) and case.area_path.startswith(
+            dept_path
+        )
+    return False
+
+
+def can_handle(user, case) -> bool:
+    return is_handler(user, case)
+
+
+def can_verify(user, case) -> bool:
+    return path_in_scope(user, case.area_path, VERIFY_ROLES) or is_dispatcher(user, case)
+
+
+def can_supervise(user, case) -> bool:
+    return path_in_scope(user, case.area_path, SUPERVISE_ROLES)
+
+
+def can_summon(user, case) -> bool:
+    return path_in_scope(user, case.area_path, SUMMON_ROLES)
+
+
+def can_check_in(user, response) -> bool:
+    return response.department_id in user_department_ids(user)
+
+
+def can_rate_summons(user, summons) -> bool:
+    return path_in_scope(user, summons.street.path, SUMMON_ROLES)
+
+
+def can_see_reporter_contact(user) -> bool:
+    return has_any_role(user, REPORTER_CONTACT_ROLES)
+
+
+def can_read_kpi(user) -> bool:
+    return has_any_role(user, KPI_ROLES)
+
+
+# Which predicate guards each workflow action (the table in services refers to these).
+ACTION_PREDICATES = {
+    "accept": can_accept,
+    "reject": can_accept,
+    "dispatch": can_dispatch,
+    "sign": can_handle,
+    "resolve": can_handle,
+    "return": can_handle,
+    "extend_request": can_handle,
+    "suspend_request": can_handle,
+    "extend_approve": is_dispatcher,
+    "extend_reject": is_dispatcher,
+    "suspend": is_dispatcher,
+    "resume": is_dispatcher,
+    "verify": can_verify,
+    "close": is_dispatcher,
+    "escalate": is_dispatcher,
+    "reopen": is_dispatcher,
+    "supervise": can_supervise,
+}

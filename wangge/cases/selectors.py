@@ -1,0 +1,313 @@
+"""The closed loop's readers: scoped lists, work-list boxes, one accessor per case.
+
+A user sees a case when it lies in the subtree of one of their area roles, when it is
+dispatched to (or their department was summoned to) one of their departments, or when
+they reported it. Out of scope answers exactly like missing.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from wangge.accounts.permissions import user_roles
+from wangge.accounts.scope import path_in_scope, scope_q
+from wangge.cases import permissions as perms
+from wangge.cases.models import Case, Category, Status, SummonsResponse
+from wangge.cases.services import ACTION_PREDICATES_WITH_STATUS, ACTIVE_STATUSES
+from wangge.core import clock, crypto
+from wangge.core.errors import NotFoundOrForbidden
+from wangge.core.masking import mask_phone
+
+BOXES = (
+    "to_accept",
+    "to_dispatch",
+    "my_unit_open",
+    "to_verify",
+    "overdue",
+    "due_soon",
+    "summons_pending",
+)
+BOX_LABELS = {
+    "to_accept": "待立案",
+    "to_dispatch": "待派遣",
+    "my_unit_open": "本单位在办",
+    "to_verify": "待核查",
+    "overdue": "已超期",
+    "due_soon": "即将到期",
+    "summons_pending": "待报到",
+}
+HANDLER_OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED)
+
+
+def due_soon_window() -> timedelta:
+    return timedelta(hours=getattr(settings, "WANGGE_CASE_DUE_SOON_HOURS", 24))
+
+
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
+def case_visible_q(user) -> Q:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _nothing()
+    condition = scope_q(user, field="area_path", roles=perms.CASE_AREA_READ_ROLES) or _nothing()
+    departments = perms.user_department_ids(user)
+    if departments:
+        condition |= Q(handler_department_id__in=departments)
+        condition |= Q(
+            Exists(
+                SummonsResponse.objects.filter(
+                    summons__case=OuterRef("pk"), department_id__in=departments
+                )
+            )
+        )
+    condition |= Q(reporter_id=user.pk)
+    return condition
+
+
+def case_is_visible_to(user, case: Case) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if path_in_scope(user, case.area_path, perms.CASE_AREA_READ_ROLES):
+        return True
+    if case.reporter_id is not None and case.reporter_id == user.pk:
+        return True
+    departments = perms.user_department_ids(user)
+    if not departments:
+        return False
+    if case.handler_department_id in departments:
+        return True
+    return SummonsResponse.objects.filter(
+        summons__case_id=case.pk, department_id__in=departments
+    ).exists()
+
+
+def _dispatcher_q(user) -> Q:
+    return scope_q(user, field="dispatcher_area__path", roles=perms.DISPATCH_ROLES) or _nothing()
+
+
+def _box_q(user, box: str, now: datetime) -> Q:
+    departments = perms.user_department_ids(user)
+    if box == "to_accept":
+        return Q(status=Status.REPORTED) & _dispatcher_q(user)
+    if box == "to_dispatch":
+        return Q(status__in=[Status.ACCEPTED, Status.RETURNED]) & _dispatcher_q(user)
+    if box == "my_unit_open":
+        unit = scope_q(user, field="handler_area__path", roles=perms.AREA_HANDLER_ROLES)
+        unit = unit or _nothing()
+        if departments:
+            unit |= Q(handler_department_id__in=departments)
+        return Q(status__in=HANDLER_OPEN_STATUSES) & unit
+    if box == "to_verify":
+        verifier = scope_q(user, field="area_path", roles=perms.VERIFY_ROLES) or _nothing()
+        return Q(status=Status.RESOLVED) & (verifier | _dispatcher_q(user))
+    if box == "overdue":
+        return Q(status__in=ACTIVE_STATUSES, resolve_due_at__lt=now)
+    if box == "due_soon":
+        return Q(
+            status__in=ACTIVE_STATUSES,
+            resolve_due_at__gte=now,
+            resolve_due_at__lt=now + due_soon_window(),
+        )
+    if box == "summons_pending":
+        if not departments:
+            return _nothing()
+        return Q(
+            Exists(
+                SummonsResponse.objects.filter(
+                    summons__case=OuterRef("pk"),
+                    department_id__in=departments,
+                    checked_in_at__isnull=True,
+                )
+            )
+        )
+    raise ValueError(f"unknown box {box!r}")
+
+
+def case_annotate_deadlines(cases: QuerySet, *, now: datetime | None = None) -> QuerySet:
+    """Add ``is_overdue`` and ``is_due_soon``, derived from the deadline and the status."""
+    now = now or clock.now()
+    active = Q(status__in=ACTIVE_STATUSES)
+    return cases.annotate(
+        is_overdue=models.Case(
+            models.When(active & Q(resolve_due_at__lt=now), then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+        is_due_soon=models.Case(
+            models.When(
+                active & Q(resolve_due_at__gte=now, resolve_due_at__lt=now + due_soon_window()),
+                then=models.Value(True),
+            ),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+    )
+
+
+def case_list_visible_to(
+    *,
+    user,
+    box: str | None = None,
+    status: str = "",
+    category: Category | int | None = None,
+    priority: str = "",
+    q: str = "",
+    area_path: str = "",
+    handler_department: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Case]:
+    """Cases the user may see, optionally one work-list box, newest deadline first."""
+    now = now or clock.now()
+    if box and box not in BOXES:
+        return Case.objects.none()
+    condition = case_visible_q(user)
+    if box:
+        condition &= _box_q(user, box, now)
+    cases = Case.objects.filter(condition)
+    if status:
+        cases = cases.filter(status=status)
+    if category:
+        category_obj = (
+            category
+            if isinstance(category, Category)
+            else Category.objects.filter(pk=category).first()
+        )
+        if category_obj is None:
+            return Case.objects.none()
+        cases = cases.filter(category__path__startswith=category_obj.path)
+    if priority:
+        cases = cases.filter(priority=priority)
+    if area_path:
+        cases = cases.filter(area_path__startswith=area_path)
+    if handler_department:
+        cases = cases.filter(handler_department_id=handler_department)
+    if q:
+        text = q.strip()
+        cases = cases.filter(
+            Q(number=text) | Q(description__contains=text) | Q(address__contains=text)
+        )
+    if box in ("my_unit_open", "overdue", "due_soon"):
+        cases = cases.order_by(models.F("resolve_due_at").asc(nulls_last=True), "id")
+    else:
+        cases = cases.order_by("-created_at", "-id")
+    return case_annotate_deadlines(cases, now=now).select_related(
+        "category", "handler_department", "handler_area", "grid"
+    )
+
+
+def case_box_counts(*, user, now: datetime | None = None) -> dict[str, int]:
+    """How many cases wait in each box (for the work-list tabs)."""
+    now = now or clock.now()
+    visible = case_visible_q(user)
+    return {box: Case.objects.filter(visible & _box_q(user, box, now)).count() for box in BOXES}
+
+
+def case_get_for_user(*, user, case_id: int) -> Case:
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFoundOrForbidden("未找到该案件") from None
+    case = (
+        case_annotate_deadlines(Case.objects.filter(pk=case_id))
+        .select_related("category", "handler_department", "handler_area", "grid", "dispatcher_area")
+        .first()
+    )
+    if case is None or not case_is_visible_to(user, case):
+        raise NotFoundOrForbidden("未找到该案件")
+    return case
+
+
+def case_get_by_number(*, user, number: str) -> Case:
+    case = Case.objects.filter(number=str(number or "").strip()).only("pk").first()
+    if case is None:
+        raise NotFoundOrForbidden("未找到该案件")
+    return case_get_for_user(user=user, case_id=case.pk)
+
+
+def case_get_by_token(*, token: str) -> Case:
+    """The public tracking page: whoever holds the token sees the case's progress."""
+    case = (
+        case_annotate_deadlines(Case.objects.filter(token=str(token or "")))
+        .select_related("category", "handler_department", "handler_area")
+        .first()
+    )
+    if case is None or not token:
+        raise NotFoundOrForbidden("未找到该案件")
+    return case
+
+
+def case_timeline(*, case: Case) -> QuerySet:
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def case_public_timeline(*, case: Case) -> list[dict]:
+    """The tracking page's timeline: what happened and when, never who inside the office."""
+    return [
+        {
+            "at": event.at,
+            "action": event.action,
+            "to_status": event.to_status,
+            "note": event.note if event.action in ("resolve", "reject") else "",
+        }
+        for event in case.events.order_by("at", "id")
+    ]
+
+
+def case_reporter_contact(*, user, case: Case) -> dict[str, str]:
+    """The reporter's name and masked phone, to community and street staff only.
+
+    Anonymous reports show "匿名" to everybody but the reporter; departments get nothing.
+    """
+    if case.reporter_id is not None and case.reporter_id == getattr(user, "pk", None):
+        return {"name": case.reporter_name, "phone": crypto.decrypt(case.reporter_phone_enc)}
+    if case.anonymous:
+        return {"name": "匿名", "phone": ""}
+    if perms.can_see_reporter_contact(user) and path_in_scope(
+        user, case.area_path, perms.REPORTER_CONTACT_ROLES
+    ):
+        return {
+            "name": case.reporter_name,
+            "phone": mask_phone(crypto.decrypt(case.reporter_phone_enc)),
+        }
+    return {"name": "", "phone": ""}
+
+
+def case_allowed_actions(*, user, case: Case) -> list[str]:
+    """The workflow actions this user may take on this case now (for buttons)."""
+    if not user_roles(user):
+        return []
+    hidden = set()
+    if case.pending_request != "extension":
+        hidden.add("extend_reject")
+    if case.pending_request:
+        hidden |= {"extend_request", "suspend_request"}
+    if case.dispatcher_area_id is None or case.dispatcher_area.depth <= 3:
+        hidden.add("escalate")
+    return [
+        action
+        for action, (sources, predicate) in ACTION_PREDICATES_WITH_STATUS.items()
+        if action not in hidden and case.status in sources and predicate(user, case)
+    ]
+
+
+def summons_for_case(*, case: Case) -> QuerySet:
+    return (
+        SummonsResponse.objects.filter(summons__case=case)
+        .select_related("summons", "department")
+        .order_by("summons__issued_at", "id")
+    )
+
+
+def category_tree() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).order_by("path")
+
+
+def __getattr__(name):  # kpi_table lives in kpi.py; re-exported for one import place
+    if name == "kpi_table":
+        from wangge.cases.kpi import kpi_table
+
+        return kpi_table
+    raise AttributeError(name)
