@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.cases",
     "wangge.patrols",
+    "wangge.indicators",
     "wangge.web",
 ]
 
