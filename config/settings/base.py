@@ -126,6 +126,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Map tiles come from a configurable URL; empty means "no tiles", the map still works.
 WANGGE_MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")
 
+# Open311 GeoReport v2: clients that may POST service requests (comma-separated keys).
+WANGGE_OPEN311_API_KEYS = env_list("WANGGE_OPEN311_API_KEYS", [])
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
