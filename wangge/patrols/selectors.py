@@ -1,0 +1,710 @@
+"""Reads: a worker's grids and households, visit windows and lists, compliance.
+
+Everything is derived from records at query time: the window of a household comes from
+its last completed visit and the strongest care tag of its residents; due, overdue and
+compliance come from visits, patrols and the working-day calendar.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from wangge.accounts.scope import filter_to_scope, scope_paths
+from wangge.areas.models import Area, AreaKind
+from wangge.cases.calendar import exceptions_between, is_workday
+from wangge.core import clock
+from wangge.core.errors import NotFoundOrForbidden
+from wangge.patrols.cadence import (
+    CADENCE_OF_RANK,
+    CARE_RANKS,
+    DEFAULT_RANK,
+    RANK,
+    Window,
+    anchor_bounds,
+    lengths,
+    required_visits,
+    window_from,
+)
+from wangge.patrols.models import (
+    UNCOUNTED_OUTCOMES,
+    GridAssignment,
+    HouseholdAssignment,
+    Patrol,
+    Visit,
+)
+from wangge.patrols.periods import Period, month_of, quarter_of
+from wangge.patrols.permissions import SUPERVISE_ROLES, WORKER_ROLES
+from wangge.people.models import Cadence, Household, Relation, Resident
+
+# Materialised-path prefix lengths (Area.steplen = 4) of each level.
+PATH_LENGTH = {AreaKind.STREET: 12, AreaKind.COMMUNITY: 16, AreaKind.GRID: 20}
+
+
+def active_q(on: date) -> Q:
+    return Q(since__lte=on) & (Q(until__isnull=True) | Q(until__gt=on))
+
+
+# ---------------------------------------------------------------- a worker's grids
+
+
+def worker_grid_ids(*, worker, on: date | None = None) -> list[int]:
+    """Grids the worker is assigned to today and holds the grid-worker role on."""
+    on = on or clock.today()
+    assignments = filter_to_scope(
+        GridAssignment.objects.filter(active_q(on), worker=worker), worker, roles=WORKER_ROLES
+    )
+    return list(assignments.order_by("area_path").values_list("grid_id", flat=True))
+
+
+def worker_grids(*, worker, on: date | None = None) -> list[Area]:
+    ids = worker_grid_ids(worker=worker, on=on)
+    return list(Area.objects.filter(pk__in=ids).order_by("path"))
+
+
+def worker_grid_get(*, worker, grid_id: int) -> Area:
+    if grid_id not in worker_grid_ids(worker=worker):
+        raise NotFoundOrForbidden("未找到该网格，或您已不负责该网格")
+    return Area.objects.get(pk=grid_id)
+
+
+def households_in_worker_grids(*, worker, on: date | None = None) -> QuerySet[Household]:
+    """Every household of the worker's grids (lookup and visits may cover a colleague)."""
+    households = Household.objects.filter(grid_id__in=worker_grid_ids(worker=worker, on=on))
+    return filter_to_scope(households, worker, roles=WORKER_ROLES)
+
+
+def household_get_for_worker(*, worker, household_id: int) -> Household:
+    household = (
+        households_in_worker_grids(worker=worker)
+        .select_related("grid")
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise NotFoundOrForbidden("未找到该户，或该户已不在您负责的网格内")
+    return household
+
+
+def _assigned_elsewhere(worker, on: date) -> Exists:
+    """An open household assignment to someone else, still valid for the household's grid."""
+    return Exists(
+        HouseholdAssignment.objects.filter(
+            active_q(on), household=OuterRef("pk"), grid=OuterRef("grid_id")
+        ).exclude(worker=worker)
+    )
+
+
+def worker_households(*, worker, on: date | None = None) -> QuerySet[Household]:
+    """Households the worker must visit: those of their grids not given to a colleague."""
+    on = on or clock.today()
+    return households_in_worker_grids(worker=worker, on=on).exclude(_assigned_elsewhere(worker, on))
+
+
+def household_lookup(*, worker, q: str = "", limit: int = 30) -> QuerySet[Household]:
+    households = households_in_worker_grids(worker=worker)
+    q = q.strip()
+    if q:
+        residents = Resident.objects.filter(household=OuterRef("pk"), name__startswith=q)
+        households = households.filter(
+            Q(address__contains=q)
+            | Q(code__startswith=q)
+            | Q(room__startswith=q)
+            | Q(Exists(residents))
+        )
+    return with_window_fields(households).order_by("area_path", "address", "room", "id")[:limit]
+
+
+# ---------------------------------------------------------------- cadence and windows
+
+
+def _rank_subquery() -> Subquery:
+    through = Resident.care_tags.through
+    rank = Case(
+        When(caretag__cadence=Cadence.WEEKLY, then=Value(RANK[Cadence.WEEKLY])),
+        When(caretag__cadence=Cadence.MONTHLY, then=Value(RANK[Cadence.MONTHLY])),
+        default=Value(DEFAULT_RANK),
+        output_field=IntegerField(),
+    )
+    strongest = (
+        through.objects.filter(resident__household_id=OuterRef("pk"))
+        .annotate(rank=rank)
+        .order_by("rank")
+        .values("rank")[:1]
+    )
+    return Subquery(strongest, output_field=IntegerField())
+
+
+def _last_visit_subquery(before: date | None = None) -> Subquery:
+    visits = Visit.objects.filter(household_id=OuterRef("pk")).exclude(
+        outcome__in=UNCOUNTED_OUTCOMES
+    )
+    if before is not None:
+        visits = visits.filter(date__lte=before)
+    return Subquery(visits.order_by("-date").values("date")[:1], output_field=DateField())
+
+
+def with_window_fields(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate ``cadence_rank``, ``last_visit`` and ``anchor`` (last visit, or the date
+    the household was registered), from which the window follows."""
+    return households.annotate(
+        cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
+        last_visit=_last_visit_subquery(),
+        anchor=Coalesce(
+            _last_visit_subquery(),
+            TruncDate("created_at", tzinfo=clock.LOCAL_TZ),
+            output_field=DateField(),
+        ),
+    )
+
+
+def household_cadence(*, household: Household) -> str:
+    rank = (
+        Household.objects.filter(pk=household.pk)
+        .annotate(cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)))
+        .values_list("cadence_rank", flat=True)
+        .first()
+    )
+    return CADENCE_OF_RANK[rank or DEFAULT_RANK]
+
+
+def household_window(*, household: Household, on: date | None = None) -> Window:
+    """The household's window as it stands on ``on`` (from completed visits up to then)."""
+    row = (
+        Household.objects.filter(pk=household.pk)
+        .annotate(
+            cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
+            last_visit=_last_visit_subquery(before=on),
+            registered=TruncDate("created_at", tzinfo=clock.LOCAL_TZ),
+        )
+        .values("cadence_rank", "last_visit", "registered")
+        .get()
+    )
+    return window_from(
+        cadence=CADENCE_OF_RANK[row["cadence_rank"]],
+        anchor=row["last_visit"] or row["registered"],
+    )
+
+
+def window_of(household: Household) -> Window:
+    """The window of a household annotated by ``with_window_fields``."""
+    return window_from(cadence=CADENCE_OF_RANK[household.cadence_rank], anchor=household.anchor)
+
+
+@dataclass
+class DueItem:
+    household: Household
+    window: Window
+    status: str  # overdue | due | open
+    head_name: str = ""
+
+
+@dataclass
+class DueLists:
+    today: date
+    overdue: list[DueItem] = field(default_factory=list)
+    due_today: list[DueItem] = field(default_factory=list)
+    due_this_week: list[DueItem] = field(default_factory=list)
+
+
+def _week_end(today: date) -> date:
+    return today + timedelta(days=6 - today.weekday())
+
+
+def _due_by_q(*, today: date, week_end: date) -> Q:
+    """Households whose due date is on or before ``week_end``, as anchor ranges."""
+    condition = Q()
+    for cadence, rank in RANK.items():
+        _, upper = anchor_bounds(cadence=cadence, today=today, week_end=week_end)["week"]
+        condition |= Q(cadence_rank=rank, anchor__lte=upper)
+    return condition
+
+
+def visit_due_lists(*, worker, today: date | None = None) -> DueLists:
+    """Overdue, due today and due later this week for one worker: one query."""
+    today = today or clock.today()
+    week_end = _week_end(today)
+    heads = Resident.objects.filter(household=OuterRef("pk")).order_by(
+        Case(When(relation=Relation.SELF, then=Value(0)), default=Value(1)), "id"
+    )
+    households = (
+        with_window_fields(worker_households(worker=worker, on=today))
+        .filter(_due_by_q(today=today, week_end=week_end))
+        .annotate(head_name=Subquery(heads.values("name")[:1]))
+        .select_related("grid")
+        .order_by("anchor", "id")
+    )
+    lists = DueLists(today=today)
+    for household in households:
+        window = window_of(household)
+        item = DueItem(household, window, window.status(today), household.head_name or "")
+        if item.status == "overdue":
+            lists.overdue.append(item)
+        elif item.status == "due":
+            lists.due_today.append(item)
+        else:
+            lists.due_this_week.append(item)
+    for items in (lists.overdue, lists.due_today, lists.due_this_week):
+        items.sort(key=lambda item: (item.window.due, item.household.id))
+    return lists
+
+
+def overdue_q(*, today: date) -> Q:
+    condition = Q()
+    for cadence, rank in RANK.items():
+        _, before = anchor_bounds(cadence=cadence, today=today, week_end=today)["overdue"]
+        condition |= Q(cadence_rank=rank, anchor__lt=before)
+    return condition
+
+
+def overdue_households_visible_to(
+    *, user, area: Area | None = None, today: date | None = None
+) -> QuerySet[Household]:
+    today = today or clock.today()
+    households = filter_to_scope(Household.objects.all(), user, roles=SUPERVISE_ROLES)
+    if area is not None:
+        households = households.filter(area_path__startswith=area.path)
+    return with_window_fields(households).filter(overdue_q(today=today))
+
+
+def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None = None):
+    rows = (
+        overdue_households_visible_to(user=user, area=area, today=today)
+        .order_by()
+        .values("grid_id")
+        .annotate(total=Count("id"))
+    )
+    totals = {row["grid_id"]: row["total"] for row in rows}
+    grids = Area.objects.filter(pk__in=totals).order_by("path")
+    return [(grid, totals[grid.pk]) for grid in grids]
+
+
+# ---------------------------------------------------------------- working days
+
+
+def working_days(start: date, end: date) -> list[date]:
+    if end < start:
+        return []
+    exceptions = exceptions_between(start, end)
+    days = (end - start).days + 1
+    return [
+        start + timedelta(days=offset)
+        for offset in range(days)
+        if is_workday(start + timedelta(days=offset), exceptions)
+    ]
+
+
+# ---------------------------------------------------------------- compliance
+
+
+@dataclass
+class Figures:
+    """One row of a compliance report (a worker or an area)."""
+
+    care_due: int = 0  # weekly/monthly households, measured over the month
+    care_done: int = 0
+    other_due: int = 0  # quarterly households, measured over the quarter
+    other_done: int = 0
+    patrol_days: int = 0
+    working_days: int = 0
+
+    def add(self, other: "Figures") -> None:
+        self.care_due += other.care_due
+        self.care_done += other.care_done
+        self.other_due += other.other_due
+        self.other_done += other.other_done
+        self.patrol_days += other.patrol_days
+        self.working_days += other.working_days
+
+    @staticmethod
+    def _rate(done: int, due: int) -> float | None:
+        return round(done * 100 / due, 1) if due else None
+
+    @property
+    def care_rate(self) -> float | None:
+        return self._rate(self.care_done, self.care_due)
+
+    @property
+    def other_rate(self) -> float | None:
+        return self._rate(self.other_done, self.other_due)
+
+    @property
+    def patrol_rate(self) -> float | None:
+        return self._rate(self.patrol_days, self.working_days)
+
+
+def _like_any(column: str, paths: list[str]) -> tuple[str, list[str]]:
+    if not paths:
+        return "1 = 0", []
+    return "(" + " OR ".join(f"{column} LIKE %s" for _ in paths) + ")", [p + "%" for p in paths]
+
+
+def _date_param(value: date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def visit_compliance_rows(*, paths: list[str], month: Period, quarter: Period) -> list[tuple]:
+    """(grid_id, rank, households, compliant) for the households under ``paths``.
+
+    Set-based SQL (one pass over the period's visits) so that a city-wide report stays
+    fast: a household is compliant when its completed visits in its measuring period
+    (the month for care groups, the quarter otherwise) reach what its cadence requires.
+    """
+    household = Household._meta.db_table
+    resident = Resident._meta.db_table
+    through = Resident.care_tags.through._meta.db_table
+    caretag = Resident.care_tags.field.related_model._meta.db_table
+    visit = Visit._meta.db_table
+    h_scope, h_params = _like_any("h.area_path", paths)
+    r_scope, r_params = _like_any("r.area_path", paths)
+    s_scope, s_params = _like_any("hs.area_path", paths)
+    uncounted = ", ".join("%s" for _ in UNCOUNTED_OUTCOMES)
+    weekly_required = required_visits(rank=RANK[Cadence.WEEKLY], period_days=month.days)
+
+    # Only table names from the models' _meta and %s placeholders are interpolated.
+    def visits_in(period: Period) -> tuple[str, list]:
+        sql = f"""
+            SELECT v.household_id, COUNT(*) AS n FROM {visit} v
+            WHERE v.date >= %s AND v.date <= %s AND v.outcome NOT IN ({uncounted})
+              AND v.household_id IN (SELECT hs.id FROM {household} hs WHERE {s_scope})
+            GROUP BY v.household_id
+        """  # noqa: S608
+        params = [
+            _date_param(period.start),
+            _date_param(period.end),
+            *[str(o) for o in UNCOUNTED_OUTCOMES],
+            *s_params,
+        ]
+        return sql, params
+
+    month_sql, month_params = visits_in(month)
+    quarter_sql, quarter_params = visits_in(quarter)
+    sql = f"""
+        SELECT h.grid_id, COALESCE(c.rank, %s) AS rank, COUNT(*) AS households,
+               SUM(CASE
+                     WHEN COALESCE(c.rank, %s) = %s AND COALESCE(vm.n, 0) >= %s THEN 1
+                     WHEN COALESCE(c.rank, %s) = %s AND COALESCE(vm.n, 0) >= 1 THEN 1
+                     WHEN COALESCE(c.rank, %s) = %s AND COALESCE(vq.n, 0) >= 1 THEN 1
+                     ELSE 0 END) AS compliant
+        FROM {household} h
+        LEFT JOIN (
+            SELECT r.household_id,
+                   MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
+            FROM {resident} r
+            JOIN {through} rt ON rt.resident_id = r.id
+            JOIN {caretag} t ON t.id = rt.caretag_id
+            WHERE {r_scope}
+            GROUP BY r.household_id
+        ) c ON c.household_id = h.id
+        LEFT JOIN ({month_sql}) vm ON vm.household_id = h.id
+        LEFT JOIN ({quarter_sql}) vq ON vq.household_id = h.id
+        WHERE {h_scope}
+        GROUP BY h.grid_id, COALESCE(c.rank, %s)
+    """  # noqa: S608
+    weekly, monthly, quarterly = (
+        RANK[c] for c in (Cadence.WEEKLY, Cadence.MONTHLY, Cadence.QUARTERLY)
+    )
+    params = [
+        DEFAULT_RANK,
+        DEFAULT_RANK,
+        weekly,
+        weekly_required,
+        DEFAULT_RANK,
+        monthly,
+        DEFAULT_RANK,
+        quarterly,
+        str(Cadence.WEEKLY),
+        weekly,
+        str(Cadence.MONTHLY),
+        monthly,
+        DEFAULT_RANK,
+        *r_params,
+        *month_params,
+        *quarter_params,
+        *h_params,
+        DEFAULT_RANK,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _grid_figures(
+    *, paths: list[str], today: date, month: Period, quarter: Period
+) -> dict[int, Figures]:
+    figures: dict[int, Figures] = {}
+    for grid_id, rank, households, compliant in visit_compliance_rows(
+        paths=paths, month=month, quarter=quarter
+    ):
+        row = figures.setdefault(grid_id, Figures())
+        if rank in CARE_RANKS:
+            row.care_due += households
+            row.care_done += int(compliant or 0)
+        else:
+            row.other_due += households
+            row.other_done += int(compliant or 0)
+    return figures
+
+
+def _patrol_days_by_grid(*, paths: list[str], days: list[date]) -> dict[int, int]:
+    if not days or not paths:
+        return {}
+    condition = Q()
+    for path in paths:
+        condition |= Q(area_path__startswith=path)
+    rows = (
+        Patrol.objects.filter(condition, date__in=days)
+        .order_by()
+        .values("grid_id")
+        .annotate(total=Count("date", distinct=True))
+    )
+    return {row["grid_id"]: row["total"] for row in rows}
+
+
+@dataclass
+class AreaRow:
+    area: Area
+    figures: Figures
+
+
+@dataclass
+class ComplianceReport:
+    today: date
+    month: Period
+    quarter: Period
+    patrol_period: Period
+    working_days: int
+    rows: list[AreaRow]
+    total: Figures
+
+
+def _scope_roots(user, area: Area | None) -> list[str]:
+    roots = scope_paths(user, SUPERVISE_ROLES)
+    if area is None:
+        return roots
+    if any(area.path.startswith(root) for root in roots):
+        return [area.path]
+    raise NotFoundOrForbidden("未找到该区域")
+
+
+def compliance_by_area(
+    *,
+    user,
+    level: str,
+    area: Area | None = None,
+    today: date | None = None,
+    month: Period | None = None,
+    quarter: Period | None = None,
+) -> ComplianceReport:
+    """Visit and patrol compliance rolled up to grids, communities or streets.
+
+    Care households are measured over ``month``, others over ``quarter``; patrol
+    compliance is patrol days / working days of the month up to today."""
+    today = today or clock.today()
+    month = month or month_of(today)
+    quarter = quarter or quarter_of(today)
+    paths = _scope_roots(user, area)
+    days = working_days(month.start, month.until(today))
+    per_grid = _grid_figures(paths=paths, today=today, month=month, quarter=quarter)
+    patrol_days = _patrol_days_by_grid(paths=paths, days=days)
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    grid_rows = (
+        list(Area.objects.filter(condition, kind=AreaKind.GRID).values_list("id", "path"))
+        if paths
+        else []
+    )
+    length = PATH_LENGTH[level]
+    rolled: dict[str, Figures] = {}
+    for grid_id, path in grid_rows:
+        figures = rolled.setdefault(path[:length], Figures())
+        figures.add(per_grid.get(grid_id, Figures()))
+        figures.patrol_days += patrol_days.get(grid_id, 0)
+        figures.working_days += len(days)
+    areas = {a.path: a for a in Area.objects.filter(path__in=list(rolled))}
+    rows = [AreaRow(areas[path], rolled[path]) for path in sorted(rolled) if path in areas]
+    total = Figures()
+    for row in rows:
+        total.add(row.figures)
+    return ComplianceReport(today, month, quarter, month, len(days), rows, total)
+
+
+@dataclass
+class WorkerRow:
+    worker: object
+    grids: list[Area]
+    figures: Figures
+
+
+def _workers_in(paths: list[str], start: date, end: date) -> list[GridAssignment]:
+    condition = Q()
+    for path in paths:
+        condition |= Q(area_path__startswith=path)
+    return list(
+        GridAssignment.objects.filter(condition, since__lte=end)
+        .filter(Q(until__isnull=True) | Q(until__gt=start))
+        .select_related("worker", "grid")
+        .order_by("worker_id", "since")
+    )
+
+
+def compliance_by_worker(
+    *,
+    user,
+    area: Area | None = None,
+    today: date | None = None,
+    month: Period | None = None,
+    quarter: Period | None = None,
+) -> list[WorkerRow]:
+    """Each worker's figures over the households they are responsible for today and their
+    patrol days / working days while assigned during the month. A household of a shared grid
+    not given to one worker counts for each of the grid's workers."""
+    today = today or clock.today()
+    month = month or month_of(today)
+    quarter = quarter or quarter_of(today)
+    paths = _scope_roots(user, area)
+    if not paths:
+        return []
+    month_end = month.until(today)
+    assignments = _workers_in(paths, month.start, month_end)
+    if not assignments:
+        return []
+    worker_ids = {a.worker_id for a in assignments}
+
+    # Households under the scope with their cadence and visits in both periods.
+    condition = Q()
+    for path in paths:
+        condition |= Q(area_path__startswith=path)
+    counted = Visit.objects.filter(household_id=OuterRef("pk")).exclude(
+        outcome__in=UNCOUNTED_OUTCOMES
+    )
+
+    def count_in(period: Period) -> Subquery:
+        return Subquery(
+            counted.filter(date__gte=period.start, date__lte=period.end)
+            .order_by()
+            .values("household_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    households = (
+        Household.objects.filter(condition)
+        .annotate(
+            cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
+            in_month=Coalesce(count_in(month), Value(0)),
+            in_quarter=Coalesce(count_in(quarter), Value(0)),
+        )
+        .values_list("id", "grid_id", "cadence_rank", "in_month", "in_quarter")
+    )
+    explicit = {
+        household_id: (worker_id, grid_id)
+        for household_id, worker_id, grid_id in HouseholdAssignment.objects.filter(
+            active_q(today), household__in=Household.objects.filter(condition)
+        ).values_list("household_id", "worker_id", "grid_id")
+    }
+    current = [a for a in assignments if a.since <= today and (a.until is None or a.until > today)]
+    grid_workers: dict[int, set[int]] = {}
+    for assignment in current:
+        grid_workers.setdefault(assignment.grid_id, set()).add(assignment.worker_id)
+
+    figures = {worker_id: Figures() for worker_id in worker_ids}
+    weekly_required = required_visits(rank=RANK[Cadence.WEEKLY], period_days=month.days)
+    for household_id, grid_id, rank, in_month, in_quarter in households:
+        owner, owner_grid = explicit.get(household_id, (None, None))
+        if owner_grid == grid_id and owner in grid_workers.get(grid_id, ()):
+            responsible = {owner}
+        else:
+            responsible = grid_workers.get(grid_id, set())
+        if rank in CARE_RANKS:
+            required = weekly_required if rank == RANK[Cadence.WEEKLY] else 1
+            done = int(in_month >= required)
+        else:
+            done = int(in_quarter >= 1)
+        for worker_id in responsible:
+            row = figures[worker_id]
+            if rank in CARE_RANKS:
+                row.care_due += 1
+                row.care_done += done
+            else:
+                row.other_due += 1
+                row.other_done += done
+
+    # Patrols: distinct working days with a patrol, over the days the worker was assigned.
+    days = working_days(month.start, month_end)
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for assignment in assignments:
+        last = (
+            month_end
+            if assignment.until is None
+            else min(month_end, assignment.until - timedelta(days=1))
+        )
+        spans.setdefault(assignment.worker_id, []).append(
+            (max(assignment.since, month.start), last)
+        )
+    patrolled = {}
+    for worker_id, day in (
+        Patrol.objects.filter(worker_id__in=worker_ids, date__in=days)
+        .order_by()
+        .values_list("worker_id", "date")
+        .distinct()
+    ):
+        patrolled.setdefault(worker_id, set()).add(day)
+    for worker_id, worker_spans in spans.items():
+        assigned_days = {d for d in days if any(lo <= d <= hi for lo, hi in worker_spans)}
+        figures[worker_id].working_days = len(assigned_days)
+        figures[worker_id].patrol_days = len(patrolled.get(worker_id, set()) & assigned_days)
+
+    grids_of: dict[int, list[Area]] = {}
+    workers = {}
+    for assignment in assignments:
+        workers[assignment.worker_id] = assignment.worker
+        if assignment in current:
+            grids_of.setdefault(assignment.worker_id, []).append(assignment.grid)
+    rows = [
+        WorkerRow(workers[worker_id], grids_of.get(worker_id, []), figures[worker_id])
+        for worker_id in sorted(worker_ids, key=lambda w: (str(workers[w]), w))
+    ]
+    return rows
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def grid_assignments_visible_to(*, user, area: Area | None = None, on: date | None = None):
+    on = on or clock.today()
+    assignments = filter_to_scope(
+        GridAssignment.objects.filter(active_q(on)), user, roles=SUPERVISE_ROLES
+    )
+    if area is not None:
+        assignments = assignments.filter(area_path__startswith=area.path)
+    return assignments.select_related("worker", "grid").order_by("area_path", "worker_id")
+
+
+def grids_visible_to(*, user, area: Area | None = None) -> QuerySet[Area]:
+    grids = filter_to_scope(
+        Area.objects.filter(kind=AreaKind.GRID), user, field="path", roles=SUPERVISE_ROLES
+    )
+    if area is not None:
+        grids = grids.filter(path__startswith=area.path)
+    return grids.order_by("path")
+
+
+def interval_days(cadence: str) -> int:
+    return lengths(cadence).interval
