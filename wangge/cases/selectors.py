@@ -185,7 +185,7 @@ def case_list_visible_to(
     if handler_department:
         cases = cases.filter(handler_department_id=handler_department)
     if q:
-        text = q.strip()
+        text = q.strip()[:100]
         cases = cases.filter(
             Q(number=text) | Q(description__contains=text) | Q(address__contains=text)
         )
