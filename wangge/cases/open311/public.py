@@ -1,0 +1,124 @@
+"""What anyone outside the office may know about a case: Open311 clients and the
+resident's tracking page read the same public facts (status in words, the handling unit's
+name, the answer), never a staff member's name and never the reporter's contact.
+
+These are read-only helpers over the cases domain; the workflow lives in
+``wangge.cases.services``.
+"""
+
+from django.db.models import Q, QuerySet
+
+from wangge.cases.models import Attachment, Case, CaseEvent, Category, Status
+from wangge.cases.services import OPEN_STATUSES
+
+# Open311 knows two statuses. A case stays "open" until the loop is closed: resolved and
+# verified cases still wait for the reporter's verdict and may be reopened.
+CLOSED_STATUSES = frozenset(set(Status.values) - set(OPEN_STATUSES))
+
+STATUS_NOTES = {
+    Status.REPORTED: "已收到上报，等待受理",
+    Status.ACCEPTED: "已立案，等待派遣",
+    Status.DISPATCHED: "已派遣至承办单位",
+    Status.IN_PROGRESS: "承办单位已签收，正在处置",
+    Status.RETURNED: "承办单位退回，正在重新派遣",
+    Status.SUSPENDED: "长期问题，已挂账跟踪",
+    Status.RESOLVED: "已办结，等待核查和回访",
+    Status.VERIFIED: "已办结并核查，等待回访",
+    Status.CLOSED: "已结案",
+    Status.REJECTED: "已作废",
+}
+
+# Timeline wording for the public: what happened, not who did it.
+PUBLIC_EVENT_LABELS = {
+    "report": "提交上报",
+    "accept": "受理立案",
+    "reject": "作废",
+    "dispatch": "派遣至承办单位",
+    "sign": "承办单位签收",
+    "resolve": "办结",
+    "return": "退回重新派遣",
+    "extend_approve": "批准延期",
+    "suspend": "挂账",
+    "resume": "恢复办理",
+    "verify": "现场核查",
+    "close": "结案",
+    "escalate": "上报上级处理",
+    "supervise": "上级督办",
+    "reopen": "重新办理",
+    "evaluate": "群众评价",
+    "summon": "街道吹哨，部门报到",
+    "check_in": "部门报到",
+}
+
+
+def public_categories() -> list[Category]:
+    """Open311 services: enabled, active categories without an enabled, active child, in
+    tree order. A class with sub-classes is offered through its sub-classes."""
+    categories = list(Category.objects.filter(open311_enabled=True, active=True).order_by("path"))
+    paths = [category.path for category in categories]
+    leaves = []
+    for index, category in enumerate(categories):
+        following = paths[index + 1] if index + 1 < len(paths) else ""
+        if not following.startswith(category.path):
+            leaves.append(category)
+    return leaves
+
+
+def public_category_get(code: str) -> Category | None:
+    return Category.objects.filter(code=code, open311_enabled=True, active=True).first()
+
+
+def public_case_queryset() -> QuerySet[Case]:
+    """Cases whose category is open to Open311 clients."""
+    return Case.objects.filter(category__open311_enabled=True).select_related(
+        "category", "handler_department", "handler_area", "dispatcher_area"
+    )
+
+
+def open311_status(case: Case) -> str:
+    return "closed" if case.status in CLOSED_STATUSES else "open"
+
+
+def agency_name(case: Case) -> str | None:
+    """The unit handling the case, or the unit that will dispatch it."""
+    unit = case.handler_department or case.handler_area or case.dispatcher_area
+    return unit.name if unit is not None else None
+
+
+def reject_reasons(case_ids) -> dict[int, str]:
+    """The last rejection reason of each of these cases (one query)."""
+    reasons: dict[int, str] = {}
+    events = CaseEvent.objects.filter(case_id__in=list(case_ids), action="reject").order_by(
+        "at", "id"
+    )
+    for case_id, note in events.values_list("case_id", "note"):
+        reasons[case_id] = note
+    return reasons
+
+
+def status_note(case: Case, reject_reason: str = "") -> str:
+    note = STATUS_NOTES.get(case.status, Status(case.status).label)
+    if case.status == Status.REJECTED and reject_reason:
+        return f"{note}：{reject_reason}"
+    if case.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED) and case.result:
+        return f"{note}。处置结果：{case.result}"
+    return note
+
+
+def first_report_photos(case_ids) -> dict[int, Attachment]:
+    photos: dict[int, Attachment] = {}
+    for attachment in Attachment.objects.filter(case_id__in=list(case_ids), kind="report").order_by(
+        "id"
+    ):
+        photos.setdefault(attachment.case_id, attachment)
+    return photos
+
+
+def status_filter(statuses: set[str]) -> Q:
+    """Open311 ``status`` values → a condition on our statuses."""
+    condition = Q(pk__in=[])
+    if "open" in statuses:
+        condition |= Q(status__in=list(OPEN_STATUSES))
+    if "closed" in statuses:
+        condition |= Q(status__in=list(CLOSED_STATUSES))
+    return condition
