@@ -109,7 +109,7 @@ _DATE_TEXT = re.compile(
     r"(?:\s*[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 DATE_FORMATS_HINT = "2024-01-05、2024/1/5、2024.1.5、20240105 或 2024年1月5日"
-_TAG_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+_TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")  # not "/": 低保/低收入 is one tag
 
 
 class CellInvalid(Exception):

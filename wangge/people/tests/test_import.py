@@ -86,7 +86,7 @@ def test_bad_rows_are_each_reported_and_valid_rows_applied(setting):
                 grid,
                 "H-001",
                 "1号楼101",
-                "独居老人",
+                "独居老人、低保/低收入",
             ],
             ["王芳", "女", "1985/2/2", good2, "", "", "H-001", "", ""],
             ["赵三", "男", "", bad_check, "", grid, "H-002", "2号楼", ""],
@@ -197,7 +197,7 @@ def test_bad_rows_are_each_reported_and_valid_rows_applied(setting):
     li = Resident.objects.get(name="李明")
     assert (li.gender, li.birth_date, li.household_id) == ("male", date(1980, 1, 1), household.id)
     assert li.id_number == good1 and li.phone == "13812345678"
-    assert [tag.code for tag in li.care_tags.all()] == ["elderly_alone"]
+    assert [tag.code for tag in li.care_tags.all()] == ["elderly_alone", "low_income"]
     wang = Resident.objects.get(name="王芳")
     assert (wang.gender, wang.birth_date, wang.area_path) == (
         "female",
