@@ -6,7 +6,7 @@ it gets an answer, and a replay returns the first answer without writing again."
 import hashlib
 from datetime import date, datetime
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -49,14 +49,6 @@ class PatrolOut(Schema):
     ended_at: datetime | None
     duties: list[str]
     findings: int
-
-    @staticmethod
-    def resolve_grid_name(obj: Patrol) -> str:
-        return obj.grid.name
-
-    @staticmethod
-    def resolve_findings(obj: Patrol) -> int:
-        return obj.findings.count()
 
 
 class WindowOut(Schema):
@@ -308,7 +300,23 @@ def _visit_out(visit: Visit) -> dict:
 
 
 def _patrol_out(patrol: Patrol) -> dict:
-    return PatrolOut.from_orm(patrol).model_dump(mode="json")
+    return PatrolOut.model_validate(
+        {
+            "client_ref": patrol.client_ref,
+            "grid_id": patrol.grid_id,
+            "grid_name": patrol.grid.name,
+            "date": patrol.date,
+            "started_at": patrol.started_at,
+            "ended_at": patrol.ended_at,
+            "duties": patrol.duties,
+            "findings": patrol.findings.count(),
+        }
+    ).model_dump(mode="json")
+
+
+def _idempotent(*, request, scope: str, payload, perform) -> Status:
+    status, body = idempotent_call(request=request, scope=scope, payload=payload, perform=perform)
+    return Status(status, body)
 
 
 # ---------------------------------------------------------------- reads
@@ -331,7 +339,7 @@ def today(request):
         "user_id": user.id,
         "worker_name": str(user),
         "grids": selectors.worker_grids(worker=user),
-        "patrol": patrol,
+        "patrol": _patrol_out(patrol) if patrol is not None else None,
         "overdue": [_due_out(i, lists.today) for i in lists.overdue],
         "due_today": [_due_out(i, lists.today) for i in lists.due_today],
         "due_this_week": [_due_out(i, lists.today) for i in lists.due_this_week],
@@ -381,7 +389,7 @@ def patrol_start(request, payload: PatrolStartIn):
         )
         return 201, _patrol_out(patrol)
 
-    return idempotent_call(
+    return _idempotent(
         request=request,
         scope="patrols.start",
         payload=payload.model_dump(mode="json"),
@@ -404,7 +412,7 @@ def patrol_end(request, payload: PatrolEndIn):
         )
         return 200, _patrol_out(patrol)
 
-    return idempotent_call(
+    return _idempotent(
         request=request,
         scope="patrols.end",
         payload=payload.model_dump(mode="json"),
@@ -430,7 +438,7 @@ def visit_record(request, payload: VisitIn):
         )
         return 201, _visit_out(visit)
 
-    return idempotent_call(
+    return _idempotent(
         request=request,
         scope="patrols.visit",
         payload=payload.model_dump(mode="json"),
@@ -450,7 +458,7 @@ class FindingForm(Schema):
 
 
 @router.post("/findings", response={201: FindingOut}, summary="上报问题（可附照片和位置）")
-def finding_report(request, data: Form[FindingForm], photo: File[UploadedFile] | None = None):
+def finding_report(request, data: Form[FindingForm], photo: File[UploadedFile] = None):
     _require_worker(request)
     payload = data.model_dump(mode="json")
     if photo is not None:
@@ -477,6 +485,4 @@ def finding_report(request, data: Form[FindingForm], photo: File[UploadedFile] |
         )
         return 201, {"case_id": case.id, "case_number": case.number, "patrol_ref": data.patrol_ref}
 
-    return idempotent_call(
-        request=request, scope="patrols.finding", payload=payload, perform=perform
-    )
+    return _idempotent(request=request, scope="patrols.finding", payload=payload, perform=perform)

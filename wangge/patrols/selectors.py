@@ -55,6 +55,13 @@ from wangge.people.models import Cadence, Household, Relation, Resident
 PATH_LENGTH = {AreaKind.STREET: 12, AreaKind.COMMUNITY: 16, AreaKind.GRID: 20}
 
 
+def not_found(message: str, *, field: str | None = None) -> NotFoundOrForbidden:
+    """A 404 that names the field it is about, so the phone can show the worker why."""
+    error = NotFoundOrForbidden(message)
+    error.field = field
+    return error
+
+
 def active_q(on: date) -> Q:
     return Q(since__lte=on) & (Q(until__isnull=True) | Q(until__gt=on))
 
@@ -78,7 +85,7 @@ def worker_grids(*, worker, on: date | None = None) -> list[Area]:
 
 def worker_grid_get(*, worker, grid_id: int) -> Area:
     if grid_id not in worker_grid_ids(worker=worker):
-        raise NotFoundOrForbidden("未找到该网格，或您已不负责该网格")
+        raise not_found("未找到该网格，或您已不负责该网格", field="grid_id")
     return Area.objects.get(pk=grid_id)
 
 
@@ -96,7 +103,7 @@ def household_get_for_worker(*, worker, household_id: int) -> Household:
         .first()
     )
     if household is None:
-        raise NotFoundOrForbidden("未找到该户，或该户已不在您负责的网格内")
+        raise not_found("未找到该户，或该户已不在您负责的网格内", field="household_id")
     return household
 
 

@@ -30,6 +30,7 @@ from wangge.patrols.selectors import (
     active_q,
     household_get_for_worker,
     household_window,
+    not_found,
     worker_grid_get,
 )
 from wangge.people.models import Household
@@ -158,7 +159,7 @@ def patrol_start(
 def patrol_get_for_worker(*, worker, client_ref: str) -> Patrol:
     patrol = Patrol.objects.filter(worker=worker, client_ref=client_ref).first()
     if patrol is None:
-        raise NotFoundOrForbidden("未找到该巡查记录")
+        raise not_found("未找到该巡查记录", field="client_ref")
     return patrol
 
 
@@ -175,7 +176,7 @@ def patrol_end(
     _require_worker(actor)
     patrol = Patrol.objects.select_for_update().filter(worker=actor, client_ref=client_ref).first()
     if patrol is None:
-        raise NotFoundOrForbidden("未找到该巡查记录")
+        raise not_found("未找到该巡查记录", field="client_ref")
     if patrol.ended_at is not None and not patrol.auto_closed:
         raise ApplicationError("该巡查已经结束", code="conflict", field="client_ref")
     ended_at = _checked_time(ended_at, field="ended_at")
@@ -211,14 +212,17 @@ def patrol_finding_report(
     address: str = "",
     photos=(),
 ):
-    """A problem found in the worker's grid becomes a case (through the closed loop)."""
+    """A problem found in the worker's grid becomes a case (through the closed loop).
+
+    It is linked to the patrol the phone names; if that patrol is unknown (its start was
+    refused) the case is still reported, unlinked, rather than losing the problem."""
     _require_worker(actor)
     grid = worker_grid_get(worker=actor, grid_id=grid_id)
     if duty:
         _checked_duties([duty], field="duty")
-    patrol = None
-    if patrol_ref:
-        patrol = patrol_get_for_worker(worker=actor, client_ref=patrol_ref)
+    patrol = (
+        Patrol.objects.filter(worker=actor, client_ref=patrol_ref).first() if patrol_ref else None
+    )
     if not (description or "").strip():
         raise ApplicationError("请填写问题描述", field="description")
     case = case_report(
