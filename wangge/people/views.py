@@ -57,9 +57,12 @@ class UploadSizeCap(FileUploadHandler):
     """Stops keeping an upload once it passes the size cap, so a huge file is never
     stored; the view then reports it as too large."""
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def __init__(self, request=None):
+        super().__init__(request)
         self.limit = settings.WANGGE_IMPORT_MAX_BYTES
         self.received = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         if content_length and content_length > self.limit + 64 * 1024:
             self.request.wangge_upload_too_large = True
 

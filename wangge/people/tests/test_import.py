@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from openpyxl import Workbook, load_workbook
 
 from wangge.accounts.models import Role
@@ -581,6 +581,7 @@ def test_page_reports_rejected_rows_escaped_and_offers_full_report(client, setti
         assert response.status_code == 200
         assert "&lt;i&gt;x&lt;/i&gt;" in page and "<i>x</i>" not in page
         assert "身份证号码应为 18 位（最后一位可为 X）" in page
+        assert "没有可导入的有效行，未导入任何数据。" in page
         token = page.split("/people/import/report/")[1].split("/")[0]
         report = client.get(f"/people/import/report/{token}/")
         assert report.status_code == 200
@@ -646,3 +647,44 @@ def test_import_page_and_form_errors_render(client, setting):
     assert page.status_code == 200 and "下载导入模板" in page.content.decode()
     response = client.post("/people/import/", {"kind": "residents", "mode": "valid_rows"})
     assert response.status_code == 400 and "这个字段是必填项。" in response.content.decode()
+
+
+def test_import_post_without_csrf_token_is_refused(setting):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(setting["staff"])
+    upload = xlsx(
+        [["何一", "", "", valid_id_number(seq=91), "", setting["grid"].code, "H-1", "x", ""]]
+    )
+    response = client.post(
+        "/people/import/", {"kind": "residents", "mode": "valid_rows", "file": upload}
+    )
+    assert response.status_code == 403
+    assert counts() == (0, 0, 0)
+
+
+def test_excel_date_cells_and_ids_stored_as_numbers(setting):
+    number = valid_id_number(birth="19880808", seq=93)
+    upload = xlsx(
+        [
+            [
+                "甲",
+                "",
+                datetime(1988, 8, 8),
+                number,
+                13812345678,
+                setting["grid"].code,
+                "H-1",
+                "x",
+                "",
+            ],
+            ["乙", "", "", float(number[:17] + "0"), "", setting["grid"].code, "H-1", "", ""],
+        ]
+    )
+    result = people_import(
+        actor=setting["staff"], kind=ImportKind.RESIDENTS, mode=ImportMode.VALID_ROWS, upload=upload
+    )
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (3, "证件号码被 Excel 存成了数字（末几位已丢失），请将该列设为文本后重新填写")
+    ]
+    resident = Resident.objects.get()
+    assert (resident.birth_date, resident.phone) == (date(1988, 8, 8), "13812345678")
