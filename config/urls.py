@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("wangge.cases.urls")),
     path("open311/v2/", include("wangge.cases.open311.urls")),
     path("patrols/", include("wangge.patrols.urls")),
+    path("dashboard/", include("wangge.indicators.urls")),
     path("people/", include("wangge.people.urls")),
     path("", include("wangge.web.urls")),
 ]

@@ -11,6 +11,7 @@ NAV_ITEMS = [
     ("关爱人群统计", "web:care_tag_counts", permissions.can_read_registry),
     ("数据导入", "people:import", permissions.can_import),
     ("审计日志", "web:audit_list", permissions.can_read_audit),
+    ("驾驶舱", "indicators:home", permissions.can_view_dashboard),
 ]
 
 

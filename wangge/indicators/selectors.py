@@ -1,0 +1,517 @@
+"""Reading indicators for an area node and a month, within the reader's scope.
+
+Every function takes the user first and answers "not found" for a node outside the
+user's dashboard scope, exactly as for a node that does not exist. Figures come from one
+grouped query per source (``definitions.py``): children of a node are the groups of
+``Substr(area_path, 1, child_depth * 4)``, so a city with 2,800 grids costs the same
+number of queries as a street.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.db.models.functions import Substr, Trunc
+
+from wangge.accounts.permissions import DASHBOARD_ROLES, can_view_dashboard
+from wangge.accounts.scope import path_in_scope, scope_paths
+from wangge.areas.models import KIND_DEPTH, Area, AreaKind
+from wangge.core import clock
+from wangge.core.errors import NotFoundOrForbidden
+from wangge.indicators.definitions import (
+    INDICATORS,
+    SOURCES,
+    Indicator,
+    Source,
+    evaluation_started,
+    is_available,
+    is_flow,
+)
+from wangge.indicators.periods import Period, last_months
+
+STEP = Area.steplen
+
+# Columns of a sub-area ranking when the caller names none.
+RANKING_COLUMNS = ("grids", "grid_workers", "households", "residents", "care_people")
+DEFAULT_RANK_BY = "residents"
+
+
+# Scope ----------------------------------------------------------------------------------
+
+
+def dashboard_roots(*, user) -> list[Area]:
+    """The top nodes of the user's dashboard scope, in tree order."""
+    if not can_view_dashboard(user):
+        return []
+    paths = scope_paths(user, DASHBOARD_ROLES)
+    return list(Area.objects.filter(path__in=paths).order_by("path"))
+
+
+def dashboard_area_get_for_user(*, user, code: str) -> Area:
+    """The node with ``code`` if it lies in the user's dashboard scope; else not found."""
+    area = Area.objects.filter(code=code).first()
+    if (
+        area is None
+        or not can_view_dashboard(user)
+        or not path_in_scope(user, area.path, DASHBOARD_ROLES)
+    ):
+        raise NotFoundOrForbidden("未找到该区域")
+    return area
+
+
+def _require_scope(user, area: Area) -> None:
+    if not can_view_dashboard(user) or not path_in_scope(user, area.path, DASHBOARD_ROLES):
+        raise NotFoundOrForbidden("未找到该区域")
+
+
+def breadcrumb(*, user, area: Area) -> list[Area]:
+    """Ancestors of ``area`` the user may open, then ``area`` itself."""
+    _require_scope(user, area)
+    ancestors = [
+        node
+        for node in Area.objects.get_ancestors(area)
+        if path_in_scope(user, node.path, DASHBOARD_ROLES)
+    ]
+    return [*ancestors, area]
+
+
+def sub_areas(area: Area) -> list[Area]:
+    return list(
+        Area.objects.filter(path__startswith=area.path, depth=area.depth + 1).order_by("path")
+    )
+
+
+# The engine -----------------------------------------------------------------------------
+
+
+def _period_filter(source: Source, first: Period, last: Period) -> dict:
+    if source.period_is_date:
+        start, end = first.first_day, last.next.first_day
+    else:
+        start, end = first.start, last.end
+    return {f"{source.period_field}__gte": start, f"{source.period_field}__lt": end}
+
+
+def _number(value):
+    if value is None:
+        return 0
+    return value if isinstance(value, int) else float(value)
+
+
+def _source_rows(
+    source: Source, *, prefix: str, periods: tuple[Period, Period] | None, group=None
+) -> dict:
+    """Run one source: {group key: {measure: value}} (key None when not grouped)."""
+    queryset = source.queryset().filter(**{f"{source.path_field}__startswith": prefix})
+    if source.period_field and periods is not None:
+        queryset = queryset.filter(**_period_filter(source, *periods))
+    aggregates = {f"m_{name}": expr for name, expr in source.measures().items()}
+    queryset = queryset.order_by()
+    if group is None:
+        row = queryset.aggregate(**aggregates)
+        return {None: {name[2:]: _number(value) for name, value in row.items()}}
+    rows = queryset.annotate(grp=group).values("grp").annotate(**aggregates)
+    result = {}
+    for row in rows:
+        key = row.pop("grp")
+        result[key] = {name[2:]: _number(value) for name, value in row.items()}
+    return result
+
+
+def _sources_of(indicators: Iterable[Indicator]) -> list[Source]:
+    keys = dict.fromkeys(key for ind in indicators if is_available(ind) for key in ind.sources)
+    return [SOURCES[key] for key in keys]
+
+
+def _compute(indicators: Iterable[Indicator], measures: dict) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
+    for ind in indicators:
+        if not is_available(ind) or any(need not in measures for need in ind.needs):
+            values[ind.code] = None
+            continue
+        values[ind.code] = _round(ind.compute(measures), ind.decimals)
+    return values
+
+
+def _round(value, decimals: int):
+    """Half-up, as people round (Python's round() goes to even: 0.25 → 0.2)."""
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return int(rounded) if decimals == 0 else float(rounded)
+
+
+def _resolve(codes: Iterable[str] | None) -> list[Indicator]:
+    evaluation_started()
+    if codes is None:
+        return list(INDICATORS.values())
+    return [INDICATORS[code] for code in codes if code in INDICATORS]
+
+
+@dataclass
+class AreaFigures:
+    """A node's figures and its children's, from one grouped query per source."""
+
+    area: Area
+    period: Period
+    indicators: list[Indicator]
+    total: dict[str, float | None]
+    children: list[tuple[Area, dict[str, float | None]]] = field(default_factory=list)
+
+
+def _add_into(target: dict, measures: dict) -> None:
+    for name, value in measures.items():
+        target[name] = target.get(name, 0) + value
+
+
+def _collect(
+    source: Source, *, prefix: str, period: Period, child_len: int | None
+) -> tuple[dict[str, dict], dict]:
+    """(measures per child path, measures of the whole node) for one source."""
+    names = list(source.measures())
+    if source.grid_rows is not None:
+        per_key: dict[str, dict] = defaultdict(dict)
+        total = dict.fromkeys(names, 0)
+        for path, measures in source.grid_rows(prefix, period).items():
+            _add_into(total, measures)
+            if child_len is not None and len(path) >= child_len:
+                _add_into(per_key[path[:child_len]], measures)
+        return per_key, total
+    periods = (period, period)
+    if child_len is None:
+        return {}, _source_rows(source, prefix=prefix, periods=periods)[None]
+    rows = _source_rows(
+        source, prefix=prefix, periods=periods, group=Substr(source.path_field, 1, child_len)
+    )
+    # Records attached above the children (a case known only to its street) count for
+    # the node, not for any child.
+    per_key = {
+        key: measures for key, measures in rows.items() if key is not None and len(key) == child_len
+    }
+    if source.additive:
+        total = dict.fromkeys(names, 0)
+        for measures in rows.values():
+            _add_into(total, measures)
+    else:
+        total = _source_rows(source, prefix=prefix, periods=periods)[None]
+    return per_key, total
+
+
+def area_figures(
+    *,
+    user,
+    area: Area,
+    period: Period,
+    codes: Iterable[str] | None = None,
+    with_children: bool = True,
+    rows_kind: str | None = None,
+) -> AreaFigures:
+    """The node's figures (and its children's) for ``period``; one query per source.
+
+    ``rows_kind`` asks for the rows of a deeper level instead of the children (the map
+    colours every grid of a city)."""
+    _require_scope(user, area)
+    indicators = _resolve(codes)
+    if rows_kind is not None:
+        depth = KIND_DEPTH[rows_kind]
+        children = (
+            list(Area.objects.filter(path__startswith=area.path, kind=rows_kind).order_by("path"))
+            if depth >= area.depth
+            else []
+        )
+        child_len = depth * STEP
+    else:
+        children = sub_areas(area) if with_children else []
+        child_len = (area.depth + 1) * STEP
+    child_len = child_len if children else None
+    total_measures: dict[str, float] = {}
+    child_measures: dict[str, dict[str, float]] = defaultdict(dict)
+    for source in _sources_of(indicators):
+        per_key, total = _collect(source, prefix=area.path, period=period, child_len=child_len)
+        for name, value in total.items():
+            total_measures[f"{source.key}.{name}"] = value
+        # Children with no record still have a zero, not a gap.
+        for child in children:
+            measures = per_key.get(child.path, {})
+            for name in source.measures():
+                child_measures[child.path][f"{source.key}.{name}"] = measures.get(name, 0)
+    return AreaFigures(
+        area=area,
+        period=period,
+        indicators=indicators,
+        total=_compute(indicators, total_measures),
+        children=[(child, _compute(indicators, child_measures[child.path])) for child in children],
+    )
+
+
+# The named selectors ---------------------------------------------------------------------
+
+
+def indicator_value(*, user, area: Area, period: Period, code: str) -> float | None:
+    figures = area_figures(user=user, area=area, period=period, codes=[code], with_children=False)
+    return figures.total[code]
+
+
+def indicator_rows(figures: AreaFigures) -> list[dict]:
+    return [
+        {
+            "code": ind.code,
+            "name": ind.name_zh,
+            "name_en": ind.name_en,
+            "unit": ind.unit,
+            "decimals": ind.decimals,
+            "group": ind.group,
+            "flow": is_flow(ind),
+            "available": is_available(ind),
+            "value": figures.total[ind.code],
+        }
+        for ind in figures.indicators
+    ]
+
+
+def indicator_table(
+    *, user, area: Area, period: Period, codes: Iterable[str] | None = None
+) -> list[dict]:
+    """Every indicator (or ``codes``) for the node and month, in registry order."""
+    figures = area_figures(user=user, area=area, period=period, codes=codes, with_children=False)
+    return indicator_rows(figures)
+
+
+def ranking_rows(figures: AreaFigures, rank_by: str) -> list[dict]:
+    """Children ordered by ``rank_by`` (best first); empty figures sort last."""
+    indicator = INDICATORS[rank_by]
+    sign = -1 if indicator.higher_is_better else 1
+    ordered = sorted(
+        figures.children,
+        key=lambda item: (
+            item[1].get(rank_by) is None,
+            sign * (item[1].get(rank_by) or 0),
+            item[0].path,
+        ),
+    )
+    rows = []
+    previous, rank = object(), 0
+    for position, (child, values) in enumerate(ordered, start=1):
+        if values.get(rank_by) != previous:
+            rank, previous = position, values.get(rank_by)
+        rows.append(
+            {
+                "rank": rank if values.get(rank_by) is not None else None,
+                "area": child,
+                "values": values,
+            }
+        )
+    return rows
+
+
+def sub_area_ranking(
+    *,
+    user,
+    area: Area,
+    period: Period,
+    rank_by: str = DEFAULT_RANK_BY,
+    codes: Iterable[str] | None = None,
+) -> list[dict]:
+    """The node's children with their figures, ranked by ``rank_by``."""
+    wanted = list(dict.fromkeys([rank_by, *(codes or RANKING_COLUMNS)]))
+    figures = area_figures(user=user, area=area, period=period, codes=wanted)
+    return ranking_rows(figures, rank_by)
+
+
+DEPARTMENT_INDICATORS = (
+    "composite_score",
+    "cases_dispatched",
+    "response_rate",
+    "resolution_rate",
+    "on_time_rate",
+    "satisfaction_rate",
+    "rework_rate",
+    "return_rate",
+    "summons_calls",
+    "checkin_on_time_rate",
+    "checkin_minutes",
+    "summons_rating",
+)
+
+
+def department_ranking(
+    *,
+    user,
+    area: Area,
+    period: Period,
+    codes: Iterable[str] | None = None,
+    rank_by: str | None = None,
+) -> list[dict]:
+    """Handling departments of the cases inside ``area`` ranked by composite score."""
+    _require_scope(user, area)
+    indicators = [
+        ind
+        for ind in _resolve(codes or DEPARTMENT_INDICATORS)
+        if all(SOURCES[key].department_field for key in ind.sources)
+    ]
+    if not indicators:
+        return []
+    from wangge.accounts.models import Department
+
+    measures: dict = defaultdict(dict)
+    for source in _sources_of(indicators):
+        rows = _source_rows(
+            source, prefix=area.path, periods=(period, period), group=F(source.department_field)
+        )
+        for key, values in rows.items():
+            if key is None:
+                continue
+            for name, value in values.items():
+                measures[key][f"{source.key}.{name}"] = value
+    departments = Department.objects.in_bulk(list(measures))
+    figures = AreaFigures(area=area, period=period, indicators=indicators, total={})
+    figures.children = [
+        (departments[pk], _compute(indicators, measures[pk]))
+        for pk in sorted(measures)
+        if pk in departments
+    ]
+    rows = ranking_rows(
+        figures,
+        rank_by
+        if rank_by in figures.total or any(ind.code == rank_by for ind in indicators)
+        else indicators[0].code,
+    )
+    for row in rows:
+        row["department"] = row.pop("area")
+    return rows
+
+
+def _month_of(value) -> Period:
+    if isinstance(value, datetime):
+        value = value.astimezone(clock.LOCAL_TZ) if value.tzinfo else value
+        return Period(value.year, value.month)
+    if isinstance(value, date):
+        return Period(value.year, value.month)
+    raise TypeError(value)
+
+
+def monthly_trend(
+    *, user, area: Area, period: Period, codes: Iterable[str], months: int = 12
+) -> dict:
+    """Flow indicators month by month up to ``period``: one grouped query per source.
+
+    Stock indicators have no history (the register is only known as it is now): their
+    series is empty."""
+    _require_scope(user, area)
+    periods = last_months(period, months)
+    indicators = [ind for ind in _resolve(codes) if is_flow(ind)]
+    measures: dict[Period, dict] = {month: {} for month in periods}
+    for source in _sources_of(indicators):
+        if source.grid_rows is not None:
+            for month in periods:
+                _, total = _collect(source, prefix=area.path, period=month, child_len=None)
+                for name, value in total.items():
+                    measures[month][f"{source.key}.{name}"] = value
+            continue
+        if source.period_field is None:
+            rows = _source_rows(source, prefix=area.path, periods=None)[None]
+            for month in periods:
+                for name, value in rows.items():
+                    measures[month][f"{source.key}.{name}"] = value
+            continue
+        if source.period_is_date:
+            group = Trunc(source.period_field, "month")
+        else:
+            group = Trunc(source.period_field, "month", tzinfo=clock.LOCAL_TZ)
+        rows = _source_rows(
+            source, prefix=area.path, periods=(periods[0], periods[-1]), group=group
+        )
+        for month in periods:
+            for name in source.measures():
+                measures[month][f"{source.key}.{name}"] = 0
+        for key, values in rows.items():
+            month = _month_of(key)
+            if month in measures:
+                for name, value in values.items():
+                    measures[month][f"{source.key}.{name}"] = value
+    series = {ind.code: [] for ind in indicators}
+    for month in periods:
+        values = _compute(indicators, measures[month])
+        for ind in indicators:
+            series[ind.code].append(values[ind.code])
+    return {"months": [month.key for month in periods], "series": series}
+
+
+def child_kind_label(area: Area) -> str:
+    order = [
+        AreaKind.CITY,
+        AreaKind.DISTRICT,
+        AreaKind.STREET,
+        AreaKind.COMMUNITY,
+        AreaKind.GRID,
+        AreaKind.MICROGRID,
+    ]
+    index = order.index(area.kind)
+    return AreaKind(order[index + 1]).label if index + 1 < len(order) else ""
+
+
+# The map ---------------------------------------------------------------------------------
+
+DEFAULT_MAP_POINT_LIMIT = 3000
+
+
+def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
+    """GeoJSON of the grids under ``area`` that have a boundary, each with ``code``'s value."""
+    figures = area_figures(
+        user=user, area=area, period=period, codes=[code], rows_kind=AreaKind.GRID
+    )
+    features = []
+    for grid, values in figures.children:
+        if not grid.polygon:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": grid.polygon,
+                "properties": {"code": grid.code, "name": grid.name, "value": values.get(code)},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def map_case_points(*, user, area: Area, period: Period, limit: int | None = None) -> dict:
+    """Cases under ``area`` with a location: those received in ``period`` and those still
+    open, newest first, at most ``limit``. Only number, category and status go out — no
+    description, no reporter."""
+    _require_scope(user, area)
+    if not SOURCES["cases"].available():
+        return {"type": "FeatureCollection", "features": [], "truncated": False}
+    from wangge.cases.models import Case, Status
+    from wangge.cases.services import OPEN_STATUSES
+
+    limit = limit or getattr(settings, "WANGGE_MAP_MAX_POINTS", DEFAULT_MAP_POINT_LIMIT)
+    cases = (
+        Case.objects.filter(area_path__startswith=area.path, lat__isnull=False, lng__isnull=False)
+        .filter(
+            Q(created_at__gte=period.start, created_at__lt=period.end) | Q(status__in=OPEN_STATUSES)
+        )
+        .order_by("-created_at", "-id")
+        .values("number", "status", "lat", "lng", "created_at", "category__name")[: limit + 1]
+    )
+    rows = list(cases)
+    labels = dict(Status.choices)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
+            "properties": {
+                "number": row["number"],
+                "status": row["status"],
+                "status_label": labels.get(row["status"], row["status"]),
+                "category": row["category__name"],
+                "date": row["created_at"].astimezone(clock.LOCAL_TZ).date().isoformat(),
+            },
+        }
+        for row in rows[:limit]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}

@@ -1,0 +1,199 @@
+"""Dashboards, the command-centre screen, the map and the monthly briefing.
+
+Every page takes an area code; a node outside the user's dashboard scope answers 404
+exactly like a code that does not exist (``guarded`` audits the denial).
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from wangge.accounts import permissions
+from wangge.core.errors import ApplicationError
+from wangge.indicators.briefing import briefing_build, briefing_export, briefing_title
+from wangge.indicators.dashboard import (
+    area_url,
+    dashboard_build,
+    indicator_meta,
+    rank_choices,
+)
+from wangge.indicators.definitions import INDICATORS, is_available
+from wangge.indicators.periods import Period
+from wangge.indicators.selectors import (
+    breadcrumb,
+    dashboard_area_get_for_user,
+    dashboard_roots,
+    map_case_points,
+    map_grids,
+)
+from wangge.web.views import guarded
+
+DEFAULT_SCREEN_REFRESH_SECONDS = 60
+MIN_SCREEN_REFRESH_SECONDS = 2
+DEFAULT_MAP_INDICATOR = "residents"
+
+
+def _period(request) -> Period:
+    return Period.parse(request.GET.get("period"))
+
+
+def _area(request, code: str):
+    return dashboard_area_get_for_user(user=request.user, code=code)
+
+
+@guarded(permissions.can_view_dashboard)
+def dashboard_home(request):
+    roots = dashboard_roots(user=request.user)
+    if len(roots) == 1:
+        return redirect(area_url(roots[0], _period(request)))
+    if not roots:
+        raise Http404
+    return render(request, "indicators/home.html", {"roots": roots, "period": _period(request)})
+
+
+@guarded(permissions.can_view_dashboard)
+def area_dashboard(request, code: str):
+    area = _area(request, code)
+    period = _period(request)
+    board = dashboard_build(
+        user=request.user, area=area, period=period, rank_by=request.GET.get("rank_by")
+    )
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "board": board,
+            "area": area,
+            "period": period,
+            "rank_choices": rank_choices(),
+            "chart_data": board.chart_data(),
+            "meta": indicator_meta(
+                [board.rank_by, *board.ranking_columns, *board.department_columns]
+            ),
+        },
+    )
+
+
+@never_cache
+@guarded(permissions.can_view_dashboard)
+def area_data(request, code: str):
+    area = _area(request, code)
+    board = dashboard_build(
+        user=request.user, area=area, period=_period(request), rank_by=request.GET.get("rank_by")
+    )
+    return JsonResponse(board.chart_data())
+
+
+@guarded(permissions.can_view_dashboard)
+def area_screen(request, code: str):
+    area = _area(request, code)
+    period = _period(request)
+    board = dashboard_build(
+        user=request.user, area=area, period=period, rank_by=request.GET.get("rank_by")
+    )
+    refresh = getattr(settings, "WANGGE_SCREEN_REFRESH_SECONDS", DEFAULT_SCREEN_REFRESH_SECONDS)
+    if request.GET.get("refresh", "").isdigit():
+        refresh = min(max(int(request.GET["refresh"]), MIN_SCREEN_REFRESH_SECONDS), 3600)
+    data_url = f"{reverse('indicators:area_data', args=[area.code])}?period={period.key}"
+    return render(
+        request,
+        "indicators/screen.html",
+        {
+            "area": area,
+            "period": period,
+            "chart_data": board.chart_data(),
+            "screen_config": {
+                "data_url": data_url,
+                "refresh_seconds": int(refresh),
+                "back_url": area_url(area, period),
+            },
+        },
+    )
+
+
+def _map_indicator(request) -> str:
+    code = request.GET.get("indicator", "")
+    if code in INDICATORS and is_available(INDICATORS[code]):
+        return code
+    return DEFAULT_MAP_INDICATOR
+
+
+@guarded(permissions.can_view_dashboard)
+def area_map(request, code: str):
+    area = _area(request, code)
+    period = _period(request)
+    indicator = _map_indicator(request)
+    data_url = (
+        f"{reverse('indicators:map_data', args=[area.code])}"
+        f"?period={period.key}&indicator={indicator}"
+    )
+    return render(
+        request,
+        "indicators/map.html",
+        {
+            "area": area,
+            "period": period,
+            "trail": breadcrumb(user=request.user, area=area),
+            "indicator": indicator,
+            "indicator_choices": rank_choices(),
+            "map_config": {
+                "data_url": data_url,
+                "tile_url": settings.WANGGE_MAP_TILE_URL,
+                "indicator": indicator_meta([indicator])[indicator] | {"code": indicator},
+            },
+        },
+    )
+
+
+@never_cache
+@guarded(permissions.can_view_dashboard)
+def area_map_data(request, code: str):
+    area = _area(request, code)
+    period = _period(request)
+    return JsonResponse(
+        {
+            "grids": map_grids(
+                user=request.user, area=area, period=period, code=_map_indicator(request)
+            ),
+            "cases": map_case_points(user=request.user, area=area, period=period),
+        }
+    )
+
+
+@guarded(permissions.can_view_dashboard)
+def area_briefing(request, code: str):
+    area = _area(request, code)
+    period = _period(request)
+    briefing = briefing_build(user=request.user, area=area, period=period)
+    return render(
+        request,
+        "indicators/briefing.html",
+        {
+            "board": briefing,
+            "area": area,
+            "period": period,
+            "title": briefing_title(briefing),
+            "meta": indicator_meta(
+                [briefing.rank_by, *briefing.ranking_columns, *briefing.department_columns]
+            ),
+        },
+    )
+
+
+@guarded(permissions.can_view_dashboard)
+def area_briefing_xlsx(request, code: str):
+    area = _area(request, code)
+    period = _period(request)
+    try:
+        content = briefing_export(actor=request.user, area=area, period=period, request=request)
+    except ApplicationError as exc:
+        return HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"briefing-{area.code}-{period.key}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
