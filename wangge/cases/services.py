@@ -768,9 +768,9 @@ def case_transition(
             raise _conflict(f"案件当前状态为“{Status(case.status).label}”，不能{spec.label}")
         now = clock.now()
         before = case.status
+        step = ACTION_HANDLERS[action](actor, case, now, **params)
         if spec.target is not None:
             case.status = spec.target
-        step = ACTION_HANDLERS[action](actor, case, now, **params)
         case.version += 1
         case.updated_at = now
         case.save()
