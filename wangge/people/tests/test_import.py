@@ -2,6 +2,7 @@
 files (not Excel, too big, zip bomb), scope, duplicates and encryption at rest."""
 
 import io
+import tempfile
 import zipfile
 from datetime import date, datetime
 
@@ -688,3 +689,22 @@ def test_excel_date_cells_and_ids_stored_as_numbers(setting):
     ]
     resident = Resident.objects.get()
     assert (resident.birth_date, resident.phone) == (date(1988, 8, 8), "13812345678")
+
+
+def test_temp_copies_of_uploads_are_removed(setting, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    upload = xlsx(
+        [["甲", "", "", valid_id_number(seq=95), "", setting["grid"].code, "H-1", "x", ""]]
+    )
+    people_import(
+        actor=setting["staff"], kind=ImportKind.RESIDENTS, mode=ImportMode.VALID_ROWS, upload=upload
+    )
+    with pytest.raises(UploadRejected):
+        people_import(
+            actor=setting["staff"],
+            kind=ImportKind.RESIDENTS,
+            mode=ImportMode.VALID_ROWS,
+            upload=SimpleUploadedFile("x.xlsx", b"not excel"),
+        )
+    assert list(tmp_path.glob("wangge-import-*")) == []
+    assert Resident.objects.count() == 1
