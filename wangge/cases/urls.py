@@ -1,3 +1,31 @@
+from django.urls import path
+
+from wangge.cases import views
+
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Public: residents report and follow their case without an account.
+    path("report/", views.report, name="report"),
+    path("report/locate/", views.report_locate, name="report_locate"),
+    path("track/", views.track, name="track"),
+    path("track/<str:token>/", views.track_case, name="track_case"),
+    path("track/<str:token>/evaluate/", views.track_evaluate, name="track_evaluate"),
+    path("track/<str:token>/photos/<int:attachment_id>/", views.track_photo, name="track_photo"),
+    # Staff: work lists and the case page.
+    path("", views.work_list, name="work_list"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/act/<str:action>/", views.case_act, name="act"),
+    path("<int:case_id>/summon/", views.case_summon, name="summon"),
+    path(
+        "<int:case_id>/summons/<int:response_id>/check-in/",
+        views.summons_check_in_view,
+        name="summons_check_in",
+    ),
+    path(
+        "<int:case_id>/summons/<int:response_id>/rate/",
+        views.summons_rate_view,
+        name="summons_rate",
+    ),
+    path("<int:case_id>/photos/<int:attachment_id>/", views.case_photo, name="photo"),
+]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from wangge.accounts import permissions
+from wangge.cases.views import can_work_cases
 
 # (label, url name, predicate): the sidebar shows what the user's roles allow.
 NAV_ITEMS = [
@@ -12,6 +13,7 @@ NAV_ITEMS = [
     ("数据导入", "people:import", permissions.can_import),
     ("审计日志", "web:audit_list", permissions.can_read_audit),
     ("驾驶舱", "indicators:home", permissions.can_view_dashboard),
+    ("事件工作台", "cases:work_list", can_work_cases),
 ]
 
 
