@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from wangge.accounts import permissions
 from wangge.cases.views import can_work_cases
+from wangge.patrols import permissions as patrol_permissions
 
 # (label, url name, predicate): the sidebar shows what the user's roles allow.
 NAV_ITEMS = [
@@ -14,6 +15,8 @@ NAV_ITEMS = [
     ("审计日志", "web:audit_list", permissions.can_read_audit),
     ("驾驶舱", "indicators:home", permissions.can_view_dashboard),
     ("事件工作台", "cases:work_list", can_work_cases),
+    ("网格员工作台", "patrols:app", patrol_permissions.can_work_grids),
+    ("巡查走访", "patrols:overview", patrol_permissions.can_supervise_patrols),
 ]
 
 

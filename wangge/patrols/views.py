@@ -1,0 +1,339 @@
+"""Pages: the grid worker app (PWA shell, service worker, manifest) and supervisor views."""
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.scope import scope_paths
+from wangge.areas.models import Area, AreaKind
+from wangge.core import clock
+from wangge.core.errors import ApplicationError
+from wangge.patrols import selectors, services
+from wangge.patrols.cadence import RANK, required_visits
+from wangge.patrols.forms import (
+    GridAssignForm,
+    GridReassignForm,
+    HouseholdAssignForm,
+    ReportFilterForm,
+)
+from wangge.patrols.models import GridAssignment, HouseholdAssignment
+from wangge.patrols.periods import month_of, quarter_of
+from wangge.patrols.permissions import (
+    SUPERVISE_ROLES,
+    can_assign_workers,
+    can_supervise_patrols,
+)
+from wangge.people.models import Cadence, Relation, Resident
+from wangge.web.views import guarded
+
+APP_DIR = Path(__file__).resolve().parent
+SHELL_FILES = [
+    "static/patrols/app.js",
+    "static/patrols/app.css",
+    "static/patrols/icon-192.png",
+    "static/patrols/icon-512.png",
+    "templates/patrols/app.html",
+    "templates/patrols/sw.js",
+]
+PAGE_SIZE = 30
+
+
+# ---------------------------------------------------------------- the grid worker app
+
+
+def _shell_version_uncached() -> str:
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        digest.update((APP_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_shell_version_cached = lru_cache(maxsize=1)(_shell_version_uncached)
+
+
+def shell_version() -> str:
+    """Changes whenever a file of the shell changes, so phones fetch the new shell."""
+    return _shell_version_uncached() if settings.DEBUG else _shell_version_cached()
+
+
+def _shell_assets() -> list[str]:
+    return [
+        static("patrols/app.js"),
+        static("patrols/app.css"),
+        static("patrols/icon-192.png"),
+        static("patrols/icon-512.png"),
+        reverse("patrols:manifest"),
+    ]
+
+
+@login_required
+@ensure_csrf_cookie
+def app(request):
+    return render(request, "patrols/app.html")
+
+
+def service_worker(request):
+    response = render(
+        request,
+        "patrols/sw.js",
+        {
+            "version": shell_version(),
+            "scope": reverse("patrols:app"),
+            "assets_json": json.dumps(_shell_assets()),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def manifest(request):
+    scope = reverse("patrols:app")
+    data = {
+        "name": "网格员工作台",
+        "short_name": "网格员",
+        "description": "巡查、走访、上报，离线也能记录",
+        "lang": "zh-CN",
+        "start_url": scope,
+        "scope": scope,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f5f6f8",
+        "theme_color": "#c8102e",
+        "icons": [
+            {"src": static("patrols/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("patrols/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("patrols/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+# ---------------------------------------------------------------- supervisor views
+
+
+LEVEL_BELOW = {1: AreaKind.STREET, 2: AreaKind.STREET, 3: AreaKind.COMMUNITY, 4: AreaKind.GRID}
+LEVEL_LABEL = {AreaKind.STREET: "街道", AreaKind.COMMUNITY: "社区", AreaKind.GRID: "网格"}
+
+
+def _root_depth(user, area: Area | None) -> int:
+    if area is not None:
+        return area.depth
+    paths = scope_paths(user, SUPERVISE_ROLES)
+    return min((len(p) // Area.steplen for p in paths), default=1)
+
+
+@guarded(can_supervise_patrols)
+def overview(request):
+    today = clock.today()
+    form = ReportFilterForm(request.GET or None, user=request.user, today=today)
+    area, month = None, month_of(today)
+    if form.is_valid():
+        area, month = form.cleaned_data["area"], form.cleaned_data["month"]
+    quarter = quarter_of(month.start)
+    depth = _root_depth(request.user, area)
+    level = LEVEL_BELOW.get(depth, AreaKind.GRID)
+    report = selectors.compliance_by_area(
+        user=request.user, level=level, area=area, today=today, month=month, quarter=quarter
+    )
+    workers = None
+    if depth >= 3:
+        workers = selectors.compliance_by_worker(
+            user=request.user, area=area, today=today, month=month, quarter=quarter
+        )
+    return render(
+        request,
+        "patrols/overview.html",
+        {
+            "form": form,
+            "area": area,
+            "report": report,
+            "level_label": LEVEL_LABEL[level],
+            "workers": workers,
+            "can_assign": can_assign_workers(request.user),
+            "weekly_required": required_visits(rank=RANK[Cadence.WEEKLY], period_days=month.days),
+        },
+    )
+
+
+def _grid_workers(grid_ids) -> dict[int, list]:
+    workers: dict[int, list] = {}
+    for assignment in (
+        GridAssignment.objects.filter(selectors.active_q(clock.today()), grid_id__in=grid_ids)
+        .select_related("worker")
+        .order_by("worker__username")
+    ):
+        workers.setdefault(assignment.grid_id, []).append(assignment.worker)
+    return workers
+
+
+@guarded(can_supervise_patrols)
+def overdue(request):
+    today = clock.today()
+    form = ReportFilterForm(request.GET or None, user=request.user, today=today)
+    area = form.cleaned_data["area"] if form.is_valid() else None
+    counts = selectors.overdue_counts_by_grid(user=request.user, area=area, today=today)
+    workers = _grid_workers([grid.pk for grid, _ in counts])
+    rows = [(grid, total, workers.get(grid.pk, [])) for grid, total in counts]
+    grid, page, query = None, None, ""
+    grid_id = request.GET.get("grid", "")
+    if grid_id.isdigit():
+        grid = selectors.grids_visible_to(user=request.user).filter(pk=int(grid_id)).first()
+    if grid is not None:
+        heads = Resident.objects.filter(household=OuterRef("pk"), relation=Relation.SELF)
+        owners = HouseholdAssignment.objects.filter(
+            selectors.active_q(today), household=OuterRef("pk"), grid=OuterRef("grid_id")
+        )
+        households = (
+            selectors.overdue_households_visible_to(user=request.user, area=grid, today=today)
+            .annotate(
+                head_name=Subquery(heads.values("name")[:1]),
+                owner_name=Subquery(owners.values("worker__display_name")[:1]),
+                owner_username=Subquery(owners.values("worker__username")[:1]),
+            )
+            .order_by("anchor", "id")
+        )
+        page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+        for household in page:
+            window = selectors.window_of(household)
+            household.window = window
+            household.cadence_label = Cadence(window.cadence).label
+            household.days_overdue = (today - window.latest).days
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+    return render(
+        request,
+        "patrols/overdue.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": sum(total for _, total, _ in rows),
+            "grid": grid,
+            "grid_workers": workers.get(grid.pk, []) if grid else [],
+            "page": page,
+            "query": query,
+            "today": today,
+        },
+    )
+
+
+@guarded(can_supervise_patrols)
+def assignments(request):
+    user = request.user
+    area = None
+    form = ReportFilterForm(request.GET or None, user=user, today=clock.today())
+    if form.is_valid():
+        area = form.cleaned_data["area"]
+    grids = selectors.grids_visible_to(user=user, area=area).prefetch_related(
+        Prefetch(
+            "worker_assignments",
+            queryset=GridAssignment.objects.filter(selectors.active_q(clock.today()))
+            .select_related("worker")
+            .order_by("since"),
+            to_attr="current_assignments",
+        )
+    )
+    page = Paginator(grids, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    can_assign = can_assign_workers(user)
+    context = {
+        "form": form,
+        "page": page,
+        "query": params.urlencode(),
+        "can_assign": can_assign,
+    }
+    if can_assign:
+        context.update(
+            assign_form=GridAssignForm(user=user, prefix="assign"),
+            reassign_form=GridReassignForm(user=user, prefix="reassign"),
+            household_form=HouseholdAssignForm(user=user, prefix="household"),
+        )
+    return render(request, "patrols/assignments.html", context)
+
+
+@require_POST
+@guarded(can_assign_workers)
+def assignment_change(request, action: str):
+    """One POST endpoint per change: assign / reassign / unassign a grid, give a household."""
+    user = request.user
+    forms_by_action = {
+        "assign": (GridAssignForm, "assign"),
+        "reassign": (GridReassignForm, "reassign"),
+        "household": (HouseholdAssignForm, "household"),
+    }
+    target = reverse("patrols:assignments")
+    try:
+        if action == "unassign":
+            assignment = (
+                GridAssignment.objects.filter(
+                    pk=request.POST.get("assignment", "0") or 0, until__isnull=True
+                )
+                .select_related("worker", "grid")
+                .first()
+            )
+            if assignment is None:
+                raise ApplicationError("该分工不存在或已结束")
+            services.grid_unassign(actor=user, worker=assignment.worker, grid=assignment.grid)
+            messages.success(
+                request, f"已结束 {assignment.worker} 在 {assignment.grid.name} 的分工"
+            )
+            return redirect(target)
+        if action not in forms_by_action:
+            raise ApplicationError("未知操作")
+        form_class, prefix = forms_by_action[action]
+        form = form_class(request.POST, user=user, prefix=prefix)
+        if not form.is_valid():
+            errors = "；".join(
+                f"{form.fields[name].label}：{' '.join(errs)}"
+                if name in form.fields
+                else " ".join(errs)
+                for name, errs in form.errors.items()
+            )
+            messages.error(request, errors)
+            return redirect(target)
+        data = form.cleaned_data
+        if action == "assign":
+            services.grid_assign(actor=user, worker=data["worker"], grid=data["grid"])
+            messages.success(request, f"已安排 {data['worker']} 负责 {data['grid'].name}")
+        elif action == "reassign":
+            services.grid_reassign(
+                actor=user,
+                grid=data["grid"],
+                from_worker=data["from_worker"],
+                to_worker=data["to_worker"],
+            )
+            messages.success(
+                request,
+                f"{data['grid'].name} 已由 {data['from_worker']} 移交给 {data['to_worker']}，"
+                "此后的走访由接手网格员负责，历史记录保留",
+            )
+        else:
+            services.household_assign(
+                actor=user, household=data["household"], worker=data["worker"]
+            )
+            messages.success(request, f"户 {data['household'].code} 已交由 {data['worker']} 走访")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(target)
