@@ -10,7 +10,7 @@ number of queries as a street.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -99,6 +99,8 @@ def _period_filter(source: Source, first: Period, last: Period) -> dict:
 def _number(value):
     if value is None:
         return 0
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     return value if isinstance(value, int) else float(value)
 
 
@@ -291,7 +293,7 @@ def ranking_rows(figures: AreaFigures, rank_by: str) -> list[dict]:
         key=lambda item: (
             item[1].get(rank_by) is None,
             sign * (item[1].get(rank_by) or 0),
-            item[0].path,
+            getattr(item[0], "path", None) or str(item[0].pk),
         ),
     )
     rows = []
@@ -347,7 +349,8 @@ def department_ranking(
     codes: Iterable[str] | None = None,
     rank_by: str | None = None,
 ) -> list[dict]:
-    """Handling departments of the cases inside ``area`` ranked by composite score."""
+    """Departments that handled cases inside ``area`` in ``period`` (or were summoned to
+    one), ranked by ``rank_by`` — by default the composite score."""
     _require_scope(user, area)
     indicators = [
         ind
@@ -358,8 +361,9 @@ def department_ranking(
         return []
     from wangge.accounts.models import Department
 
+    sources = _sources_of(indicators)
     measures: dict = defaultdict(dict)
-    for source in _sources_of(indicators):
+    for source in sources:
         rows = _source_rows(
             source, prefix=area.path, periods=(period, period), group=F(source.department_field)
         )
@@ -368,6 +372,11 @@ def department_ranking(
                 continue
             for name, value in values.items():
                 measures[key][f"{source.key}.{name}"] = value
+    # A department only summoned (no case dispatched to it) has zero cases, not a gap.
+    for values in measures.values():
+        for source in sources:
+            for name in source.measures():
+                values.setdefault(f"{source.key}.{name}", 0)
     departments = Department.objects.in_bulk(list(measures))
     figures = AreaFigures(area=area, period=period, indicators=indicators, total={})
     figures.children = [
@@ -375,12 +384,8 @@ def department_ranking(
         for pk in sorted(measures)
         if pk in departments
     ]
-    rows = ranking_rows(
-        figures,
-        rank_by
-        if rank_by in figures.total or any(ind.code == rank_by for ind in indicators)
-        else indicators[0].code,
-    )
+    codes = [ind.code for ind in indicators]
+    rows = ranking_rows(figures, rank_by if rank_by in codes else codes[0])
     for row in rows:
         row["department"] = row.pop("area")
     return rows

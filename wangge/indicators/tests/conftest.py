@@ -1,0 +1,17 @@
+"""A small city whose every figure is worked out by hand in ``data.py``."""
+
+import pytest
+
+from wangge.core import clock
+from wangge.indicators.tests.data import NOW, build_data
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """clock.now() is 15 April 2026, 10:00 Shanghai time: March is a closed month."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def data(city, frozen):
+    return build_data(city)
