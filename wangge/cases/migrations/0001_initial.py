@@ -6,248 +6,606 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('areas', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("areas", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True)),
-                ('is_workday', models.BooleanField()),
-                ('name', models.CharField(blank=True, max_length=30)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True)),
+                ("is_workday", models.BooleanField()),
+                ("name", models.CharField(blank=True, max_length=30)),
             ],
             options={
-                'verbose_name': '节假日安排',
-                'verbose_name_plural': '节假日安排',
-                'ordering': ['date'],
+                "verbose_name": "节假日安排",
+                "verbose_name_plural": "节假日安排",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNumberSeq',
+            name="CaseNumberSeq",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('default_priority', models.CharField(default='normal', max_length=10, verbose_name='默认紧急程度')),
-                ('open311_enabled', models.BooleanField(default=True, verbose_name='对外开放(Open311)')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                (
+                    "default_priority",
+                    models.CharField(default="normal", max_length=10, verbose_name="默认紧急程度"),
+                ),
+                (
+                    "open311_enabled",
+                    models.BooleanField(default=True, verbose_name="对外开放(Open311)"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '事件类别',
-                'verbose_name_plural': '事件类别',
+                "verbose_name": "事件类别",
+                "verbose_name_plural": "事件类别",
             },
         ),
         migrations.CreateModel(
-            name='KpiWeights',
+            name="KpiWeights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('response', models.PositiveSmallIntegerField(default=30, verbose_name='响应率权重')),
-                ('resolution', models.PositiveSmallIntegerField(default=35, verbose_name='办结率权重')),
-                ('satisfaction', models.PositiveSmallIntegerField(default=35, verbose_name='满意率权重')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "response",
+                    models.PositiveSmallIntegerField(default=30, verbose_name="响应率权重"),
+                ),
+                (
+                    "resolution",
+                    models.PositiveSmallIntegerField(default=35, verbose_name="办结率权重"),
+                ),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(default=35, verbose_name="满意率权重"),
+                ),
             ],
             options={
-                'verbose_name': '考核权重',
-                'verbose_name_plural': '考核权重',
+                "verbose_name": "考核权重",
+                "verbose_name_plural": "考核权重",
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='案件编号')),
-                ('token', models.CharField(max_length=32, unique=True)),
-                ('priority', models.CharField(choices=[('urgent', '紧急（危及生命财产）'), ('high', '较急（水电气暖）'), ('normal', '一般'), ('complex', '复杂')], default='normal', max_length=10, verbose_name='紧急程度')),
-                ('status', models.CharField(choices=[('reported', '已上报'), ('accepted', '已立案'), ('rejected', '已作废'), ('dispatched', '已派遣'), ('in_progress', '处置中'), ('resolved', '已办结'), ('verified', '已核查'), ('closed', '已结案'), ('returned', '已退回'), ('suspended', '挂账')], db_index=True, default='reported', max_length=12, verbose_name='状态')),
-                ('source', models.CharField(choices=[('resident', '居民上报'), ('grid_worker', '网格员上报'), ('hotline', '12345 热线'), ('meeting', '民情恳谈会'), ('department', '部门巡查'), ('open311', 'Open311')], max_length=12, verbose_name='来源')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lng', models.FloatField(blank=True, null=True)),
-                ('area_path', models.CharField(db_index=True, max_length=255)),
-                ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('reporter_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('reporter_phone_enc', models.TextField(blank=True, default='')),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_status', models.CharField(blank=True, max_length=12)),
-                ('pending_request', models.CharField(blank=True, max_length=12)),
-                ('pending_request_data', models.JSONField(blank=True, default=dict)),
-                ('supervision_count', models.PositiveSmallIntegerField(default=0)),
-                ('sign_due_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时限')),
-                ('resolve_due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='办结时限')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.TextField(blank=True, verbose_name='处置结果')),
-                ('rework_count', models.PositiveSmallIntegerField(default=0)),
-                ('return_count', models.PositiveSmallIntegerField(default=0)),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('updated_at', models.DateTimeField()),
-                ('dispatcher_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dispatching_cases', to='areas.area')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='areas.area')),
-                ('handler_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handled_cases', to='areas.area')),
-                ('handler_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.department')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reported_cases', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="案件编号")),
+                ("token", models.CharField(max_length=32, unique=True)),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("urgent", "紧急（危及生命财产）"),
+                            ("high", "较急（水电气暖）"),
+                            ("normal", "一般"),
+                            ("complex", "复杂"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "已上报"),
+                            ("accepted", "已立案"),
+                            ("rejected", "已作废"),
+                            ("dispatched", "已派遣"),
+                            ("in_progress", "处置中"),
+                            ("resolved", "已办结"),
+                            ("verified", "已核查"),
+                            ("closed", "已结案"),
+                            ("returned", "已退回"),
+                            ("suspended", "挂账"),
+                        ],
+                        db_index=True,
+                        default="reported",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("resident", "居民上报"),
+                            ("grid_worker", "网格员上报"),
+                            ("hotline", "12345 热线"),
+                            ("meeting", "民情恳谈会"),
+                            ("department", "部门巡查"),
+                            ("open311", "Open311"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lng", models.FloatField(blank=True, null=True)),
+                ("area_path", models.CharField(db_index=True, max_length=255)),
+                ("anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                (
+                    "reporter_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="联系人"),
+                ),
+                ("reporter_phone_enc", models.TextField(blank=True, default="")),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_status", models.CharField(blank=True, max_length=12)),
+                ("pending_request", models.CharField(blank=True, max_length=12)),
+                ("pending_request_data", models.JSONField(blank=True, default=dict)),
+                ("supervision_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "sign_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="签收时限"),
+                ),
+                (
+                    "resolve_due_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="办结时限"
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("result", models.TextField(blank=True, verbose_name="处置结果")),
+                ("rework_count", models.PositiveSmallIntegerField(default=0)),
+                ("return_count", models.PositiveSmallIntegerField(default=0)),
+                ("reopen_count", models.PositiveSmallIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "dispatcher_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatching_cases",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "handler_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_cases",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "handler_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reported_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '案件',
-                'verbose_name_plural': '案件',
+                "verbose_name": "案件",
+                "verbose_name_plural": "案件",
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('action', models.CharField(max_length=30)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(blank=True, max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("action", models.CharField(max_length=30)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(blank=True, max_length=12)),
+                ("note", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report', '上报照片'), ('result', '处置照片')], max_length=10)),
-                ('file', models.FileField(upload_to='cases/%Y/%m/')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.case')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='cases.caseevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("report", "上报照片"), ("result", "处置照片")], max_length=10
+                    ),
+                ),
+                ("file", models.FileField(upload_to="cases/%Y/%m/")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="cases.caseevent",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('satisfied', '满意'), ('basic', '基本满意'), ('unsatisfied', '不满意')], max_length=12)),
-                ('comment', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("satisfied", "满意"),
+                            ("basic", "基本满意"),
+                            ("unsatisfied", "不满意"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_rules', to='areas.area')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routes', to='cases.category')),
-                ('handler_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.area')),
-                ('handler_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_rules",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routes",
+                        to="cases.category",
+                    ),
+                ),
+                (
+                    "handler_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "handler_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分派规则',
-                'verbose_name_plural': '分派规则',
+                "verbose_name": "分派规则",
+                "verbose_name_plural": "分派规则",
             },
         ),
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.CharField(choices=[('urgent', '紧急（危及生命财产）'), ('high', '较急（水电气暖）'), ('normal', '一般'), ('complex', '复杂')], max_length=10, verbose_name='紧急程度')),
-                ('sign_minutes', models.PositiveIntegerField(verbose_name='签收时限(工作分钟)')),
-                ('resolve_minutes', models.PositiveIntegerField(verbose_name='办结时限(工作分钟)')),
-                ('working_time', models.BooleanField(default=True, verbose_name='按工作时间计')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='cases.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("urgent", "紧急（危及生命财产）"),
+                            ("high", "较急（水电气暖）"),
+                            ("normal", "一般"),
+                            ("complex", "复杂"),
+                        ],
+                        max_length=10,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                ("sign_minutes", models.PositiveIntegerField(verbose_name="签收时限(工作分钟)")),
+                ("resolve_minutes", models.PositiveIntegerField(verbose_name="办结时限(工作分钟)")),
+                ("working_time", models.BooleanField(default=True, verbose_name="按工作时间计")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="cases.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理时限',
-                'verbose_name_plural': '办理时限',
+                "verbose_name": "办理时限",
+                "verbose_name_plural": "办理时限",
             },
         ),
         migrations.CreateModel(
-            name='Summons',
+            name="Summons",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField()),
-                ('urgent', models.BooleanField(default=False)),
-                ('reason', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='summonses', to='cases.case')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField()),
+                ("urgent", models.BooleanField(default=False)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="summonses",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.area",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SummonsResponse',
+            name="SummonsResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_at', models.DateTimeField()),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rating_note', models.TextField(blank=True)),
-                ('rated_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('summons', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='cases.summons')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_at", models.DateTimeField()),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rating_note", models.TextField(blank=True)),
+                ("rated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "summons",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="cases.summons",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['handler_department', 'status', 'resolve_due_at'], name='case_dept_worklist'),
+            model_name="case",
+            index=models.Index(
+                fields=["handler_department", "status", "resolve_due_at"], name="case_dept_worklist"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['area_path', 'status'], name='case_scope_status'),
+            model_name="case",
+            index=models.Index(fields=["area_path", "status"], name="case_scope_status"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['dispatcher_area', 'status'], name='case_dispatcher_status'),
+            model_name="case",
+            index=models.Index(fields=["dispatcher_area", "status"], name="case_dispatcher_status"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['dispatched_at'], name='case_dispatched_at'),
+            model_name="case",
+            index=models.Index(fields=["dispatched_at"], name="case_dispatched_at"),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(fields=('category', 'area'), name='routing_unique'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(fields=("category", "area"), name="routing_unique"),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('handler_area__isnull', True), ('handler_department__isnull', False)), models.Q(('handler_area__isnull', False), ('handler_department__isnull', True)), _connector='OR'), name='routing_one_handler'),
+            model_name="routingrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("handler_area__isnull", True), ("handler_department__isnull", False)),
+                    models.Q(("handler_area__isnull", False), ("handler_department__isnull", True)),
+                    _connector="OR",
+                ),
+                name="routing_one_handler",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(fields=('category', 'priority'), name='sla_unique'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(fields=("category", "priority"), name="sla_unique"),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('priority',), name='sla_default_unique'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", True)),
+                fields=("priority",),
+                name="sla_default_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='summonsresponse',
-            constraint=models.UniqueConstraint(fields=('summons', 'department'), name='summons_once'),
+            model_name="summonsresponse",
+            constraint=models.UniqueConstraint(
+                fields=("summons", "department"), name="summons_once"
+            ),
         ),
     ]
