@@ -5,7 +5,7 @@
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var mapEl = document.getElementById("grid-map");
-  var map = L.map(mapEl, { preferCanvas: false, zoomSnap: 0.25 }).setView([40.6, 109.85], 11);
+  var map = L.map(mapEl, { zoomSnap: 0.25, minZoom: 3, maxZoom: 19 }).setView([40.6, 109.85], 11);
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { maxZoom: 19 }).addTo(map);
   }
@@ -48,12 +48,15 @@
       var box = L.DomUtil.create("div", "map-legend");
       box.appendChild(text("strong", indicator.name + (indicator.unit ? "（" + indicator.unit + "）" : "")));
       var edges = [min].concat(cuts).concat([max]);
+      // Integer figures over a narrow range still need a decimal to tell classes apart.
+      var digits = indicator.decimals || (max - min < 10 ? 1 : 0);
+      var edge = function (value) { return Number(value).toFixed(digits); };
       for (var i = 0; i < PALETTE.length && cuts.length; i++) {
         var row = document.createElement("div");
         var swatch = document.createElement("i");
         swatch.style.background = PALETTE[i];
         row.appendChild(swatch);
-        row.appendChild(document.createTextNode(fmt(edges[i]) + " – " + fmt(edges[i + 1])));
+        row.appendChild(document.createTextNode(edge(edges[i]) + " – " + edge(edges[i + 1])));
         box.appendChild(row);
       }
       return box;
