@@ -487,7 +487,7 @@ def attachment_get(request, case_id: int, attachment_id: int):
 @router.post("", response={201: CaseDetailOut}, summary="上报案件（支持 Idempotency-Key）")
 def case_create(request, payload: CaseReportIn):
     source = payload.source or Source.RESIDENT
-    if not perms.has_any_role(request.user, perms.CASE_AREA_READ_ROLES):
+    if not perms.has_case_role(request.user, perms.CASE_AREA_READ_ROLES):
         source = Source.RESIDENT  # residents cannot pose as a grid worker or the hotline
 
     def perform():

@@ -11,8 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from wangge.accounts.permissions import user_roles
-from wangge.accounts.scope import path_in_scope, scope_q
 from wangge.cases import permissions as perms
 from wangge.cases.models import Case, Category, Status, SummonsResponse
 from wangge.cases.services import ACTION_PREDICATES_WITH_STATUS, ACTIVE_STATUSES
@@ -52,7 +50,9 @@ def _nothing() -> Q:
 def case_visible_q(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _nothing()
-    condition = scope_q(user, field="area_path", roles=perms.CASE_AREA_READ_ROLES) or _nothing()
+    condition = (
+        perms.scope_filter(user, field="area_path", roles=perms.CASE_AREA_READ_ROLES) or _nothing()
+    )
     departments = perms.user_department_ids(user)
     if departments:
         condition |= Q(handler_department_id__in=departments)
@@ -70,7 +70,7 @@ def case_visible_q(user) -> Q:
 def case_is_visible_to(user, case: Case) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if path_in_scope(user, case.area_path, perms.CASE_AREA_READ_ROLES):
+    if perms.in_scope(user, case.area_path, perms.CASE_AREA_READ_ROLES):
         return True
     if case.reporter_id is not None and case.reporter_id == user.pk:
         return True
@@ -85,7 +85,10 @@ def case_is_visible_to(user, case: Case) -> bool:
 
 
 def _dispatcher_q(user) -> Q:
-    return scope_q(user, field="dispatcher_area__path", roles=perms.DISPATCH_ROLES) or _nothing()
+    return (
+        perms.scope_filter(user, field="dispatcher_area__path", roles=perms.DISPATCH_ROLES)
+        or _nothing()
+    )
 
 
 def _box_q(user, box: str, now: datetime) -> Q:
@@ -95,13 +98,15 @@ def _box_q(user, box: str, now: datetime) -> Q:
     if box == "to_dispatch":
         return Q(status__in=[Status.ACCEPTED, Status.RETURNED]) & _dispatcher_q(user)
     if box == "my_unit_open":
-        unit = scope_q(user, field="handler_area__path", roles=perms.AREA_HANDLER_ROLES)
+        unit = perms.scope_filter(user, field="handler_area__path", roles=perms.AREA_HANDLER_ROLES)
         unit = unit or _nothing()
         if departments:
             unit |= Q(handler_department_id__in=departments)
         return Q(status__in=HANDLER_OPEN_STATUSES) & unit
     if box == "to_verify":
-        verifier = scope_q(user, field="area_path", roles=perms.VERIFY_ROLES) or _nothing()
+        verifier = (
+            perms.scope_filter(user, field="area_path", roles=perms.VERIFY_ROLES) or _nothing()
+        )
         return Q(status=Status.RESOLVED) & (verifier | _dispatcher_q(user))
     if box == "overdue":
         return Q(status__in=ACTIVE_STATUSES, resolve_due_at__lt=now)
@@ -265,7 +270,7 @@ def case_reporter_contact(*, user, case: Case) -> dict[str, str]:
         return {"name": case.reporter_name, "phone": crypto.decrypt(case.reporter_phone_enc)}
     if case.anonymous:
         return {"name": "匿名", "phone": ""}
-    if perms.can_see_reporter_contact(user) and path_in_scope(
+    if perms.can_see_reporter_contact(user) and perms.in_scope(
         user, case.area_path, perms.REPORTER_CONTACT_ROLES
     ):
         return {
@@ -277,7 +282,7 @@ def case_reporter_contact(*, user, case: Case) -> dict[str, str]:
 
 def case_allowed_actions(*, user, case: Case) -> list[str]:
     """The workflow actions this user may take on this case now (for buttons)."""
-    if not user_roles(user):
+    if not perms.has_case_role(user, set(perms.Role)):
         return []
     hidden = set()
     if case.pending_request != "extension":

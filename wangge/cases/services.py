@@ -12,11 +12,11 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import F, Q
 
 from wangge.accounts.models import Department
@@ -264,8 +264,29 @@ def _dispatcher_for(*, area: Area, routed: bool) -> Area:
 # --------------------------------------------------------------------------- report
 
 
-def _next_number(now: datetime) -> str:
-    day = now.astimezone(clock.LOCAL_TZ).date()
+def _number_sequence(day: date) -> str:
+    return f"cases_number_{day:%Y%m%d}"
+
+
+def _pg_next_in_day(day: date) -> int:
+    """A per-day PostgreSQL sequence: no row lock, so concurrent intake never queues on
+    the counter (a rolled-back report leaves a gap, as hotline numbers do)."""
+    name = _number_sequence(day)
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("SELECT nextval(to_regclass(%s))", [name])
+            value = cursor.fetchone()[0]
+            if value is not None:
+                return value
+            try:
+                with transaction.atomic():
+                    cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}"')
+            except (IntegrityError, ProgrammingError):
+                pass  # another request created it first
+    raise ApplicationError("案件编号生成冲突，请重试", code="conflict")
+
+
+def _counter_next_in_day(day: date) -> int:
     for _ in range(3):
         updated = CaseNumberSeq.objects.filter(day=day).update(last=F("last") + 1)
         if not updated:
@@ -274,9 +295,39 @@ def _next_number(now: datetime) -> str:
                     CaseNumberSeq.objects.create(day=day, last=1)
             except IntegrityError:
                 continue
-        seq = CaseNumberSeq.objects.get(day=day).last
-        return f"{day:%Y%m%d}{seq:05d}"
+        return CaseNumberSeq.objects.get(day=day).last
     raise ApplicationError("案件编号生成冲突，请重试", code="conflict")
+
+
+def _next_number(now: datetime) -> str:
+    """Case numbers like 2026112500001: the local date and the day's sequence."""
+    day = now.astimezone(clock.LOCAL_TZ).date()
+    next_in_day = _pg_next_in_day if connection.vendor == "postgresql" else _counter_next_in_day
+    return f"{day:%Y%m%d}{next_in_day(day):05d}"
+
+
+def case_numbers_sync(*, day: date) -> int:
+    """After a bulk load, move the day's numbering past the numbers already used."""
+    prefix = f"{day:%Y%m%d}"
+    used = [
+        int(number[len(prefix) :])
+        for number in Case.objects.filter(number__startswith=prefix).values_list(
+            "number", flat=True
+        )
+        if number[len(prefix) :].isdigit()
+    ]
+    last = max(used, default=0)
+    if connection.vendor == "postgresql":
+        name = _number_sequence(day)
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}"')
+            if last:
+                cursor.execute("SELECT setval(%s, %s)", [name, last])
+    else:
+        counter, _ = CaseNumberSeq.objects.get_or_create(day=day)
+        if counter.last < last:
+            CaseNumberSeq.objects.filter(pk=counter.pk).update(last=last)
+    return last
 
 
 def _resolve_category(category) -> Category:
