@@ -160,6 +160,11 @@ class Dashboard:
             "department_columns": self.department_columns,
             "ranking_columns": self.ranking_columns,
             "generated_at": clock.now().astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S"),
+            "computed_at": (
+                self.figures.computed_at.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+                if self.figures.computed_at
+                else None
+            ),
         }
 
 

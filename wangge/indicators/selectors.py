@@ -32,6 +32,7 @@ from wangge.indicators.definitions import (
     is_flow,
 )
 from wangge.indicators.periods import Period, last_months
+from wangge.indicators.rollups import fresh_runs, rollup_measures, rollup_series
 
 STEP = Area.steplen
 
@@ -164,6 +165,8 @@ class AreaFigures:
     indicators: list[Indicator]
     total: dict[str, float | None]
     children: list[tuple[Area, dict[str, float | None]]] = field(default_factory=list)
+    # When the figures come from the precomputed rollup: when it was computed (else live).
+    computed_at: datetime | None = None
 
 
 def _add_into(target: dict, measures: dict) -> None:
@@ -231,9 +234,33 @@ def area_figures(
         children = sub_areas(area) if with_children else []
         child_len = (area.depth + 1) * STEP
     child_len = child_len if children else None
+    sources = _sources_of(indicators)
+    run = fresh_runs([period]).get(period) if sources else None
+    if run is not None:
+        measures = rollup_measures(
+            period=period, sources=sources, paths=[area.path, *(c.path for c in children)]
+        )
+        total_measures, child_measures = measures[area.path], measures
+    else:
+        total_measures, child_measures = _live_measures(
+            sources, area=area, period=period, children=children, child_len=child_len
+        )
+    return AreaFigures(
+        area=area,
+        period=period,
+        indicators=indicators,
+        total=_compute(indicators, total_measures),
+        children=[(child, _compute(indicators, child_measures[child.path])) for child in children],
+        computed_at=run.computed_at if run is not None else None,
+    )
+
+
+def _live_measures(
+    sources, *, area: Area, period: Period, children: list[Area], child_len: int | None
+) -> tuple[dict, dict]:
     total_measures: dict[str, float] = {}
     child_measures: dict[str, dict[str, float]] = defaultdict(dict)
-    for source in _sources_of(indicators):
+    for source in sources:
         per_key, total = _collect(source, prefix=area.path, period=period, child_len=child_len)
         for name, value in total.items():
             total_measures[f"{source.key}.{name}"] = value
@@ -242,13 +269,7 @@ def area_figures(
             measures = per_key.get(child.path, {})
             for name in source.measures():
                 child_measures[child.path][f"{source.key}.{name}"] = measures.get(name, 0)
-    return AreaFigures(
-        area=area,
-        period=period,
-        indicators=indicators,
-        total=_compute(indicators, total_measures),
-        children=[(child, _compute(indicators, child_measures[child.path])) for child in children],
-    )
+    return total_measures, child_measures
 
 
 # The named selectors ---------------------------------------------------------------------
@@ -410,17 +431,24 @@ def monthly_trend(
     _require_scope(user, area)
     periods = last_months(period, months)
     indicators = [ind for ind in _resolve(codes) if is_flow(ind)]
-    measures: dict[Period, dict] = {month: {} for month in periods}
-    for source in _sources_of(indicators):
+    sources = _sources_of(indicators)
+    fresh = fresh_runs(periods) if sources else {}
+    measures: dict[Period, dict] = rollup_series(
+        periods=list(fresh), sources=sources, path=area.path
+    )
+    live = [month for month in periods if month not in fresh]
+    for month in live:
+        measures[month] = {}
+    for source in sources if live else []:
         if source.grid_rows is not None:
-            for month in periods:
+            for month in live:
                 _, total = _collect(source, prefix=area.path, period=month, child_len=None)
                 for name, value in total.items():
                     measures[month][f"{source.key}.{name}"] = value
             continue
         if source.period_field is None:
             rows = _source_rows(source, prefix=area.path, periods=None)[None]
-            for month in periods:
+            for month in live:
                 for name, value in rows.items():
                     measures[month][f"{source.key}.{name}"] = value
             continue
@@ -428,15 +456,13 @@ def monthly_trend(
             group = Trunc(source.period_field, "month")
         else:
             group = Trunc(source.period_field, "month", tzinfo=clock.LOCAL_TZ)
-        rows = _source_rows(
-            source, prefix=area.path, periods=(periods[0], periods[-1]), group=group
-        )
-        for month in periods:
+        rows = _source_rows(source, prefix=area.path, periods=(live[0], live[-1]), group=group)
+        for month in live:
             for name in source.measures():
                 measures[month][f"{source.key}.{name}"] = 0
         for key, values in rows.items():
             month = _month_of(key)
-            if month in measures:
+            if month in live:
                 for name, value in values.items():
                     measures[month][f"{source.key}.{name}"] = value
     series = {ind.code: [] for ind in indicators}

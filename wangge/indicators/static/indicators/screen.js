@@ -103,7 +103,7 @@
               function (row) { return row.name; });
     drawTable("screen-departments", data.department_columns.slice(0, 4), data.departments,
               function (row) { return row.name; });
-    document.getElementById("screen-updated").textContent = data.generated_at;
+    document.getElementById("screen-updated").textContent = data.computed_at || data.generated_at;
   }
 
   function refresh() {

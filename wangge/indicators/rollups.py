@@ -1,0 +1,160 @@
+"""Rebuilding and reading the precomputed figures (see ``models.py``).
+
+A rebuild runs each source once for the whole tree, grouped by the record's own area path,
+and adds each group into every ancestor prefix of that path; sources whose measures do not
+add up (distinct workers) are grouped once per tree level instead. The result holds exactly
+what the live queries would return for every node, which a test checks node by node.
+"""
+
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.db.models.functions import Substr
+
+from wangge.areas.models import Area
+from wangge.core import clock
+from wangge.indicators.definitions import SOURCES, Source
+from wangge.indicators.models import Rollup, RollupRun
+from wangge.indicators.periods import Period, last_months
+
+STEP = Area.steplen
+DEFAULT_MAX_AGE_MINUTES = 30
+# Months rebuilt by the periodic job: the current one and those a trend shows.
+DEFAULT_REFRESH_MONTHS = 13
+
+
+def _prefixes(path: str):
+    for end in range(STEP, len(path) + 1, STEP):
+        yield path[:end]
+
+
+def _tree_depth() -> int:
+    return Area.objects.aggregate(depth=Max("depth"))["depth"] or 0
+
+
+def _source_by_node(source: Source, period: Period, depth: int) -> dict[str, dict]:
+    """{node path: measures} for every node with records of ``source`` in ``period``."""
+    from wangge.indicators.selectors import _source_rows
+
+    names = list(source.measures())
+    nodes: dict[str, dict] = defaultdict(lambda: dict.fromkeys(names, 0))
+    if source.grid_rows is not None:
+        rows = source.grid_rows("", period).items()
+    elif source.additive:
+        rows = _source_rows(
+            source, prefix="", periods=(period, period), group=F(source.path_field)
+        ).items()
+    else:
+        for level in range(1, depth + 1):
+            grouped = _source_rows(
+                source,
+                prefix="",
+                periods=(period, period),
+                group=Substr(source.path_field, 1, level * STEP),
+            )
+            for path, measures in grouped.items():
+                if path is not None and len(path) == level * STEP:
+                    nodes[path] = dict(nodes[path]) | measures
+        return nodes
+    for path, measures in rows:
+        if not path:
+            continue
+        for prefix in _prefixes(path):
+            target = nodes[prefix]
+            for name, value in measures.items():
+                target[name] = target.get(name, 0) + value
+    return nodes
+
+
+@transaction.atomic
+def rollup_refresh(*, period: Period) -> RollupRun:
+    """Rebuild the rollup of ``period`` from the records (every available source)."""
+    started = time.perf_counter()
+    depth = _tree_depth()
+    rows = []
+    for source in SOURCES.values():
+        if not source.available():
+            continue
+        for path, measures in _source_by_node(source, period, depth).items():
+            rows.append(
+                Rollup(
+                    period=period.first_day, source=source.key, area_path=path, measures=measures
+                )
+            )
+    Rollup.objects.filter(period=period.first_day).delete()
+    Rollup.objects.bulk_create(rows, batch_size=2000)
+    run, _ = RollupRun.objects.update_or_create(
+        period=period.first_day,
+        defaults={
+            "computed_at": clock.now(),
+            "seconds": time.perf_counter() - started,
+            "rows": len(rows),
+        },
+    )
+    return run
+
+
+def rollup_refresh_recent(*, months: int | None = None) -> list[RollupRun]:
+    """Rebuild the current month and the months before it that trends show."""
+    months = months or getattr(settings, "WANGGE_INDICATOR_ROLLUP_MONTHS", DEFAULT_REFRESH_MONTHS)
+    return [rollup_refresh(period=period) for period in last_months(Period.current(), months)]
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def max_age() -> timedelta | None:
+    minutes = getattr(settings, "WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES", DEFAULT_MAX_AGE_MINUTES)
+    return timedelta(minutes=minutes) if minutes else None
+
+
+def fresh_runs(periods: list[Period]) -> dict[Period, RollupRun]:
+    """The periods whose rollup is young enough to be shown instead of live figures."""
+    age = max_age()
+    if age is None:
+        return {}
+    runs = RollupRun.objects.filter(
+        period__in=[p.first_day for p in periods], computed_at__gte=clock.now() - age
+    )
+    return {Period(run.period.year, run.period.month): run for run in runs}
+
+
+def rollup_measures(*, period: Period, sources: list[Source], paths: list[str]) -> dict:
+    """{path: {"source.measure": value}} for ``paths`` (missing nodes read as zeros)."""
+    result: dict[str, dict] = {path: {} for path in paths}
+    for source in sources:
+        for path in paths:
+            for name in source.measures():
+                result[path][f"{source.key}.{name}"] = 0
+    rows = Rollup.objects.filter(
+        period=period.first_day, source__in=[s.key for s in sources], area_path__in=paths
+    ).values_list("area_path", "source", "measures")
+    for path, source, measures in rows:
+        for name, value in measures.items():
+            result[path][f"{source}.{name}"] = value
+    return result
+
+
+def rollup_series(*, periods: list[Period], sources: list[Source], path: str) -> dict:
+    """{period: {"source.measure": value}} of one node over several months, one query."""
+    result: dict[Period, dict] = {}
+    for period in periods:
+        result[period] = {
+            f"{source.key}.{name}": 0 for source in sources for name in source.measures()
+        }
+    if not periods:
+        return result
+    rows = Rollup.objects.filter(
+        period__in=[p.first_day for p in periods],
+        source__in=[s.key for s in sources],
+        area_path=path,
+    ).values_list("period", "source", "measures")
+    for first_day, source, measures in rows:
+        target = result[Period(first_day.year, first_day.month)]
+        for name, value in measures.items():
+            target[f"{source}.{name}"] = value
+    return result

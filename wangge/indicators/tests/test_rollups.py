@@ -1,0 +1,162 @@
+"""Precomputed figures equal the live ones, and are never older than the freshness limit."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+
+from wangge.areas.models import Area
+from wangge.cases.models import Source, Status
+from wangge.core import clock
+from wangge.core.errors import NotFoundOrForbidden
+from wangge.indicators.models import Rollup, RollupRun
+from wangge.indicators.periods import Period
+from wangge.indicators.rollups import rollup_refresh
+from wangge.indicators.selectors import area_figures, department_ranking, monthly_trend
+from wangge.indicators.tests.data import NOW, at, make_case
+from wangge.testing import Role, make_user
+
+MARCH = Period(2026, 3)
+TREND = ["cases_received", "composite_score", "patrol_rate", "care_visit_rate", "visits"]
+
+
+@pytest.fixture
+def officer(data):
+    return make_user(Role.CITY_OFFICER, data.city, username="city-officer")
+
+
+def every_node_figures(officer, period: Period) -> dict:
+    return {
+        area.path: (figures.total, figures.children, figures.computed_at)
+        for area in Area.objects.order_by("path")
+        for figures in [area_figures(user=officer, area=area, period=period)]
+    }
+
+
+def test_rollup_figures_equal_live_figures_at_every_node(data, officer):
+    # given: live figures of every node, every indicator
+    live = every_node_figures(officer, MARCH)
+    live_trend = monthly_trend(user=officer, area=data.s1, period=MARCH, codes=TREND, months=3)
+
+    # when
+    run = rollup_refresh(period=MARCH)
+    for month in (Period(2026, 1), Period(2026, 2)):
+        rollup_refresh(period=month)
+
+    # then
+    from_rollup = every_node_figures(officer, MARCH)
+    assert {path: (total, children) for path, (total, children, _) in from_rollup.items()} == {
+        path: (total, children) for path, (total, children, _) in live.items()
+    }
+    assert {computed for _, _, computed in live.values()} == {None}
+    assert {computed for _, _, computed in from_rollup.values()} == {NOW}
+    assert (run.computed_at, run.rows) == (
+        NOW,
+        Rollup.objects.filter(period=MARCH.first_day).count(),
+    )
+    assert monthly_trend(user=officer, area=data.s1, period=MARCH, codes=TREND, months=3) == (
+        live_trend
+    )
+
+
+def test_a_rollup_is_used_until_it_is_older_than_the_limit(data, officer, monkeypatch, settings):
+    # given: March precomputed at 10:00 (limit 30 minutes), then a case arrives
+    settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES = 30
+    rollup_refresh(period=MARCH)
+    make_case(
+        data.g[1],
+        source=Source.RESIDENT,
+        created=at(3, 28),
+        status=Status.REPORTED,
+        category=data.cases["c1"].category,
+    )
+
+    def received(minutes_later: int):
+        monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(minutes=minutes_later))
+        figures = area_figures(
+            user=officer,
+            area=data.city,
+            period=MARCH,
+            with_children=False,
+            codes=["cases_received"],
+        )
+        return figures.total["cases_received"], figures.computed_at
+
+    # then: at most 30 minutes old, the precomputed figure; after that, live
+    assert received(0) == (5, NOW)
+    assert received(30) == (5, NOW)
+    assert received(31) == (6, None)
+
+    # when: the periodic job rebuilds the month (the clock still at 10:31)
+    rollup_refresh(period=MARCH)
+
+    # then
+    assert received(32) == (6, NOW + timedelta(minutes=31))
+
+
+def test_no_limit_means_always_live(data, officer, settings):
+    # given
+    settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES = 0
+    rollup_refresh(period=MARCH)
+
+    # when
+    figures = area_figures(user=officer, area=data.city, period=MARCH, codes=["residents"])
+
+    # then
+    assert (figures.total["residents"], figures.computed_at) == (7, None)
+
+
+def test_rollup_still_applies_scope(data):
+    # given
+    rollup_refresh(period=MARCH)
+    street_officer = make_user(Role.STREET_STAFF, data.s1, username="street-officer")
+
+    # then
+    figures = area_figures(
+        user=street_officer, area=data.s1, period=MARCH, codes=["residents", "cases_received"]
+    )
+    assert (figures.total, figures.computed_at) == ({"residents": 4, "cases_received": 4}, NOW)
+    with pytest.raises(NotFoundOrForbidden):
+        area_figures(user=street_officer, area=data.city, period=MARCH)
+
+
+def test_department_ranking_stays_live(data, officer):
+    # given
+    rollup_refresh(period=MARCH)
+
+    # then
+    assert [
+        row["department"].name
+        for row in department_ranking(user=officer, area=data.city, period=MARCH)
+    ] == ["住建局", "城管局"]
+
+
+def test_dashboard_says_when_its_figures_were_computed(data, officer, client):
+    # given
+    client.force_login(officer)
+    live = client.get(f"/dashboard/{data.city.code}/?period=2026-03")
+    rollup_refresh(period=MARCH)
+
+    # when
+    precomputed = client.get(f"/dashboard/{data.city.code}/?period=2026-03")
+
+    # then
+    assert "数据为实时计算" in live.content.decode()
+    assert "数据为预计算结果，计算于 2026-04-15 10:00" in precomputed.content.decode()
+    assert (
+        client.get(f"/dashboard/{data.city.code}/data.json?period=2026-03").json()["computed_at"]
+        == "2026-04-15 10:00:00"
+    )
+
+
+def test_refresh_command_rebuilds_the_recent_months(data):
+    # when
+    call_command("refresh_indicators", "--months", "3", stdout=io.StringIO())
+
+    # then
+    assert [f"{run.period:%Y-%m}" for run in RollupRun.objects.order_by("period")] == [
+        "2026-02",
+        "2026-03",
+        "2026-04",
+    ]
