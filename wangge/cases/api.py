@@ -9,6 +9,7 @@ answer. Conflicts answer 409, out-of-scope cases 404. Reporter contact is shaped
 from datetime import date, datetime
 from typing import Literal
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -19,7 +20,15 @@ from pydantic import Field
 from wangge.cases import permissions as perms
 from wangge.cases.calendar import calendar_status
 from wangge.cases.kpi import GROUPINGS, kpi_table
-from wangge.cases.models import Case, Priority, Satisfaction, Source, Status
+from wangge.cases.models import (
+    Case,
+    CaseEvent,
+    Priority,
+    Satisfaction,
+    Source,
+    Status,
+    SummonsResponse,
+)
 from wangge.cases.selectors import (
     BOXES,
     case_allowed_actions,
@@ -30,7 +39,6 @@ from wangge.cases.selectors import (
     case_public_timeline,
     case_reporter_contact,
     category_tree,
-    summons_for_case,
 )
 from wangge.cases.services import (
     RESOLVED_STATUSES,
@@ -312,23 +320,30 @@ def _summons_rows(case: Case) -> list[dict]:
     return [
         {
             "id": r.pk,
-            "summons_id": r.summons_id,
+            "summons_id": summons.pk,
             "department_id": r.department_id,
             "department_name": r.department.name,
-            "urgent": r.summons.urgent,
-            "issued_at": r.summons.issued_at,
+            "urgent": summons.urgent,
+            "issued_at": summons.issued_at,
             "due_at": r.due_at,
             "checked_in_at": r.checked_in_at,
             "rating": r.rating,
             "rating_note": r.rating_note,
         }
-        for r in summons_for_case(case=case)
+        for summons in sorted(case.summonses.all(), key=lambda s: (s.issued_at, s.pk))
+        for r in sorted(summons.responses.all(), key=lambda r: r.pk)
     ]
 
 
-def case_detail(user, case_id: int) -> dict:
-    """The detail answer as plain JSON (stored as is for idempotent replays)."""
-    case = case_get_for_user(user=user, case_id=case_id)
+SUMMONS_PREFETCH = Prefetch(
+    "summonses__responses", queryset=SummonsResponse.objects.select_related("department")
+)
+
+
+def case_detail_of(user, case: Case, *, events=None, attachments=None, summonses=None) -> dict:
+    """The detail answer as plain JSON (stored as is for idempotent replays). The timeline,
+    photos and summons come from the arguments when given, else from the case (prefetched
+    by ``case_detail``)."""
     body = CaseOut.from_orm(case).model_dump(mode="json")
     events = [
         {
@@ -340,7 +355,7 @@ def case_detail(user, case_id: int) -> dict:
             "note": e.note,
             "data": e.data,
         }
-        for e in case.events.select_related("actor").order_by("at", "id")
+        for e in sorted(case.events.all() if events is None else events, key=lambda e: (e.at, e.pk))
     ]
     body.update(
         anonymous=case.anonymous,
@@ -353,12 +368,27 @@ def case_detail(user, case_id: int) -> dict:
         supervision_count=case.supervision_count,
         allowed_actions=case_allowed_actions(user=user, case=case),
         events=events,
-        attachments=list(
-            case.attachments.order_by("id").values("id", "kind", "content_type", "size")
-        ),
-        summons=_summons_rows(case),
+        attachments=[
+            {"id": a.pk, "kind": a.kind, "content_type": a.content_type, "size": a.size}
+            for a in sorted(
+                case.attachments.all() if attachments is None else attachments,
+                key=lambda a: a.pk,
+            )
+        ],
+        summons=_summons_rows(case) if summonses is None else summonses,
     )
     return CaseDetailOut.model_validate(body).model_dump(mode="json")
+
+
+def case_detail(user, case_id: int) -> dict:
+    case = case_get_for_user(user=user, case_id=case_id)
+    prefetch_related_objects(
+        [case],
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        "attachments",
+        SUMMONS_PREFETCH,
+    )
+    return case_detail_of(user, case)
 
 
 # --------------------------------------------------------------------------- reading
@@ -507,7 +537,13 @@ def case_create(request, payload: CaseReportIn):
             reporter_phone=payload.reporter_phone,
             request=request,
         )
-        return 201, case_detail(request.user, case.pk)
+        return 201, case_detail_of(
+            request.user,
+            case,
+            events=case.new_events,
+            attachments=case.new_attachments,
+            summonses=[],
+        )
 
     return idempotent_call(
         request=request, scope="case_report", payload=payload.dict(), perform=perform
@@ -581,6 +617,7 @@ def summons_create(request, case_id: int, payload: SummonsIn):
             request=request,
         )
         case = case_get_for_user(user=request.user, case_id=case_id)
+        prefetch_related_objects([case], SUMMONS_PREFETCH)
         rows = [
             SummonsResponseOut.model_validate(r).model_dump(mode="json")
             for r in _summons_rows(case)

@@ -360,7 +360,6 @@ def _locate(*, grid, lat, lng, coord_system) -> tuple[Area, float | None, float 
     return grid, wlat, wlng
 
 
-@transaction.atomic
 def case_report(
     *,
     actor,
@@ -382,7 +381,8 @@ def case_report(
     """Open a case at ``reported``: locate its grid, number it, pick its dispatcher.
 
     ``actor`` is None for a public report without an account. The phone is stored
-    encrypted; an anonymous report keeps no name and no phone at all.
+    encrypted; an anonymous report keeps no name and no phone at all. The returned case
+    carries ``new_events`` and ``new_attachments`` (what this call wrote).
     """
     category = _resolve_category(category)
     description = (description or "").strip()
@@ -402,7 +402,50 @@ def case_report(
     checked = _check_photos(photos)
     now = clock.now()
     routed = case_route(category=category, area_path=area.path) is not None
+    dispatcher = _dispatcher_for(area=area, routed=routed)
     reporter = actor if getattr(actor, "is_authenticated", False) else None
+    # Everything above only reads; the writes need no savepoint of their own (a failure
+    # here fails the caller's transaction too, which is what it should do).
+    with transaction.atomic(savepoint=False):
+        return _case_create(
+            reporter=reporter,
+            category=category,
+            priority=priority,
+            source=source,
+            description=description,
+            address=address,
+            area=area,
+            lat=wlat,
+            lng=wlng,
+            anonymous=anonymous,
+            reporter_name=reporter_name,
+            phone=phone,
+            dispatcher=dispatcher,
+            checked=checked,
+            now=now,
+            request=request,
+        )
+
+
+def _case_create(
+    *,
+    reporter,
+    category,
+    priority,
+    source,
+    description,
+    address,
+    area,
+    lat,
+    lng,
+    anonymous,
+    reporter_name,
+    phone,
+    dispatcher,
+    checked,
+    now,
+    request,
+) -> Case:
     case = Case.objects.create(
         number=_next_number(now),
         token=secrets.token_urlsafe(18),
@@ -412,15 +455,15 @@ def case_report(
         source=source,
         description=description,
         address=(address or "").strip(),
-        lat=wlat,
-        lng=wlng,
+        lat=lat,
+        lng=lng,
         grid=area if area.kind in (AreaKind.GRID, AreaKind.MICROGRID) else None,
         area_path=area.path,
         reporter=reporter,
         anonymous=anonymous,
         reporter_name="" if anonymous else (reporter_name or "").strip()[:50],
         reporter_phone_enc=crypto.encrypt(phone),
-        dispatcher_area=_dispatcher_for(area=area, routed=routed),
+        dispatcher_area=dispatcher,
         created_at=now,
         updated_at=now,
     )
@@ -433,7 +476,9 @@ def case_report(
         to_status=Status.REPORTED,
         data={"source": source},
     )
-    _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
+    stored = _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
+    # A caller answering with the whole case need not read back what was just written.
+    case.new_events, case.new_attachments = [event], stored
     audit_record(
         action="case_report",
         actor=reporter,
