@@ -197,23 +197,34 @@ def _ancestor_paths(path: str, steplen: int) -> list[str]:
     return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
 
 
+def _rules_for(category: Category, area_path: str):
+    return RoutingRule.objects.filter(
+        category__path__in=_ancestor_paths(category.path, Category.steplen),
+        area__path__in=_ancestor_paths(area_path, Area.steplen),
+    )
+
+
 def case_route(*, category: Category, area_path: str) -> Department | Area | None:
     """The handler unit the routing table names for this category at this place.
 
     The deepest area wins, then the deepest category (a sub-class's rule beats its class's).
     """
-    rules = (
-        RoutingRule.objects.filter(
-            category__path__in=_ancestor_paths(category.path, Category.steplen),
-            area__path__in=_ancestor_paths(area_path, Area.steplen),
-        )
-        .select_related("handler_department__area", "handler_area", "area", "category")
+    row = (
+        _rules_for(category, area_path)
         .order_by("-area__depth", "-category__depth")
+        .values_list("handler_department_id", "handler_area_id")
+        .first()
     )
-    rule = rules.first()
-    if rule is None:
+    if row is None:
         return None
-    return rule.handler_department or rule.handler_area
+    department_id, area_id = row
+    if department_id is not None:
+        return Department.objects.select_related("area").get(pk=department_id)
+    return Area.objects.get(pk=area_id)
+
+
+def case_is_routable(*, category: Category, area_path: str) -> bool:
+    return _rules_for(category, area_path).exists()
 
 
 def sla_for(*, category: Category, priority: str) -> tuple[int, int, bool]:
@@ -401,7 +412,7 @@ def case_report(
     phone = normalize_phone(reporter_phone) if reporter_phone and not anonymous else ""
     checked = _check_photos(photos)
     now = clock.now()
-    routed = case_route(category=category, area_path=area.path) is not None
+    routed = case_is_routable(category=category, area_path=area.path)
     dispatcher = _dispatcher_for(area=area, routed=routed)
     reporter = actor if getattr(actor, "is_authenticated", False) else None
     # Everything above only reads; the writes need no savepoint of their own (a failure
