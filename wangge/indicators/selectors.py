@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Substr, Trunc
+from django.urls import reverse
 
 from wangge.accounts.permissions import DASHBOARD_ROLES, can_view_dashboard
 from wangge.accounts.scope import path_in_scope, scope_paths
@@ -527,7 +528,7 @@ def map_case_points(*, user, area: Area, period: Period, limit: int | None = Non
             Q(created_at__gte=period.start, created_at__lt=period.end) | Q(status__in=OPEN_STATUSES)
         )
         .order_by("-created_at", "-id")
-        .values("number", "status", "lat", "lng", "created_at", "category__name")[: limit + 1]
+        .values("id", "number", "status", "lat", "lng", "created_at", "category__name")[: limit + 1]
     )
     rows = list(cases)
     labels = dict(Status.choices)
@@ -537,6 +538,7 @@ def map_case_points(*, user, area: Area, period: Period, limit: int | None = Non
             "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
             "properties": {
                 "number": row["number"],
+                "url": reverse("cases:detail", args=[row["id"]]),
                 "status": row["status"],
                 "status_label": labels.get(row["status"], row["status"]),
                 "category": row["category__name"],

@@ -138,7 +138,15 @@ def test_map_data_colours_grids_and_lists_case_points(data, city_officer, client
     assert sorted(p["properties"]["number"] for p in points) == sorted(
         data.cases[key].number for key in ("c1", "c2", "c3", "c4", "c6")
     )
-    assert set(points[0]["properties"]) == {"number", "status", "status_label", "category", "date"}
+    assert set(points[0]["properties"]) == {
+        "number",
+        "url",
+        "status",
+        "status_label",
+        "category",
+        "date",
+    }
+    assert points[0]["properties"]["url"] == f"/cases/{data.cases['c4'].pk}/"
     assert "路灯不亮" not in response.content.decode()
     assert payload["cases"]["truncated"] is False
 

@@ -94,7 +94,9 @@
           html: '<div class="case-dot" style="background:' + (STATUS_COLORS[p.status] || "#1677ff") + '"></div>' });
         var marker = L.marker([c[1], c[0]], { icon: icon, title: p.number });
         var pop = document.createElement("div");
-        pop.appendChild(text("strong", p.number));
+        var link = text("a", p.number);
+        link.href = p.url;
+        pop.appendChild(link);
         pop.appendChild(document.createElement("br"));
         pop.appendChild(document.createTextNode(p.category + " · " + p.status_label + " · " + p.date));
         marker.bindPopup(pop);
