@@ -13,7 +13,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from wangge.cases import permissions as perms
 from wangge.cases.models import Case, Category, Status, SummonsResponse
-from wangge.cases.services import ACTION_PREDICATES_WITH_STATUS, ACTIVE_STATUSES
+from wangge.cases.services import (
+    ACTION_PREDICATES_WITH_STATUS,
+    ACTIVE_STATUSES,
+    clean_text,
+    is_token_shaped,
+)
 from wangge.core import clock, crypto
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.core.masking import mask_phone
@@ -190,7 +195,7 @@ def case_list_visible_to(
     if handler_department:
         cases = cases.filter(handler_department_id=handler_department)
     if q:
-        text = q.strip()[:100]
+        text = clean_text(q)[:100]
         cases = cases.filter(
             Q(number=text) | Q(description__contains=text) | Q(address__contains=text)
         )
@@ -234,8 +239,10 @@ def case_get_by_number(*, user, number: str) -> Case:
 
 def case_get_by_token(*, token: str) -> Case:
     """The public tracking page: whoever holds the token sees the case's progress."""
+    if not is_token_shaped(token):
+        raise NotFoundOrForbidden("未找到该案件")
     case = (
-        case_annotate_deadlines(Case.objects.filter(token=str(token or "")))
+        case_annotate_deadlines(Case.objects.filter(token=token))
         .select_related("category", "handler_department", "handler_area")
         .first()
     )

@@ -396,7 +396,9 @@ def case_report(
     carries ``new_events`` and ``new_attachments`` (what this call wrote).
     """
     category = _resolve_category(category)
-    description = (description or "").strip()
+    description = clean_text(description)
+    address = clean_text(address)
+    reporter_name = clean_text(reporter_name)
     if not description:
         raise ApplicationError("请填写问题描述", field="description")
     if len(description) > MAX_DESCRIPTION:
@@ -561,8 +563,21 @@ class _Step:
     photo_kind: str = "result"
 
 
+def clean_text(value) -> str:
+    """User text as stored: a string, trimmed, without NUL characters (which PostgreSQL
+    text columns refuse)."""
+    return str(value or "").replace("\x00", "").strip()
+
+
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def is_token_shaped(token) -> bool:
+    return isinstance(token, str) and 0 < len(token) <= 32 and set(token) <= TOKEN_CHARS
+
+
 def _required_text(value: str | None, field: str, message: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value)
     if not value:
         raise ApplicationError(message, field=field)
     if len(value) > MAX_NOTE:
@@ -571,7 +586,7 @@ def _required_text(value: str | None, field: str, message: str) -> str:
 
 
 def _optional_text(value: str | None, field: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value)
     if len(value) > MAX_NOTE:
         raise ApplicationError(f"最多 {MAX_NOTE} 字", field=field)
     return value
@@ -959,7 +974,11 @@ def case_evaluate(*, token: str, rating: str, comment: str = "", request=None) -
     if rating not in Satisfaction.values:
         raise ApplicationError("请选择满意、基本满意或不满意", field="rating")
     comment = _optional_text(comment, "comment")
-    case = Case.objects.select_for_update().filter(token=str(token or "")).first()
+    case = (
+        Case.objects.select_for_update().filter(token=token).first()
+        if is_token_shaped(token)
+        else None
+    )
     if case is None:
         raise NotFoundOrForbidden("未找到该案件")
     if case.status not in RESOLVED_STATUSES or case.resolved_at is None:
