@@ -221,6 +221,11 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("case events are immutable: write a new event instead")
+        super().save(*args, **kwargs)
+
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
