@@ -40,6 +40,11 @@ REQUEST_FIELDS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @dataclass
 class World:
     grid: Area

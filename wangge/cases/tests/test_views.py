@@ -17,6 +17,11 @@ HX = {"HTTP_HX_REQUEST": "true"}
 CONFLICT = "该案件已被他人处理，请刷新后重试"
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def report_data(world, **extra) -> dict:
     lat, lng = grid_point(world.grid)
     data = {
