@@ -590,6 +590,9 @@ def main() -> None:
         "--reuse", action="store_true", help="skip city and case generation; time the existing data"
     )
     parser.add_argument("--no-http", action="store_true", help="skip the throughput test")
+    parser.add_argument(
+        "--http-only", action="store_true", help="with --reuse: only the throughput test"
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=15)
@@ -661,6 +664,9 @@ def main() -> None:
     )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average before timing: {load} (on {os.cpu_count()} CPUs)\n")
+    if args.http_only:
+        throughput(args)
+        return
 
     rng = random.Random(args.seed)
     handlers = list(

@@ -116,15 +116,15 @@ class Source(models.TextChoices):
 
 
 class Case(models.Model):
-    number = models.CharField("案件编号", max_length=20, unique=True)
+    number = models.CharField("案件编号", max_length=20)
     # Unguessable token for the resident's tracking page and Open311 tokens.
-    token = models.CharField(max_length=32, unique=True)
+    token = models.CharField(max_length=32)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
     priority = models.CharField(
         "紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.REPORTED, db_index=True
+        "状态", max_length=12, choices=Status.choices, default=Status.REPORTED
     )
     source = models.CharField("来源", max_length=12, choices=Source.choices)
     description = models.TextField("问题描述")
@@ -146,8 +146,14 @@ class Case(models.Model):
     anonymous = models.BooleanField("匿名", default=False)
     reporter_name = models.CharField("联系人", max_length=50, blank=True)
     reporter_phone_enc = models.TextField(blank=True, default="")
+    # No single-column index: the work-list index below starts with this column.
     handler_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        db_index=False,
     )
     handler_area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_cases"
@@ -155,7 +161,12 @@ class Case(models.Model):
     # The unit that accepts and dispatches: the grid's community when the routing table
     # knows the category there, the street otherwise, the parent level after escalation.
     dispatcher_area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="dispatching_cases"
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispatching_cases",
+        db_index=False,
     )
     # Suspension stops the clock: when it started and which status to resume to.
     paused_at = models.DateTimeField(null=True, blank=True)
@@ -192,13 +203,20 @@ class Case(models.Model):
             models.Index(fields=["dispatcher_area", "status"], name="case_dispatcher_status"),
             models.Index(fields=["dispatched_at"], name="case_dispatched_at"),
         ]
+        # Constraints rather than unique=True: no second (LIKE-pattern) index per column,
+        # nothing searches numbers or tokens by prefix. Every index is paid on intake.
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["token"], name="case_token_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.number
 
 
 class CaseNumberSeq(models.Model):
-    """Per-day counter behind case numbers like 2026112500001."""
+    """Per-day counter behind case numbers like 2026112500001 (SQLite; PostgreSQL uses a
+    sequence per day, see ``services._next_number``)."""
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)
