@@ -28,6 +28,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.today = today
+        self.fields["month"].initial = month_of(today).code
         kinds = [AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY]
         self.fields["area"].choices = [("", "全部（我的范围）")] + [
             (a.code, f"{a.get_kind_display().split('/')[0]} · {a.name}")

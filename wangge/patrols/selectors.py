@@ -6,7 +6,7 @@ compliance come from visits, patrols and the working-day calendar.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -165,17 +165,17 @@ def _last_visit_subquery(before: date | None = None) -> Subquery:
     return Subquery(visits.order_by("-date").values("date")[:1], output_field=DateField())
 
 
+def _registered_date() -> TruncDate:
+    return TruncDate("created_at", tzinfo=clock.LOCAL_TZ)
+
+
 def with_window_fields(households: QuerySet[Household]) -> QuerySet[Household]:
-    """Annotate ``cadence_rank``, ``last_visit`` and ``anchor`` (last visit, or the date
-    the household was registered), from which the window follows."""
+    """Annotate ``cadence_rank``, ``last_visit`` (last completed visit) and ``registered``;
+    the window follows in Python (``window_of``): each subquery runs once per row."""
     return households.annotate(
         cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
         last_visit=_last_visit_subquery(),
-        anchor=Coalesce(
-            _last_visit_subquery(),
-            TruncDate("created_at", tzinfo=clock.LOCAL_TZ),
-            output_field=DateField(),
-        ),
+        registered=_registered_date(),
     )
 
 
@@ -196,7 +196,7 @@ def household_window(*, household: Household, on: date | None = None) -> Window:
         .annotate(
             cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
             last_visit=_last_visit_subquery(before=on),
-            registered=TruncDate("created_at", tzinfo=clock.LOCAL_TZ),
+            registered=_registered_date(),
         )
         .values("cadence_rank", "last_visit", "registered")
         .get()
@@ -208,8 +208,12 @@ def household_window(*, household: Household, on: date | None = None) -> Window:
 
 
 def window_of(household: Household) -> Window:
-    """The window of a household annotated by ``with_window_fields``."""
-    return window_from(cadence=CADENCE_OF_RANK[household.cadence_rank], anchor=household.anchor)
+    """The window of a household annotated by ``with_window_fields``: anchored on its last
+    completed visit, or on the day it was registered if it was never visited."""
+    return window_from(
+        cadence=CADENCE_OF_RANK[household.cadence_rank],
+        anchor=household.last_visit or household.registered,
+    )
 
 
 @dataclass
@@ -228,36 +232,49 @@ class DueLists:
     due_this_week: list[DueItem] = field(default_factory=list)
 
 
-def _week_end(today: date) -> date:
+def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def _due_by_q(*, today: date, week_end: date) -> Q:
-    """Households whose due date is on or before ``week_end``, as anchor ranges."""
-    condition = Q()
-    for cadence, rank in RANK.items():
-        _, upper = anchor_bounds(cadence=cadence, today=today, week_end=week_end)["week"]
-        condition |= Q(cadence_rank=rank, anchor__lte=upper)
-    return condition
-
-
-def visit_due_lists(*, worker, today: date | None = None) -> DueLists:
-    """Overdue, due today and due later this week for one worker: one query."""
-    today = today or clock.today()
-    week_end = _week_end(today)
+def _head_name_subquery() -> Subquery:
     heads = Resident.objects.filter(household=OuterRef("pk")).order_by(
         Case(When(relation=Relation.SELF, then=Value(0)), default=Value(1)), "id"
     )
-    households = (
-        with_window_fields(worker_households(worker=worker, on=today))
-        .filter(_due_by_q(today=today, week_end=week_end))
-        .annotate(head_name=Subquery(heads.values("name")[:1]))
-        .select_related("grid")
-        .order_by("anchor", "id")
+    return Subquery(heads.values("name")[:1])
+
+
+def visit_due_lists(*, worker, today: date | None = None) -> DueLists:
+    """Overdue, due today and due later this week for one worker.
+
+    One pass over the worker's households reads each one's strongest tag and last
+    completed visit (one index probe each); the windows are worked out here, and only the
+    households due by the end of the week are loaded in full."""
+    today = today or clock.today()
+    week_end = end_of_week(today)
+    windows: dict[int, tuple[Window, date | None]] = {}
+    rows = (
+        worker_households(worker=worker, on=today)
+        .annotate(
+            cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
+            last_visit=_last_visit_subquery(),
+        )
+        .values_list("id", "cadence_rank", "last_visit", "created_at")
     )
+    for household_id, rank, last_visit, created_at in rows:
+        anchor = last_visit or created_at.astimezone(clock.LOCAL_TZ).date()
+        window = window_from(cadence=CADENCE_OF_RANK[rank], anchor=anchor)
+        if window.due <= week_end:
+            windows[household_id] = (window, last_visit)
     lists = DueLists(today=today)
+    if not windows:
+        return lists
+    households = (
+        Household.objects.filter(pk__in=list(windows))
+        .annotate(head_name=_head_name_subquery())
+        .select_related("grid")
+    )
     for household in households:
-        window = window_of(household)
+        window, household.last_visit = windows[household.pk]
         item = DueItem(household, window, window.status(today), household.head_name or "")
         if item.status == "overdue":
             lists.overdue.append(item)
@@ -270,33 +287,107 @@ def visit_due_lists(*, worker, today: date | None = None) -> DueLists:
     return lists
 
 
-def overdue_q(*, today: date) -> Q:
-    condition = Q()
-    for cadence, rank in RANK.items():
-        _, before = anchor_bounds(cadence=cadence, today=today, week_end=today)["overdue"]
-        condition |= Q(cadence_rank=rank, anchor__lt=before)
-    return condition
-
-
-def overdue_households_visible_to(
-    *, user, area: Area | None = None, today: date | None = None
-) -> QuerySet[Household]:
+def overdue_households_in(*, user, area: Area, today: date | None = None) -> list[Household]:
+    """Overdue households under ``area`` (a grid, for a page), most overdue first, each with
+    ``window``, ``head_name`` and its own worker if one was given the household."""
     today = today or clock.today()
-    households = filter_to_scope(Household.objects.all(), user, roles=SUPERVISE_ROLES)
-    if area is not None:
-        households = households.filter(area_path__startswith=area.path)
-    return with_window_fields(households).filter(overdue_q(today=today))
+    owners = HouseholdAssignment.objects.filter(
+        active_q(today), household=OuterRef("pk"), grid=OuterRef("grid_id")
+    )
+    households = filter_to_scope(
+        Household.objects.filter(area_path__startswith=area.path), user, roles=SUPERVISE_ROLES
+    )
+    rows = (
+        with_window_fields(households)
+        .annotate(
+            head_name=_head_name_subquery(),
+            owner_name=Subquery(owners.values("worker__display_name")[:1]),
+            owner_username=Subquery(owners.values("worker__username")[:1]),
+        )
+        .select_related("grid")
+    )
+    overdue = []
+    for household in rows:
+        household.window = window_of(household)
+        if household.window.status(today) == "overdue":
+            overdue.append(household)
+    overdue.sort(key=lambda h: (h.window.latest, h.pk))
+    return overdue
 
 
 def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None = None):
-    rows = (
-        overdue_households_visible_to(user=user, area=area, today=today)
-        .order_by()
-        .values("grid_id")
-        .annotate(total=Count("id"))
+    """(grid, overdue households) for every grid under the user's scope (or ``area``).
+
+    Set-based: a household is overdue when it has no completed visit since the threshold
+    of its cadence (today - interval - grace) and was registered before it."""
+    today = today or clock.today()
+    paths = _scope_roots(user, area)
+    household = Household._meta.db_table
+    resident = Resident._meta.db_table
+    through = Resident.care_tags.through._meta.db_table
+    caretag = Resident.care_tags.field.related_model._meta.db_table
+    visit = Visit._meta.db_table
+    h_scope, h_params = _like_any("h.area_path", paths)
+    r_scope, r_params = _like_any("r.area_path", paths)
+    uncounted = ", ".join("%s" for _ in UNCOUNTED_OUTCOMES)
+    thresholds = {
+        RANK[cadence]: anchor_bounds(cadence=cadence, today=today, week_end=today)["overdue"][1]
+        for cadence in RANK
+    }
+    ranks = sorted(thresholds)
+
+    def by_rank(values: dict) -> tuple[str, list]:
+        whens = " ".join("WHEN %s THEN %s" for _ in ranks)
+        params = []
+        for rank in ranks:
+            params += [rank, values[rank]]
+        return f"CASE COALESCE(c.rank, %s) {whens} END", [DEFAULT_RANK, *params]
+
+    midnight = {
+        rank: connection.ops.adapt_datetimefield_value(
+            datetime.combine(day, time(0), tzinfo=clock.LOCAL_TZ)
+        )
+        for rank, day in thresholds.items()
+    }
+    registered_before, registered_params = by_rank(midnight)
+    visited_since, visited_params = by_rank(
+        {rank: _date_param(day) for rank, day in thresholds.items()}
     )
-    totals = {row["grid_id"]: row["total"] for row in rows}
-    grids = Area.objects.filter(pk__in=totals).order_by("path")
+    sql = f"""
+        SELECT h.grid_id, COUNT(*) FROM {household} h
+        LEFT JOIN (
+            SELECT r.household_id,
+                   MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
+            FROM {resident} r
+            JOIN {through} rt ON rt.resident_id = r.id
+            JOIN {caretag} t ON t.id = rt.caretag_id
+            WHERE {r_scope}
+            GROUP BY r.household_id
+        ) c ON c.household_id = h.id
+        WHERE {h_scope}
+          AND h.created_at < {registered_before}
+          AND NOT EXISTS (
+              SELECT 1 FROM {visit} v
+              WHERE v.household_id = h.id AND v.outcome NOT IN ({uncounted})
+                AND v.date >= {visited_since})
+        GROUP BY h.grid_id
+    """  # noqa: S608 (table names from _meta and %s placeholders only)
+    params = [
+        str(Cadence.WEEKLY),
+        RANK[Cadence.WEEKLY],
+        str(Cadence.MONTHLY),
+        RANK[Cadence.MONTHLY],
+        DEFAULT_RANK,
+        *r_params,
+        *h_params,
+        *registered_params,
+        *[str(o) for o in UNCOUNTED_OUTCOMES],
+        *visited_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        totals = dict(cursor.fetchall())
+    grids = Area.objects.filter(pk__in=list(totals)).order_by("path")
     return [(grid, totals[grid.pk]) for grid in grids]
 
 

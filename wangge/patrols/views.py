@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -29,14 +29,14 @@ from wangge.patrols.forms import (
     HouseholdAssignForm,
     ReportFilterForm,
 )
-from wangge.patrols.models import GridAssignment, HouseholdAssignment
+from wangge.patrols.models import GridAssignment
 from wangge.patrols.periods import month_of, quarter_of
 from wangge.patrols.permissions import (
     SUPERVISE_ROLES,
     can_assign_workers,
     can_supervise_patrols,
 )
-from wangge.people.models import Cadence, Relation, Resident
+from wangge.people.models import Cadence
 from wangge.web.views import guarded
 
 APP_DIR = Path(__file__).resolve().parent
@@ -200,25 +200,11 @@ def overdue(request):
     if grid_id.isdigit():
         grid = selectors.grids_visible_to(user=request.user).filter(pk=int(grid_id)).first()
     if grid is not None:
-        heads = Resident.objects.filter(household=OuterRef("pk"), relation=Relation.SELF)
-        owners = HouseholdAssignment.objects.filter(
-            selectors.active_q(today), household=OuterRef("pk"), grid=OuterRef("grid_id")
-        )
-        households = (
-            selectors.overdue_households_visible_to(user=request.user, area=grid, today=today)
-            .annotate(
-                head_name=Subquery(heads.values("name")[:1]),
-                owner_name=Subquery(owners.values("worker__display_name")[:1]),
-                owner_username=Subquery(owners.values("worker__username")[:1]),
-            )
-            .order_by("anchor", "id")
-        )
+        households = selectors.overdue_households_in(user=request.user, area=grid, today=today)
         page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
         for household in page:
-            window = selectors.window_of(household)
-            household.window = window
-            household.cadence_label = Cadence(window.cadence).label
-            household.days_overdue = (today - window.latest).days
+            household.cadence_label = Cadence(household.window.cadence).label
+            household.days_overdue = (today - household.window.latest).days
         params = request.GET.copy()
         params.pop("page", None)
         query = params.urlencode()
