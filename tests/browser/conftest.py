@@ -12,6 +12,7 @@ live server.
 
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,44 @@ def _allow_one_audit_truncate() -> None:
         return [toggle.format("DISABLE"), *statements, toggle.format("ENABLE")]
 
     ops.sql_flush = sql_flush
+
+
+class _OneRequestAtATime:
+    """WSGI static handler for the live server when the database is SQLite in memory.
+
+    Then the server's request threads and the test share one connection, and two requests
+    using it at once can hang (seen with a service worker fetching in parallel). Requests
+    still arrive in parallel and keep-alive keeps working; only their Django part runs one
+    at a time."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, application):
+        from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+        self._handler = StaticFilesHandler(application)
+
+    def __call__(self, environ, start_response):
+        with self._lock:
+            return self._handler(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server (same address rules), serialised for in-memory SQLite."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = _OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
