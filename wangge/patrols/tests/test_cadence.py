@@ -245,3 +245,39 @@ def test_worker_can_no_longer_record_a_visit_after_the_household_moved(world):
         )
     assert refused.value.message == "未找到该户，或该户已不在您负责的网格内"
     assert Visit.objects.count() == 0
+
+
+def test_overdue_counts_lists_and_pages_agree_at_the_boundaries(world):
+    # given households of g1 around their overdue thresholds on 6-10
+    # (monthly: last visit before 5-06; weekly: before 6-01; quarterly: before 3-02)
+    from wangge.patrols.selectors import overdue_counts_by_grid, overdue_households_in
+
+    expected = set()
+    late_monthly = household(world.g1, tags=("low_income",))
+    visit(late_monthly, world.worker_a, date(2026, 5, 5))
+    expected.add(late_monthly.id)
+    nobody_met = household(world.g1, tags=("low_income",))
+    visit(nobody_met, world.worker_a, date(2026, 5, 1))
+    visit(nobody_met, world.worker_a, date(2026, 6, 1), outcome=VisitOutcome.NOT_MET)
+    expected.add(nobody_met.id)
+    visit(household(world.g1, tags=("low_income",)), world.worker_a, date(2026, 5, 6))
+    household(world.g1, tags=("low_income",), registered=date(2026, 5, 6))
+    never = household(world.g1, tags=("low_income",), registered=date(2026, 5, 5))
+    expected.add(never.id)
+    old_quarterly = household(world.g1)
+    visit(old_quarterly, world.worker_a, date(2026, 3, 1))
+    expected.add(old_quarterly.id)
+    visit(household(world.g1), world.worker_a, date(2026, 3, 2))
+    visit(household(world.g1, tags=("elderly_80_alone",)), world.worker_a, date(2026, 6, 1))
+    late_weekly = household(world.g1, tags=("elderly_80_alone",))
+    visit(late_weekly, world.worker_a, date(2026, 5, 31))
+    expected.add(late_weekly.id)
+
+    # when
+    counts = overdue_counts_by_grid(user=world.staff)
+    listed = {item.household.id for item in visit_due_lists(worker=world.worker_a).overdue}
+    paged = {h.id for h in overdue_households_in(user=world.staff, area=world.g1)}
+
+    # then all three give the same five households
+    assert [(grid.code, total) for grid, total in counts] == [(world.g1.code, 5)]
+    assert listed == paged == expected
