@@ -183,3 +183,18 @@ def test_app_shell_requires_login(db):
     response = Client().get("/patrols/app/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_admin_lists_patrol_records_in_scope_read_only(world):
+    # given a visit in community 1 and one in community 2
+    visit(household(world.g1), world.worker_a, date(2026, 6, 1))
+    visit(household(world.g3), world.worker_c, date(2026, 6, 1))
+    client = client_for(world.staff)
+
+    # when
+    response = client.get("/admin/patrols/visit/")
+
+    # then
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    assert client.get("/admin/patrols/visit/add/").status_code == 403
