@@ -232,17 +232,17 @@
   }
 
   function householdItem(item, pending) {
-    const window = item.window;
-    const today = state.today ? state.today.date : window.due;
+    const due = item.window;
+    const today = state.today ? state.today.date : due.due;
     let badge;
     if (pending.has(item.household_id)) badge = el("span", { class: "badge wait", text: "已记录·待同步" });
-    else if (window.status === "overdue") badge = el("span", { class: "badge warn", text: `逾期${daysBetween(window.latest, today)}天` });
-    else badge = el("span", { class: "badge", text: `${mmdd(window.due)}应访` });
+    else if (due.status === "overdue") badge = el("span", { class: "badge warn", text: `逾期${daysBetween(due.latest, today)}天` });
+    else badge = el("span", { class: "badge", text: `${mmdd(due.due)}应访` });
     const title = `${item.address}${item.room ? ` ${item.room}` : ""}`;
     return el("li", { "data-household": item.household_id },
       el("div", { class: "grow" },
         el("div", { class: "title", text: title }),
-        el("div", { class: "muted small", text: [item.head_name, item.grid_name, window.cadence_label].filter(Boolean).join(" · ") }),
+        el("div", { class: "muted small", text: [item.head_name, item.grid_name, due.cadence_label].filter(Boolean).join(" · ") }),
         badge),
       el("button", { type: "button", class: "btn btn-small btn-primary", text: "走访", onclick: () => openVisit(item) }));
   }
@@ -556,7 +556,11 @@
 
   async function showHousehold(item) {
     const card = $("#household-detail");
-    if (!navigator.onLine) return;
+    if (!navigator.onLine) {
+      clear(card).append(el("p", { class: "muted", text: "离线时无法查看户详情，可直接点“走访”记录。" }));
+      card.hidden = false;
+      return;
+    }
     let response;
     try { response = await api(`/households/${item.household_id}`); } catch (e) { return; }
     clear(card);
@@ -707,6 +711,9 @@
 
   // ------------------------------------------------------------ start
   async function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(body.dataset.sw, { scope: body.dataset.scope }).catch(() => {});
+    }
     renderNet();
     renderBanner();
     for (const tab of document.querySelectorAll("[data-tab]")) tab.addEventListener("click", () => show(tab.dataset.tab));
@@ -730,10 +737,6 @@
     await sync();
     await loadToday();
     body.dataset.ready = "1";
-
-    if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register(body.dataset.sw, { scope: body.dataset.scope }).catch(() => {});
-    }
   }
 
   start();
