@@ -40,3 +40,26 @@ class Rollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "area_path", "source"], name="rollup_unique")
         ]
+
+
+class DepartmentRollup(models.Model):
+    """A source's measures for one department's cases inside ``area_path`` in ``period``
+    (the department ranking of every node)."""
+
+    period = models.DateField()
+    source = models.CharField(max_length=30)
+    area_path = models.CharField(max_length=255)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    measures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "部门指标预计算值"
+        verbose_name_plural = "部门指标预计算值"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "area_path", "source", "department"],
+                name="department_rollup_unique",
+            )
+        ]

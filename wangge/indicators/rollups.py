@@ -12,17 +12,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
-from django.db.models.functions import Substr
+from django.db.models import CharField, F, Max, Value
+from django.db.models.functions import Concat, Substr
 
 from wangge.areas.models import Area
 from wangge.core import clock
 from wangge.indicators.definitions import SOURCES, Source
-from wangge.indicators.models import Rollup, RollupRun
+from wangge.indicators.models import DepartmentRollup, Rollup, RollupRun
 from wangge.indicators.periods import Period, last_months
 
 STEP = Area.steplen
 DEFAULT_MAX_AGE_MINUTES = 30
+# Between a path and a department id in one group key (paths hold 0-9A-Z only).
+SEPARATOR = "|"
 # Months rebuilt by the periodic job: the current one and those a trend shows.
 DEFAULT_REFRESH_MONTHS = 13
 
@@ -70,12 +72,37 @@ def _source_by_node(source: Source, period: Period, depth: int) -> dict[str, dic
     return nodes
 
 
+def _source_by_node_and_department(source: Source, period: Period) -> dict[tuple, dict]:
+    """{(node path, department id): measures} for a source that ranks departments."""
+    from wangge.indicators.selectors import _source_rows
+
+    key = Concat(
+        F(source.path_field),
+        Value(SEPARATOR),
+        F(source.department_field),
+        output_field=CharField(),
+    )
+    nodes: dict[tuple, dict] = defaultdict(dict)
+    for group, measures in _source_rows(
+        source, prefix="", periods=(period, period), group=key
+    ).items():
+        path, _, department = (group or "").rpartition(SEPARATOR)
+        if not path or not department:
+            continue
+        for prefix in _prefixes(path):
+            target = nodes[(prefix, int(department))]
+            for name, value in measures.items():
+                target[name] = target.get(name, 0) + value
+    return nodes
+
+
 @transaction.atomic
 def rollup_refresh(*, period: Period) -> RollupRun:
-    """Rebuild the rollup of ``period`` from the records (every available source)."""
+    """Rebuild the rollup of ``period`` from the records (every available source), with
+    the department figures of every node."""
     started = time.perf_counter()
     depth = _tree_depth()
-    rows = []
+    rows, department_rows = [], []
     for source in SOURCES.values():
         if not source.available():
             continue
@@ -85,14 +112,29 @@ def rollup_refresh(*, period: Period) -> RollupRun:
                     period=period.first_day, source=source.key, area_path=path, measures=measures
                 )
             )
+        if source.department_field:
+            for (path, department), measures in _source_by_node_and_department(
+                source, period
+            ).items():
+                department_rows.append(
+                    DepartmentRollup(
+                        period=period.first_day,
+                        source=source.key,
+                        area_path=path,
+                        department_id=department,
+                        measures=measures,
+                    )
+                )
     Rollup.objects.filter(period=period.first_day).delete()
+    DepartmentRollup.objects.filter(period=period.first_day).delete()
     Rollup.objects.bulk_create(rows, batch_size=2000)
+    DepartmentRollup.objects.bulk_create(department_rows, batch_size=2000)
     run, _ = RollupRun.objects.update_or_create(
         period=period.first_day,
         defaults={
             "computed_at": clock.now(),
             "seconds": time.perf_counter() - started,
-            "rows": len(rows),
+            "rows": len(rows) + len(department_rows),
         },
     )
     return run
@@ -155,6 +197,20 @@ def rollup_series(*, periods: list[Period], sources: list[Source], path: str) ->
     ).values_list("period", "source", "measures")
     for first_day, source, measures in rows:
         target = result[Period(first_day.year, first_day.month)]
+        for name, value in measures.items():
+            target[f"{source}.{name}"] = value
+    return result
+
+
+def department_rollup_measures(*, period: Period, sources: list[Source], path: str) -> dict:
+    """{department id: {"source.measure": value}} inside ``path`` (zeros where missing)."""
+    empty = {f"{s.key}.{name}": 0 for s in sources for name in s.measures()}
+    result: dict[int, dict] = {}
+    rows = DepartmentRollup.objects.filter(
+        period=period.first_day, source__in=[s.key for s in sources], area_path=path
+    ).values_list("department_id", "source", "measures")
+    for department, source, measures in rows:
+        target = result.setdefault(department, dict(empty))
         for name, value in measures.items():
             target[f"{source}.{name}"] = value
     return result

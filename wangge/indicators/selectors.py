@@ -33,7 +33,12 @@ from wangge.indicators.definitions import (
     is_flow,
 )
 from wangge.indicators.periods import Period, last_months
-from wangge.indicators.rollups import fresh_runs, rollup_measures, rollup_series
+from wangge.indicators.rollups import (
+    department_rollup_measures,
+    fresh_runs,
+    rollup_measures,
+    rollup_series,
+)
 
 STEP = Area.steplen
 
@@ -110,7 +115,9 @@ def _source_rows(
     source: Source, *, prefix: str, periods: tuple[Period, Period] | None, group=None
 ) -> dict:
     """Run one source: {group key: {measure: value}} (key None when not grouped)."""
-    queryset = source.queryset().filter(**{f"{source.path_field}__startswith": prefix})
+    queryset = source.queryset()
+    if prefix:
+        queryset = queryset.filter(**{f"{source.path_field}__startswith": prefix})
     if source.period_field and periods is not None:
         queryset = queryset.filter(**_period_filter(source, *periods))
     aggregates = {f"m_{name}": expr for name, expr in source.measures().items()}
@@ -384,6 +391,32 @@ def department_ranking(
     from wangge.accounts.models import Department
 
     sources = _sources_of(indicators)
+    run = fresh_runs([period]).get(period)
+    if run is not None:
+        measures = department_rollup_measures(period=period, sources=sources, path=area.path)
+    else:
+        measures = _live_department_measures(sources, area=area, period=period)
+    departments = Department.objects.in_bulk(list(measures))
+    figures = AreaFigures(
+        area=area,
+        period=period,
+        indicators=indicators,
+        total={},
+        computed_at=run.computed_at if run is not None else None,
+    )
+    figures.children = [
+        (departments[pk], _compute(indicators, measures[pk]))
+        for pk in sorted(measures)
+        if pk in departments
+    ]
+    codes = [ind.code for ind in indicators]
+    rows = ranking_rows(figures, rank_by if rank_by in codes else codes[0])
+    for row in rows:
+        row["department"] = row.pop("area")
+    return rows
+
+
+def _live_department_measures(sources, *, area: Area, period: Period) -> dict:
     measures: dict = defaultdict(dict)
     for source in sources:
         rows = _source_rows(
@@ -399,18 +432,7 @@ def department_ranking(
         for source in sources:
             for name in source.measures():
                 values.setdefault(f"{source.key}.{name}", 0)
-    departments = Department.objects.in_bulk(list(measures))
-    figures = AreaFigures(area=area, period=period, indicators=indicators, total={})
-    figures.children = [
-        (departments[pk], _compute(indicators, measures[pk]))
-        for pk in sorted(measures)
-        if pk in departments
-    ]
-    codes = [ind.code for ind in indicators]
-    rows = ranking_rows(figures, rank_by if rank_by in codes else codes[0])
-    for row in rows:
-        row["department"] = row.pop("area")
-    return rows
+    return measures
 
 
 def _month_of(value) -> Period:

@@ -10,7 +10,7 @@ from wangge.areas.models import Area
 from wangge.cases.models import Source, Status
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
-from wangge.indicators.models import Rollup, RollupRun
+from wangge.indicators.models import DepartmentRollup, Rollup, RollupRun
 from wangge.indicators.periods import Period
 from wangge.indicators.rollups import rollup_refresh
 from wangge.indicators.selectors import area_figures, department_ranking, monthly_trend
@@ -53,7 +53,8 @@ def test_rollup_figures_equal_live_figures_at_every_node(data, officer):
     assert {computed for _, _, computed in from_rollup.values()} == {NOW}
     assert (run.computed_at, run.rows) == (
         NOW,
-        Rollup.objects.filter(period=MARCH.first_day).count(),
+        Rollup.objects.filter(period=MARCH.first_day).count()
+        + DepartmentRollup.objects.filter(period=MARCH.first_day).count(),
     )
     assert monthly_trend(user=officer, area=data.s1, period=MARCH, codes=TREND, months=3) == (
         live_trend
@@ -121,15 +122,26 @@ def test_rollup_still_applies_scope(data):
         area_figures(user=street_officer, area=data.city, period=MARCH)
 
 
-def test_department_ranking_stays_live(data, officer):
+def test_department_rankings_from_the_rollup_equal_live_ones_at_every_node(data, officer):
     # given
+    def rankings():
+        return {
+            area.path: [
+                (row["rank"], row["department"].pk, row["values"])
+                for row in department_ranking(user=officer, area=area, period=MARCH)
+            ]
+            for area in Area.objects.order_by("path")
+        }
+
+    live = rankings()
+
+    # when
     rollup_refresh(period=MARCH)
 
     # then
-    assert [
-        row["department"].name
-        for row in department_ranking(user=officer, area=data.city, period=MARCH)
-    ] == ["住建局", "城管局"]
+    assert rankings() == live
+    assert [dept for _, dept, _ in live[data.city.path]] == [data.dept_b.pk, data.dept_a.pk]
+    assert [dept for _, dept, _ in live[data.s1.path]] == [data.dept_a.pk, data.dept_b.pk]
 
 
 def test_dashboard_says_when_its_figures_were_computed(data, officer, client):
