@@ -1,5 +1,6 @@
 """Foundation pages in a real browser: login and lockout, scoped registry, reveal, phone layout."""
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -178,10 +179,14 @@ def test_a_worker_of_another_grid_gets_404_and_cannot_reveal(page, login, base_u
     # when
     response = page.goto(url)
 
-    # then
+    # then it answers exactly like a resident that does not exist
     assert response.status == 404
+    expect(page.locator("h1.page-title")).to_have_text("页面不存在或您无权访问")
     assert "张三" not in page.content()
     assert mask_id_number(ID_NUMBER) not in page.content()
+    missing = page.goto(f"{base_url}/residents/{world.other_resident.pk + 1000}/")
+    assert missing.status == 404
+    expect(page.locator("main")).to_have_text(re.compile("页面不存在或您无权访问"))
 
     # when the reveal endpoint is posted to directly
     page.goto(f"{base_url}/")
@@ -194,12 +199,14 @@ def test_a_worker_of_another_grid_gets_404_and_cannot_reveal(page, login, base_u
     assert answer.status == 404
     assert ID_NUMBER not in answer.text()
     assert reveal_events(world.resident).count() == 0
-    assert (
-        AuditEvent.objects.filter(
-            action="access_denied", actor=world.other_worker, outcome=Outcome.DENIED
-        ).count()
-        == 2
-    )
+    denied = AuditEvent.objects.filter(
+        action="access_denied", actor=world.other_worker, outcome=Outcome.DENIED
+    ).order_by("id")
+    assert list(denied.values_list("object_id", flat=True)) == [
+        f"/residents/{world.resident.pk}/",
+        f"/residents/{world.other_resident.pk + 1000}/",
+        f"/residents/{world.resident.pk}/reveal/id_number/",
+    ]
 
 
 def test_phone_layout_has_a_menu_button_and_a_usable_table(phone_page, login, base_url, world):
