@@ -8,7 +8,7 @@ every worker's list covers their whole grid — the heaviest case), then load in
 
 - a year of visits (≈ 12 M at scale 1.0): each household visited on a rhythm set by its
   strongest care tag (every 7 days for weekly households, every 28 for monthly ones, every
-  30–36 days for the others), 8 % of the planned visits skipped, 5 % "nobody met";
+  27–33 days for the others), 8 % of the planned visits skipped, 5 % "nobody met";
 - patrols for the last 100 days: each worker on about 85 % of weekdays.
 
 ``VACUUM (ANALYZE)``, then it prints, through the selectors the app and the pages use:
@@ -109,7 +109,7 @@ def _load_history() -> None:
                 LEFT JOIN {strongest} ON c.household_id = h.id
                 CROSS JOIN LATERAL (
                     SELECT (CASE coalesce(c.rank, 3) WHEN 1 THEN 7 WHEN 2 THEN 28
-                            ELSE 30 + (h.id % 7)::int END)::int AS gap
+                            ELSE 27 + (h.id % 7)::int END)::int AS gap
                 ) AS rhythm
                 CROSS JOIN LATERAL (
                     SELECT {today} - 365 + ((h.id * 7919) % rhythm.gap)::int + k * rhythm.gap
@@ -167,6 +167,11 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="skip generation; time the queries on existing data"
     )
+    parser.add_argument(
+        "--reload-history",
+        action="store_true",
+        help="with --reuse: delete the patrol tables' rows and load the history again",
+    )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE plans")
     args = parser.parse_args()
 
@@ -191,7 +196,14 @@ def main() -> None:
     from wangge.areas.models import Area
     from wangge.citygen import city_generate
     from wangge.core import clock
-    from wangge.patrols.models import GridAssignment, Patrol, Visit
+    from wangge.patrols.models import (
+        GridAssignment,
+        HouseholdAssignment,
+        Patrol,
+        PatrolFinding,
+        Visit,
+        VisitNeed,
+    )
     from wangge.patrols.selectors import (
         compliance_by_area,
         compliance_by_worker,
@@ -201,6 +213,24 @@ def main() -> None:
     )
 
     call_command("migrate", verbosity=0)
+    if args.reuse and args.reload_history:
+        with connection.cursor() as cursor:
+            tables = ", ".join(
+                model._meta.db_table
+                for model in (
+                    GridAssignment,
+                    HouseholdAssignment,
+                    PatrolFinding,
+                    VisitNeed,
+                    Patrol,
+                    Visit,
+                )
+            )
+            cursor.execute(f"TRUNCATE {tables}")
+        print("loading the history again …", flush=True)
+        _load_history()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
     if not args.reuse:
         if Area.objects.exists():
             sys.exit("the database already holds a city: use --recreate (or --reuse)")

@@ -195,9 +195,18 @@ class Visit(models.Model):
     class Meta:
         verbose_name = "走访记录"
         verbose_name_plural = "走访记录"
+        # Partial on completed visits: "last visit" and the period counts are index-only.
         indexes = [
-            models.Index(fields=["household", "date"], name="visit_household_date"),
-            models.Index(fields=["date", "household"], name="visit_date_household"),
+            models.Index(
+                fields=["household", "date"],
+                condition=~Q(outcome__in=UNCOUNTED_OUTCOMES),
+                name="visit_household_counted",
+            ),
+            models.Index(
+                fields=["date", "household"],
+                condition=~Q(outcome__in=UNCOUNTED_OUTCOMES),
+                name="visit_date_counted",
+            ),
             models.Index(fields=["worker", "date"], name="visit_worker_date"),
             models.Index(fields=["area_path", "date"], name="visit_scope_date"),
         ]

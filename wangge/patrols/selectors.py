@@ -8,7 +8,7 @@ compliance come from visits, patrols and the working-day calendar.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -236,6 +236,20 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
+def household_ranks(household_ids: list[int]) -> dict[int, int]:
+    """The strongest cadence rank of each household that has a tagged resident."""
+    ranks: dict[int, int] = {}
+    if not household_ids:
+        return ranks
+    tagged = Resident.care_tags.through.objects.filter(
+        resident__household_id__in=household_ids
+    ).values_list("resident__household_id", "caretag__cadence")
+    for household_id, cadence in tagged:
+        rank = RANK.get(cadence, DEFAULT_RANK)
+        ranks[household_id] = min(rank, ranks.get(household_id, DEFAULT_RANK))
+    return ranks
+
+
 def _head_name_subquery() -> Subquery:
     heads = Resident.objects.filter(household=OuterRef("pk")).order_by(
         Case(When(relation=Relation.SELF, then=Value(0)), default=Value(1)), "id"
@@ -252,16 +266,15 @@ def visit_due_lists(*, worker, today: date | None = None) -> DueLists:
     today = today or clock.today()
     week_end = end_of_week(today)
     windows: dict[int, tuple[Window, date | None]] = {}
-    rows = (
+    rows = list(
         worker_households(worker=worker, on=today)
-        .annotate(
-            cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
-            last_visit=_last_visit_subquery(),
-        )
-        .values_list("id", "cadence_rank", "last_visit", "created_at")
+        .annotate(last_visit=_last_visit_subquery())
+        .values_list("id", "last_visit", "created_at")
     )
-    for household_id, rank, last_visit, created_at in rows:
+    ranks = household_ranks([household_id for household_id, _, _ in rows])
+    for household_id, last_visit, created_at in rows:
         anchor = last_visit or created_at.astimezone(clock.LOCAL_TZ).date()
+        rank = ranks.get(household_id, DEFAULT_RANK)
         window = window_from(cadence=CADENCE_OF_RANK[rank], anchor=anchor)
         if window.due <= week_end:
             windows[household_id] = (window, last_visit)
@@ -327,8 +340,9 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
     through = Resident.care_tags.through._meta.db_table
     caretag = Resident.care_tags.field.related_model._meta.db_table
     visit = Visit._meta.db_table
-    h_scope, h_params = _like_any("h.area_path", paths)
-    r_scope, r_params = _like_any("r.area_path", paths)
+    everything = _covers_everything(paths)
+    h_scope, h_params = _scope_sql("h.area_path", paths, everything)
+    r_scope, r_params = _scope_sql("r.area_path", paths, everything)
     uncounted = ", ".join("%s" for _ in UNCOUNTED_OUTCOMES)
     thresholds = {
         RANK[cadence]: anchor_bounds(cadence=cadence, today=today, week_end=today)["overdue"][1]
@@ -358,8 +372,8 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
         LEFT JOIN (
             SELECT r.household_id,
                    MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
-            FROM {resident} r
-            JOIN {through} rt ON rt.resident_id = r.id
+            FROM {through} rt
+            JOIN {resident} r ON r.id = rt.resident_id
             JOIN {caretag} t ON t.id = rt.caretag_id
             WHERE {r_scope}
             GROUP BY r.household_id
@@ -384,9 +398,7 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
         *[str(o) for o in UNCOUNTED_OUTCOMES],
         *visited_params,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        totals = dict(cursor.fetchall())
+    totals = dict(_run_report(sql, params))
     grids = Area.objects.filter(pk__in=list(totals)).order_by("path")
     return [(grid, totals[grid.pk]) for grid in grids]
 
@@ -455,90 +467,114 @@ def _date_param(value: date):
     return connection.ops.adapt_datefield_value(value)
 
 
-def visit_compliance_rows(*, paths: list[str], month: Period, quarter: Period) -> list[tuple]:
-    """(grid_id, rank, households, compliant) for the households under ``paths``.
+def _covers_everything(paths: list[str]) -> bool:
+    roots = set(Area.objects.filter(depth=1).values_list("path", flat=True))
+    return bool(roots) and roots <= set(paths)
 
-    Set-based SQL (one pass over the period's visits) so that a city-wide report stays
-    fast: a household is compliant when its completed visits in its measuring period
-    (the month for care groups, the quarter otherwise) reach what its cadence requires.
-    """
+
+def _scope_sql(column: str, paths: list[str], everything: bool) -> tuple[str, list[str]]:
+    return ("1 = 1", []) if everything else _like_any(column, paths)
+
+
+def _run_report(sql: str, params: list) -> list[tuple]:
+    """Run one reporting query. On PostgreSQL without JIT (compiling costs seconds and
+    saves nothing on these plans) and with room to hash a city's households in memory."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _household_periods_sql(*, paths: list[str], month: Period, quarter: Period):
+    """SQL for (household_id, grid_id, rank, in_month, in_quarter) of the households
+    under ``paths``: their strongest cadence and completed visits in each period, from
+    one pass over the visits of both periods."""
+    everything = _covers_everything(paths)
     household = Household._meta.db_table
     resident = Resident._meta.db_table
     through = Resident.care_tags.through._meta.db_table
     caretag = Resident.care_tags.field.related_model._meta.db_table
     visit = Visit._meta.db_table
-    h_scope, h_params = _like_any("h.area_path", paths)
-    r_scope, r_params = _like_any("r.area_path", paths)
-    s_scope, s_params = _like_any("hs.area_path", paths)
+    h_scope, h_params = _scope_sql("h.area_path", paths, everything)
+    r_scope, r_params = _scope_sql("r.area_path", paths, everything)
+    visit_scope, s_params = "", []
+    if not everything:
+        s_scope, s_params = _like_any("hs.area_path", paths)
+        visit_scope = f"AND v.household_id IN (SELECT hs.id FROM {household} hs WHERE {s_scope})"  # noqa: S608
     uncounted = ", ".join("%s" for _ in UNCOUNTED_OUTCOMES)
-    weekly_required = required_visits(rank=RANK[Cadence.WEEKLY], period_days=month.days)
-
-    # Only table names from the models' _meta and %s placeholders are interpolated.
-    def visits_in(period: Period) -> tuple[str, list]:
-        sql = f"""
-            SELECT v.household_id, COUNT(*) AS n FROM {visit} v
-            WHERE v.date >= %s AND v.date <= %s AND v.outcome NOT IN ({uncounted})
-              AND v.household_id IN (SELECT hs.id FROM {household} hs WHERE {s_scope})
-            GROUP BY v.household_id
-        """  # noqa: S608
-        params = [
-            _date_param(period.start),
-            _date_param(period.end),
-            *[str(o) for o in UNCOUNTED_OUTCOMES],
-            *s_params,
-        ]
-        return sql, params
-
-    month_sql, month_params = visits_in(month)
-    quarter_sql, quarter_params = visits_in(quarter)
     sql = f"""
-        SELECT h.grid_id, COALESCE(c.rank, %s) AS rank, COUNT(*) AS households,
-               SUM(CASE
-                     WHEN COALESCE(c.rank, %s) = %s AND COALESCE(vm.n, 0) >= %s THEN 1
-                     WHEN COALESCE(c.rank, %s) = %s AND COALESCE(vm.n, 0) >= 1 THEN 1
-                     WHEN COALESCE(c.rank, %s) = %s AND COALESCE(vq.n, 0) >= 1 THEN 1
-                     ELSE 0 END) AS compliant
+        SELECT h.id AS household_id, h.grid_id, COALESCE(c.rank, %s) AS rank,
+               COALESCE(vc.in_month, 0) AS in_month, COALESCE(vc.in_quarter, 0) AS in_quarter
         FROM {household} h
         LEFT JOIN (
             SELECT r.household_id,
                    MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
-            FROM {resident} r
-            JOIN {through} rt ON rt.resident_id = r.id
+            FROM {through} rt
+            JOIN {resident} r ON r.id = rt.resident_id
             JOIN {caretag} t ON t.id = rt.caretag_id
             WHERE {r_scope}
             GROUP BY r.household_id
         ) c ON c.household_id = h.id
-        LEFT JOIN ({month_sql}) vm ON vm.household_id = h.id
-        LEFT JOIN ({quarter_sql}) vq ON vq.household_id = h.id
+        LEFT JOIN (
+            SELECT v.household_id,
+                   SUM(CASE WHEN v.date >= %s AND v.date <= %s THEN 1 ELSE 0 END) AS in_month,
+                   SUM(CASE WHEN v.date >= %s AND v.date <= %s THEN 1 ELSE 0 END) AS in_quarter
+            FROM {visit} v
+            WHERE v.date >= %s AND v.date <= %s AND v.outcome NOT IN ({uncounted})
+              {visit_scope}
+            GROUP BY v.household_id
+        ) vc ON vc.household_id = h.id
         WHERE {h_scope}
-        GROUP BY h.grid_id, COALESCE(c.rank, %s)
-    """  # noqa: S608
-    weekly, monthly, quarterly = (
-        RANK[c] for c in (Cadence.WEEKLY, Cadence.MONTHLY, Cadence.QUARTERLY)
-    )
+    """  # noqa: S608 (table names from _meta and %s placeholders only)
     params = [
         DEFAULT_RANK,
-        DEFAULT_RANK,
-        weekly,
-        weekly_required,
-        DEFAULT_RANK,
-        monthly,
-        DEFAULT_RANK,
-        quarterly,
         str(Cadence.WEEKLY),
-        weekly,
+        RANK[Cadence.WEEKLY],
         str(Cadence.MONTHLY),
-        monthly,
+        RANK[Cadence.MONTHLY],
         DEFAULT_RANK,
         *r_params,
-        *month_params,
-        *quarter_params,
+        _date_param(month.start),
+        _date_param(month.end),
+        _date_param(quarter.start),
+        _date_param(quarter.end),
+        _date_param(min(month.start, quarter.start)),
+        _date_param(max(month.end, quarter.end)),
+        *[str(o) for o in UNCOUNTED_OUTCOMES],
+        *s_params,
         *h_params,
-        DEFAULT_RANK,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()]
+    return sql, params
+
+
+def visit_compliance_rows(*, paths: list[str], month: Period, quarter: Period) -> list[tuple]:
+    """(grid_id, rank, households, compliant) for the households under ``paths``.
+
+    A household is compliant when its completed visits in its measuring period (the month
+    for care groups, the quarter otherwise) reach what its cadence requires."""
+    inner, params = _household_periods_sql(paths=paths, month=month, quarter=quarter)
+    weekly_required = required_visits(rank=RANK[Cadence.WEEKLY], period_days=month.days)
+    sql = f"""
+        SELECT hp.grid_id, hp.rank, COUNT(*) AS households,
+               SUM(CASE WHEN hp.rank = %s AND hp.in_month >= %s THEN 1
+                        WHEN hp.rank = %s AND hp.in_month >= 1 THEN 1
+                        WHEN hp.rank = %s AND hp.in_quarter >= 1 THEN 1
+                        ELSE 0 END) AS compliant
+        FROM ({inner}) hp
+        GROUP BY hp.grid_id, hp.rank
+    """  # noqa: S608
+    return _run_report(
+        sql,
+        [
+            RANK[Cadence.WEEKLY],
+            weekly_required,
+            RANK[Cadence.MONTHLY],
+            RANK[Cadence.QUARTERLY],
+            *params,
+        ],
+    )
 
 
 def _grid_figures(
@@ -688,29 +724,8 @@ def compliance_by_worker(
     condition = Q()
     for path in paths:
         condition |= Q(area_path__startswith=path)
-    counted = Visit.objects.filter(household_id=OuterRef("pk")).exclude(
-        outcome__in=UNCOUNTED_OUTCOMES
-    )
-
-    def count_in(period: Period) -> Subquery:
-        return Subquery(
-            counted.filter(date__gte=period.start, date__lte=period.end)
-            .order_by()
-            .values("household_id")
-            .annotate(n=Count("id"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        )
-
-    households = (
-        Household.objects.filter(condition)
-        .annotate(
-            cadence_rank=Coalesce(_rank_subquery(), Value(DEFAULT_RANK)),
-            in_month=Coalesce(count_in(month), Value(0)),
-            in_quarter=Coalesce(count_in(quarter), Value(0)),
-        )
-        .values_list("id", "grid_id", "cadence_rank", "in_month", "in_quarter")
-    )
+    inner, params = _household_periods_sql(paths=paths, month=month, quarter=quarter)
+    households = _run_report(f"SELECT * FROM ({inner}) hp", params)  # noqa: S608
     explicit = {
         household_id: (worker_id, grid_id)
         for household_id, worker_id, grid_id in HouseholdAssignment.objects.filter(

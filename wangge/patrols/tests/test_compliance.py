@@ -149,3 +149,22 @@ def test_a_worker_sees_no_compliance_report(world, data):
     # when / then: the grid-worker role is no supervising role
     assert compliance_by_area(user=world.worker_a, level="grid").rows == []
     assert compliance_by_worker(user=world.worker_a) == []
+
+
+def test_city_officer_sees_the_same_figures_for_the_whole_city(world, data):
+    # given a city officer (scope: everything, so the report reads without scope filters)
+    from wangge.areas.models import Area
+    from wangge.testing import Role
+
+    officer = make_user(Role.CITY_OFFICER, Area.objects.get(depth=1))
+
+    # when
+    city = compliance_by_area(user=officer, level="street")
+    street = compliance_by_area(user=world.street_staff, level="street")
+
+    # then
+    assert (
+        [figures(row) for row in city.rows]
+        == [figures(row) for row in street.rows]
+        == [(3, 5, 1, 3, 5, 36)]
+    )
