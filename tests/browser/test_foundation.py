@@ -244,3 +244,21 @@ def test_desktop_layout_shows_the_sidebar_without_a_menu_button(page, login, wor
     # then
     expect(page.locator(".nav-button")).to_be_hidden()
     expect(page.locator(".sidebar a", has_text="居民")).to_be_in_viewport()
+
+
+def test_harness_blocks_and_records_a_request_to_another_host(page, base_url, browser_log):
+    # given
+    page.goto(f"{base_url}/login/")
+
+    # when the page tries to reach another host
+    outcome = page.evaluate(
+        "fetch('http://192.0.2.1/tile.png').then(() => 'reached', () => 'blocked')"
+    )
+
+    # then the request never left and the log names it
+    assert outcome == "blocked"
+    assert browser_log.external_requests() == ["http://192.0.2.1/tile.png"]
+    with pytest.raises(AssertionError, match="requests left 127.0.0.1/localhost"):
+        browser_log.assert_no_external_requests()
+    # the teardown check would fail this test too; it has been proven above
+    browser_log.requests.clear()
