@@ -203,8 +203,11 @@ def case_list_visible_to(
         cases = cases.order_by(models.F("resolve_due_at").asc(nulls_last=True), "id")
     else:
         cases = cases.order_by("-created_at", "-id")
-    return case_annotate_deadlines(cases, now=now).select_related(
-        "category", "handler_department", "handler_area", "grid"
+    # Lists show the handler's name, not area geometry: leave the polygons in the table.
+    return (
+        case_annotate_deadlines(cases, now=now)
+        .select_related("category", "handler_department", "handler_area")
+        .defer("handler_area__polygon")
     )
 
 
