@@ -236,20 +236,6 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def household_ranks(household_ids: list[int]) -> dict[int, int]:
-    """The strongest cadence rank of each household that has a tagged resident."""
-    ranks: dict[int, int] = {}
-    if not household_ids:
-        return ranks
-    tagged = Resident.care_tags.through.objects.filter(
-        resident__household_id__in=household_ids
-    ).values_list("resident__household_id", "caretag__cadence")
-    for household_id, cadence in tagged:
-        rank = RANK.get(cadence, DEFAULT_RANK)
-        ranks[household_id] = min(rank, ranks.get(household_id, DEFAULT_RANK))
-    return ranks
-
-
 def _head_name_subquery() -> Subquery:
     heads = Resident.objects.filter(household=OuterRef("pk")).order_by(
         Case(When(relation=Relation.SELF, then=Value(0)), default=Value(1)), "id"
@@ -266,17 +252,21 @@ def visit_due_lists(*, worker, today: date | None = None) -> DueLists:
     today = today or clock.today()
     week_end = end_of_week(today)
     windows: dict[int, tuple[Window, date | None]] = {}
-    rows = list(
+    rows = (
         worker_households(worker=worker, on=today)
-        .annotate(last_visit=_last_visit_subquery())
-        .values_list("id", "last_visit", "created_at")
+        .annotate(cadence_rank=_rank_subquery(), last_visit=_last_visit_subquery())
+        .values_list("id", "cadence_rank", "last_visit", "created_at")
     )
-    ranks = household_ranks([household_id for household_id, _, _ in rows])
-    for household_id, last_visit, created_at in rows:
+    # Only households due by the week's end get a full window: the latest anchor each
+    # cadence may have to be due by then is worked out once.
+    latest_anchor = {
+        rank: week_end - timedelta(days=lengths(cadence).interval) for cadence, rank in RANK.items()
+    }
+    for household_id, rank, last_visit, created_at in rows:
+        rank = rank or DEFAULT_RANK
         anchor = last_visit or created_at.astimezone(clock.LOCAL_TZ).date()
-        rank = ranks.get(household_id, DEFAULT_RANK)
-        window = window_from(cadence=CADENCE_OF_RANK[rank], anchor=anchor)
-        if window.due <= week_end:
+        if anchor <= latest_anchor[rank]:
+            window = window_from(cadence=CADENCE_OF_RANK[rank], anchor=anchor)
             windows[household_id] = (window, last_visit)
     lists = DueLists(today=today)
     if not windows:
