@@ -106,7 +106,16 @@ class Shooter:
         if wide > 0:
             self.too_wide.append(f"{name}: {wide}px wider than the window")
         path = self.out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=self.full_page)
+        if self.full_page:
+            # Grow the window to the page's height rather than stitching a full-page shot,
+            # so that the fixed top bar and sidebar are drawn as a user sees them.
+            size = page.viewport_size
+            height = page.evaluate("document.documentElement.scrollHeight")
+            page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+            page.screenshot(path=str(path))
+            page.set_viewport_size(size)
+        else:
+            page.screenshot(path=str(path))
         self.saved += 1
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
@@ -154,8 +163,6 @@ class Shooter:
                 with page.expect_navigation():
                     page.locator(selector).first.click()
                 self.shoot(page, f"{username}-{name}-{size}")
-        page.goto(f"{self.base_url}/residents/999999999/")
-        self.shoot(page, f"{username}-not-found-{size}")
         if size == "phone":
             page.goto(f"{self.base_url}/")
             page.locator(".nav-button").tap()
