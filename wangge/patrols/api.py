@@ -5,6 +5,7 @@ it gets an answer, and a replay returns the first answer without writing again."
 
 import hashlib
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -24,6 +25,8 @@ from wangge.people.models import Cadence, Gender, Relation, ResidenceStatus
 router = Router(tags=["巡查走访"])
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# A database id: out-of-range numbers are refused as invalid input, never reach the query.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _require_worker(request) -> None:
@@ -137,7 +140,7 @@ class HouseholdOut(Schema):
 
 class PatrolStartIn(Schema):
     client_ref: str = Field(min_length=1, max_length=64)
-    grid_id: int
+    grid_id: RowId
     started_at: datetime | None = None
     duties: list[str] = []
 
@@ -157,12 +160,12 @@ class PatrolEndIn(Schema):
 
 
 class NeedIn(Schema):
-    category_id: int
+    category_id: RowId
     description: str = Field(max_length=1000)
 
 
 class VisitIn(Schema):
-    household_id: int
+    household_id: RowId
     at: datetime | None = None
     mode: str
     outcome: str
@@ -361,7 +364,7 @@ def household_lookup(request, q: str = ""):
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="户详情（脱敏）")
-def household_detail(request, household_id: int):
+def household_detail(request, household_id: RowId):
     _require_worker(request)
     household = selectors.household_get_for_worker(worker=request.user, household_id=household_id)
     annotated = (
@@ -447,8 +450,8 @@ def visit_record(request, payload: VisitIn):
 
 
 class FindingForm(Schema):
-    grid_id: int
-    category_id: int
+    grid_id: RowId
+    category_id: RowId
     description: str = Field(min_length=1, max_length=2000)
     patrol_ref: str = Field("", max_length=64)
     duty: str = ""

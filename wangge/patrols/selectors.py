@@ -298,7 +298,7 @@ def overdue_households_in(*, user, area: Area, today: date | None = None) -> lis
         active_q(today), household=OuterRef("pk"), grid=OuterRef("grid_id")
     )
     households = filter_to_scope(
-        Household.objects.filter(area_path__startswith=area.path), user, roles=SUPERVISE_ROLES
+        Household.objects.filter(area_path__under=area.path), user, roles=SUPERVISE_ROLES
     )
     rows = (
         with_window_fields(households)
@@ -589,7 +589,7 @@ def _patrol_days_by_grid(*, paths: list[str], days: list[date]) -> dict[int, int
         return {}
     condition = Q()
     for path in paths:
-        condition |= Q(area_path__startswith=path)
+        condition |= Q(area_path__under=path)
     rows = (
         Patrol.objects.filter(condition, date__in=days)
         .order_by()
@@ -647,7 +647,7 @@ def compliance_by_area(
     patrol_days = _patrol_days_by_grid(paths=paths, days=days)
     condition = Q()
     for path in paths:
-        condition |= Q(path__startswith=path)
+        condition |= Q(path__under=path)
     grid_rows = (
         list(Area.objects.filter(condition, kind=AreaKind.GRID).values_list("id", "path"))
         if paths
@@ -678,7 +678,7 @@ class WorkerRow:
 def _workers_in(paths: list[str], start: date, end: date) -> list[GridAssignment]:
     condition = Q()
     for path in paths:
-        condition |= Q(area_path__startswith=path)
+        condition |= Q(area_path__under=path)
     return list(
         GridAssignment.objects.filter(condition, since__lte=end)
         .filter(Q(until__isnull=True) | Q(until__gt=start))
@@ -713,7 +713,7 @@ def compliance_by_worker(
     # Households under the scope with their cadence and visits in both periods.
     condition = Q()
     for path in paths:
-        condition |= Q(area_path__startswith=path)
+        condition |= Q(area_path__under=path)
     inner, params = _household_periods_sql(paths=paths, month=month, quarter=quarter)
     households = _run_report(f"SELECT * FROM ({inner}) hp", params)  # noqa: S608
     explicit = {
@@ -796,7 +796,7 @@ def grid_assignments_visible_to(*, user, area: Area | None = None, on: date | No
         GridAssignment.objects.filter(active_q(on)), user, roles=SUPERVISE_ROLES
     )
     if area is not None:
-        assignments = assignments.filter(area_path__startswith=area.path)
+        assignments = assignments.filter(area_path__under=area.path)
     return assignments.select_related("worker", "grid").order_by("area_path", "worker_id")
 
 
@@ -805,7 +805,7 @@ def grids_visible_to(*, user, area: Area | None = None) -> QuerySet[Area]:
         Area.objects.filter(kind=AreaKind.GRID), user, field="path", roles=SUPERVISE_ROLES
     )
     if area is not None:
-        grids = grids.filter(path__startswith=area.path)
+        grids = grids.filter(path__under=area.path)
     return grids.order_by("path")
 
 

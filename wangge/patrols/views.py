@@ -197,7 +197,7 @@ def overdue(request):
     rows = [(grid, total, workers.get(grid.pk, [])) for grid, total in counts]
     grid, page, query = None, None, ""
     grid_id = request.GET.get("grid", "")
-    if grid_id.isdigit():
+    if grid_id.isdigit() and len(grid_id) <= 18:
         grid = selectors.grids_visible_to(user=request.user).filter(pk=int(grid_id)).first()
     if grid is not None:
         households = selectors.overdue_households_in(user=request.user, area=grid, today=today)
@@ -272,10 +272,10 @@ def assignment_change(request, action: str):
     target = reverse("patrols:assignments")
     try:
         if action == "unassign":
+            raw = request.POST.get("assignment", "")
+            assignment_id = int(raw) if raw.isdigit() and len(raw) <= 18 else 0
             assignment = (
-                GridAssignment.objects.filter(
-                    pk=request.POST.get("assignment", "0") or 0, until__isnull=True
-                )
+                GridAssignment.objects.filter(pk=assignment_id, until__isnull=True)
                 .select_related("worker", "grid")
                 .first()
             )

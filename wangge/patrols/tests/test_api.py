@@ -303,3 +303,19 @@ def test_second_open_patrol_is_refused_but_yesterdays_is_closed_for_it(world, fr
     old = Patrol.objects.get(client_ref="p-old")
     assert (old.auto_closed, old.ended_at == old.started_at) == (True, True)
     assert Patrol.objects.filter(ended_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("household_id", [0, 2**63, 10**30])
+def test_out_of_range_ids_are_invalid_input_not_errors(world, household_id):
+    # when
+    client = client_for(world.worker_a)
+    detail = client.get(f"/api/patrols/households/{household_id}")
+    posted = post(
+        client,
+        "/api/patrols/visits",
+        {"household_id": household_id, "mode": "phone", "outcome": "normal"},
+    )
+
+    # then
+    assert (detail.status_code, posted.status_code) == (422, 422)
+    assert Visit.objects.count() == 0

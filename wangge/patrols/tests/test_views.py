@@ -198,3 +198,28 @@ def test_admin_lists_patrol_records_in_scope_read_only(world):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
     assert client.get("/admin/patrols/visit/add/").status_code == 403
+
+
+@pytest.mark.parametrize("raw", ["abc", "99999999999999999999999", ""])
+def test_unassign_with_a_malformed_id_changes_nothing(world, raw):
+    response = client_for(world.staff).post(
+        "/patrols/assignments/unassign/", {"assignment": raw}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["该分工不存在或已结束"]
+    assert GridAssignment.objects.filter(until__isnull=False).count() == 0
+
+
+def test_staff_cannot_end_an_assignment_outside_their_community(world):
+    # given worker C's assignment in community 2
+    assignment = GridAssignment.objects.get(worker=world.worker_c, grid=world.g3)
+
+    # when community 1's staff try to end it
+    response = client_for(world.staff).post(
+        "/patrols/assignments/unassign/", {"assignment": assignment.pk}, follow=True
+    )
+
+    # then
+    assert [str(m) for m in response.context["messages"]] == ["未找到该网格"]
+    assignment.refresh_from_db()
+    assert assignment.until is None
+    assert RoleAssignment.objects.filter(user=world.worker_c, area=world.g3).exists()
