@@ -223,3 +223,20 @@ def test_staff_cannot_end_an_assignment_outside_their_community(world):
     assignment.refresh_from_db()
     assert assignment.until is None
     assert RoleAssignment.objects.filter(user=world.worker_c, area=world.g3).exists()
+
+
+def test_assignments_are_opened_for_grid_worker_roles_without_one(world):
+    # given a worker given the role directly (e.g. by an import), without an assignment
+    import io
+
+    from django.core.management import call_command
+
+    newcomer = make_user(Role.GRID_WORKER, world.g4, username="newcomer")
+
+    # when
+    call_command("patrols_assign_from_roles", stdout=io.StringIO())
+
+    # then
+    (row,) = GridAssignment.objects.filter(worker=newcomer)
+    assert (row.grid_id, row.since, row.until) == (world.g4.id, date(2026, 6, 10), None)
+    assert GridAssignment.objects.count() == 4
