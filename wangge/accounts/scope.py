@@ -41,7 +41,7 @@ def scope_q(user, *, field: str = "area_path", roles=REGISTRY_READ_ROLES) -> Q |
         return None
     condition = Q()
     for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
+        condition |= Q(**{f"{field}__under": path})
     return condition
 
 

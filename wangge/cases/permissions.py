@@ -78,7 +78,7 @@ def scope_filter(user, *, field: str, roles) -> Q | None:
         return None
     condition = Q()
     for root in roots:
-        condition |= Q(**{f"{field}__startswith": root})
+        condition |= Q(**{f"{field}__under": root})
     return condition
 
 

@@ -191,7 +191,7 @@ def case_list_visible_to(
     if priority:
         cases = cases.filter(priority=priority)
     if area_path:
-        cases = cases.filter(area_path__startswith=area_path)
+        cases = cases.filter(area_path__under=area_path)
     if handler_department:
         cases = cases.filter(handler_department_id=handler_department)
     if q:

@@ -88,7 +88,7 @@ def breadcrumb(*, user, area: Area) -> list[Area]:
 
 def sub_areas(area: Area) -> list[Area]:
     return list(
-        Area.objects.filter(path__startswith=area.path, depth=area.depth + 1).order_by("path")
+        Area.objects.filter(path__under=area.path, depth=area.depth + 1).order_by("path")
     )
 
 
@@ -117,7 +117,7 @@ def _source_rows(
     """Run one source: {group key: {measure: value}} (key None when not grouped)."""
     queryset = source.queryset()
     if prefix:
-        queryset = queryset.filter(**{f"{source.path_field}__startswith": prefix})
+        queryset = queryset.filter(**{f"{source.path_field}__under": prefix})
     if source.period_field and periods is not None:
         queryset = queryset.filter(**_period_filter(source, *periods))
     aggregates = {f"m_{name}": expr for name, expr in source.measures().items()}
@@ -233,7 +233,7 @@ def area_figures(
     if rows_kind is not None:
         depth = KIND_DEPTH[rows_kind]
         children = (
-            list(Area.objects.filter(path__startswith=area.path, kind=rows_kind).order_by("path"))
+            list(Area.objects.filter(path__under=area.path, kind=rows_kind).order_by("path"))
             if depth >= area.depth
             else []
         )
@@ -545,7 +545,7 @@ def map_case_points(*, user, area: Area, period: Period, limit: int | None = Non
 
     limit = limit or getattr(settings, "WANGGE_MAP_MAX_POINTS", DEFAULT_MAP_POINT_LIMIT)
     cases = (
-        Case.objects.filter(area_path__startswith=area.path, lat__isnull=False, lng__isnull=False)
+        Case.objects.filter(area_path__under=area.path, lat__isnull=False, lng__isnull=False)
         .filter(
             Q(created_at__gte=period.start, created_at__lt=period.end) | Q(status__in=OPEN_STATUSES)
         )

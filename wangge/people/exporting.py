@@ -122,7 +122,7 @@ def _buildings(actor, filters: dict) -> tuple[QuerySet, Any]:
     buildings = filter_to_scope(Building.objects.all(), actor, roles=EXPORT_ROLES)
     area: Area | None = filters.get("area")
     if area is not None:
-        buildings = buildings.filter(area_path__startswith=area.path)
+        buildings = buildings.filter(area_path__under=area.path)
     buildings = buildings.select_related("grid", "estate").order_by("area_path", "id")
 
     def row(building: Building) -> list:

@@ -18,7 +18,7 @@ def resident_list_visible_to(
 ) -> QuerySet[Resident]:
     residents = filter_to_scope(Resident.objects.all(), user)
     if area is not None:
-        residents = residents.filter(area_path__startswith=area.path)
+        residents = residents.filter(area_path__under=area.path)
     if name:
         residents = residents.filter(name__startswith=name.strip())
     if care_tag:
@@ -45,7 +45,7 @@ def resident_get_for_user(*, user, resident_id: int) -> Resident:
 def household_list_visible_to(*, user, area: Area | None = None, q: str = "") -> QuerySet:
     households = filter_to_scope(Household.objects.all(), user)
     if area is not None:
-        households = households.filter(area_path__startswith=area.path)
+        households = households.filter(area_path__under=area.path)
     if q:
         households = households.filter(address__contains=q.strip())
     return households.select_related("grid", "building").order_by("area_path", "id")
