@@ -135,28 +135,6 @@ def browser(playwright_instance):
     browser.close()
 
 
-def _allow_one_audit_truncate() -> None:
-    """A transactional test ends with a TRUNCATE of every table, which PostgreSQL's
-    append-only trigger on the audit table refuses. Wrap the next flush (once) so that, inside
-    its own transaction, the statement trigger is off for the TRUNCATE and back on right
-    after; the row-level trigger refusing UPDATE and DELETE is never touched."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    ops = connection.ops
-
-    def sql_flush(style, tables, **kwargs):
-        del ops.sql_flush
-        statements = type(ops).sql_flush(ops, style, tables, **kwargs)
-        if "audit_auditevent" not in tables or not statements:
-            return statements
-        toggle = "ALTER TABLE audit_auditevent {} TRIGGER audit_event_no_truncate;"
-        return [toggle.format("DISABLE"), *statements, toggle.format("ENABLE")]
-
-    ops.sql_flush = sql_flush
-
-
 class _OneRequestAtATime:
     """WSGI static handler for the live server when the database is SQLite in memory.
 
@@ -199,7 +177,6 @@ def live_server(request, django_db_setup):
 def base_url(transactional_db, django_db_serialized_rollback, live_server) -> str:
     """The live server's root URL, without a trailing slash. Serialized rollback restores
     the rows the migrations created (default care tags…) that the flush removes."""
-    _allow_one_audit_truncate()
     return live_server.url.rstrip("/")
 
 

@@ -14,31 +14,11 @@ from wangge.core.errors import ApplicationError
 from wangge.testing import build_city
 
 
-def _allow_one_audit_truncate() -> None:
-    """The transactional test ends with a TRUNCATE that PostgreSQL's append-only trigger on
-    the audit table refuses; switch the statement trigger off for that one flush only
-    (same approach as tests/browser/conftest.py)."""
-    if connection.vendor != "postgresql":
-        return
-    ops = connection.ops
-
-    def sql_flush(style, tables, **kwargs):
-        del ops.sql_flush
-        statements = type(ops).sql_flush(ops, style, tables, **kwargs)
-        if "audit_auditevent" not in tables or not statements:
-            return statements
-        toggle = "ALTER TABLE audit_auditevent {} TRIGGER audit_event_no_truncate;"
-        return [toggle.format("DISABLE"), *statements, toggle.format("ENABLE")]
-
-    ops.sql_flush = sql_flush
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("with_version", [False, True])
 def test_two_dispatchers_one_case(with_version):
     # given one accepted case and two dispatchers who both loaded version N
-    _allow_one_audit_truncate()
     world = build_world(build_city())
     case = CaseFactory.accepted(world)
     version = case.version if with_version else None
