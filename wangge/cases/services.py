@@ -23,6 +23,7 @@ from wangge.accounts.models import Department
 from wangge.areas.geo import to_wgs84
 from wangge.areas.models import Area, AreaKind
 from wangge.areas.services import area_locate_point
+from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
 from wangge.cases import permissions as perms
 from wangge.cases.calendar import (
@@ -878,6 +879,21 @@ def case_transition(
         raise ApplicationError(
             f"该操作不接受参数：{', '.join(sorted(unknown))}", field=sorted(unknown)[0]
         )
+    try:
+        return _perform_transition(
+            actor=actor, case_id=case_id, action=action, spec=spec,
+            expected_version=expected_version, request=request, params=params,
+        )
+    except PermissionRefused:
+        # Audited after the rollback so the denial's row survives; the case is unchanged.
+        audit_record(
+            action=f"case_{action}", outcome=Outcome.DENIED, actor=actor, request=request,
+            object_type="cases.case", object_id=case_id,
+        )
+        raise
+
+
+def _perform_transition(*, actor, case_id, action, spec, expected_version, request, params):
     with transaction.atomic():
         case = _lock_case(actor, case_id)
         if expected_version is not None and expected_version != case.version:

@@ -182,12 +182,14 @@ def test_refused_role_changes_nothing(world, action, role):
     events_before = CaseEvent.objects.count()
     audit_before = AuditEvent.objects.count()
     # when
-    with pytest.raises((PermissionRefused, NotFoundOrForbidden)):
+    with pytest.raises((PermissionRefused, NotFoundOrForbidden)) as refusal:
         case_transition(actor=world.user(role), case_id=case.pk, action=action, **params)
-    # then
+    # then the case is untouched and only a denial (for a visible case) is audited
     assert Case.objects.filter(pk=case.pk).values().get() == snapshot
     assert CaseEvent.objects.count() == events_before
-    assert AuditEvent.objects.count() == audit_before
+    denied = 1 if isinstance(refusal.value, PermissionRefused) else 0
+    assert AuditEvent.objects.count() == audit_before + denied
+    assert AuditEvent.objects.filter(outcome="denied").count() == denied
 
 
 @pytest.mark.parametrize(
