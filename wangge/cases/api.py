@@ -345,13 +345,22 @@ def case_detail_of(user, case: Case, *, events=None, attachments=None, summonses
     photos and summons come from the arguments when given, else from the case (prefetched
     by ``case_detail``)."""
     body = CaseOut.from_orm(case).model_dump(mode="json")
+    reporter = case_reporter_contact(user=user, case=case)
+    # The reporter's own account name would unmask an anonymous or hidden reporter.
+    hide_reporter = case.anonymous or not reporter["name"]
     events = [
         {
             "at": e.at,
             "action": e.action,
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "actor_name": str(e.actor) if e.actor_id else "",
+            "actor_name": (
+                ""
+                if not e.actor_id
+                else "上报人"
+                if hide_reporter and e.actor_id == case.reporter_id and e.actor_id != user.pk
+                else str(e.actor)
+            ),
             "note": e.note,
             "data": e.data,
         }
@@ -359,7 +368,7 @@ def case_detail_of(user, case: Case, *, events=None, attachments=None, summonses
     ]
     body.update(
         anonymous=case.anonymous,
-        reporter=case_reporter_contact(user=user, case=case),
+        reporter=reporter,
         result=case.result,
         pending_request=case.pending_request,
         rework_count=case.rework_count,

@@ -324,3 +324,19 @@ def test_kpi_endpoint_requires_a_kpi_role(world):
     # then
     assert refused.status_code == 403
     assert allowed.status_code == 200
+
+
+def test_a_signed_in_anonymous_reporter_is_not_named_in_the_timeline(world):
+    # given a resident with an account who reports anonymously
+    world.resident.display_name = "赵六"
+    world.resident.save()
+    case = CaseFactory.dispatched(world, actor=world.resident, anonymous=True)
+    # when office staff read the case
+    for user in (world.handler, world.community_staff, world.street_staff):
+        body = client_for(user).get(f"/api/cases/{case.pk}").json()
+        # then the report event carries no account name
+        names = {event["actor_name"] for event in body["events"]}
+        assert "赵六" not in names and world.resident.username not in names
+        assert "上报人" in names
+    # and the resident's staff-side API view of the case does not exist (they use tracking)
+    assert client_for(world.resident).get(f"/api/cases/{case.pk}").status_code == 404
