@@ -3,8 +3,9 @@
 A city dashboard computed from a million cases and millions of visits takes seconds; read from
 here it takes milliseconds. ``rollups.rollup_refresh`` rebuilds a month from the records in one
 pass; a dashboard reads a month's rollup only while its ``RollupRun`` is younger than
-``settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES`` and otherwise computes live, so a figure
-is never older than that (the page says which it shows and when it was computed).
+``settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES`` (the running month, default 30) or
+``WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS`` (closed months, default 26) and otherwise
+computes live, so a figure is never older than that (the page says when it was computed).
 """
 
 from django.db import models

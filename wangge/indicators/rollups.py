@@ -23,6 +23,8 @@ from wangge.indicators.periods import Period, last_months
 
 STEP = Area.steplen
 DEFAULT_MAX_AGE_MINUTES = 30
+# Closed months are rebuilt nightly; a day and a bit of slack.
+DEFAULT_PAST_MAX_AGE_HOURS = 26
 # Between a path and a department id in one group key (paths hold 0-9A-Z only).
 SEPARATOR = "|"
 # Months rebuilt by the periodic job: the current one and those a trend shows.
@@ -149,20 +151,32 @@ def rollup_refresh_recent(*, months: int | None = None) -> list[RollupRun]:
 # Reading -----------------------------------------------------------------------------------
 
 
-def max_age() -> timedelta | None:
+def max_age(period: Period) -> timedelta | None:
+    """How old a rollup of ``period`` may be and still be shown: minutes for the running
+    month, hours for closed months (whose figures still move: a case dispatched in one
+    month may be resolved or rated in the next). None: rollups are switched off."""
     minutes = getattr(settings, "WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES", DEFAULT_MAX_AGE_MINUTES)
-    return timedelta(minutes=minutes) if minutes else None
+    if not minutes:
+        return None
+    if period >= Period.current():
+        return timedelta(minutes=minutes)
+    hours = getattr(
+        settings, "WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS", DEFAULT_PAST_MAX_AGE_HOURS
+    )
+    return timedelta(hours=hours)
 
 
 def fresh_runs(periods: list[Period]) -> dict[Period, RollupRun]:
     """The periods whose rollup is young enough to be shown instead of live figures."""
-    age = max_age()
-    if age is None:
-        return {}
-    runs = RollupRun.objects.filter(
-        period__in=[p.first_day for p in periods], computed_at__gte=clock.now() - age
-    )
-    return {Period(run.period.year, run.period.month): run for run in runs}
+    now = clock.now()
+    runs = RollupRun.objects.filter(period__in=[p.first_day for p in periods])
+    fresh = {}
+    for run in runs:
+        period = Period(run.period.year, run.period.month)
+        age = max_age(period)
+        if age is not None and run.computed_at >= now - age:
+            fresh[period] = run
+    return fresh
 
 
 def rollup_measures(*, period: Period, sources: list[Source], paths: list[str]) -> dict:

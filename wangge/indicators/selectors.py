@@ -87,9 +87,7 @@ def breadcrumb(*, user, area: Area) -> list[Area]:
 
 
 def sub_areas(area: Area) -> list[Area]:
-    return list(
-        Area.objects.filter(path__under=area.path, depth=area.depth + 1).order_by("path")
-    )
+    return list(Area.objects.filter(path__under=area.path, depth=area.depth + 1).order_by("path"))
 
 
 # The engine -----------------------------------------------------------------------------

@@ -14,5 +14,6 @@ def refresh_current() -> int:
 
 @shared_task(name="indicators.refresh_recent")
 def refresh_recent() -> int:
-    """The current month and those trends show (e.g. nightly)."""
+    """The current month and the 12 before it, which trends show (nightly: closed months
+    may be shown for ``WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS``, default 26)."""
     return sum(run.rows for run in rollup_refresh_recent())

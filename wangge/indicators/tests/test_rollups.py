@@ -61,9 +61,49 @@ def test_rollup_figures_equal_live_figures_at_every_node(data, officer):
     )
 
 
-def test_a_rollup_is_used_until_it_is_older_than_the_limit(data, officer, monkeypatch, settings):
-    # given: March precomputed at 10:00 (limit 30 minutes), then a case arrives
+def received_at(monkeypatch, officer, area, period: Period, minutes_later: int):
+    """cases_received of ``area`` in ``period`` as a dashboard would show it then, and
+    when that figure was computed (None: live)."""
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(minutes=minutes_later))
+    figures = area_figures(
+        user=officer, area=area, period=period, with_children=False, codes=["cases_received"]
+    )
+    return figures.total["cases_received"], figures.computed_at
+
+
+def test_the_running_month_is_never_shown_more_than_30_minutes_old(
+    data, officer, monkeypatch, settings
+):
+    # given: April (the running month) precomputed at 10:00, then a case arrives
     settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES = 30
+    april = Period(2026, 4)
+    rollup_refresh(period=april)
+    make_case(
+        data.g[1],
+        source=Source.RESIDENT,
+        created=at(4, 15, 9, 30),
+        status=Status.REPORTED,
+        category=data.cases["c1"].category,
+    )
+
+    # then: up to 30 minutes old, the precomputed figure; after that, live
+    assert received_at(monkeypatch, officer, data.city, april, 0) == (0, NOW)
+    assert received_at(monkeypatch, officer, data.city, april, 30) == (0, NOW)
+    assert received_at(monkeypatch, officer, data.city, april, 31) == (1, None)
+
+    # when: the periodic job rebuilds the month (the clock still at 10:31)
+    rollup_refresh(period=april)
+
+    # then
+    assert received_at(monkeypatch, officer, data.city, april, 32) == (
+        1,
+        NOW + timedelta(minutes=31),
+    )
+
+
+def test_a_closed_month_is_shown_up_to_26_hours_old(data, officer, monkeypatch, settings):
+    # given: March precomputed on 15 April at 10:00, then a late record for March
+    settings.WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS = 26
     rollup_refresh(period=MARCH)
     make_case(
         data.g[1],
@@ -73,27 +113,9 @@ def test_a_rollup_is_used_until_it_is_older_than_the_limit(data, officer, monkey
         category=data.cases["c1"].category,
     )
 
-    def received(minutes_later: int):
-        monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(minutes=minutes_later))
-        figures = area_figures(
-            user=officer,
-            area=data.city,
-            period=MARCH,
-            with_children=False,
-            codes=["cases_received"],
-        )
-        return figures.total["cases_received"], figures.computed_at
-
-    # then: at most 30 minutes old, the precomputed figure; after that, live
-    assert received(0) == (5, NOW)
-    assert received(30) == (5, NOW)
-    assert received(31) == (6, None)
-
-    # when: the periodic job rebuilds the month (the clock still at 10:31)
-    rollup_refresh(period=MARCH)
-
     # then
-    assert received(32) == (6, NOW + timedelta(minutes=31))
+    assert received_at(monkeypatch, officer, data.city, MARCH, 26 * 60) == (5, NOW)
+    assert received_at(monkeypatch, officer, data.city, MARCH, 26 * 60 + 1) == (6, None)
 
 
 def test_no_limit_means_always_live(data, officer, settings):
