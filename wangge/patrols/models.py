@@ -152,6 +152,7 @@ class Patrol(models.Model):
         indexes = [
             models.Index(fields=["worker", "date"], name="patrol_worker_date"),
             models.Index(fields=["area_path", "date"], name="patrol_scope_date"),
+            models.Index(fields=["date", "grid"], name="patrol_date_grid"),
         ]
 
     def __str__(self) -> str:

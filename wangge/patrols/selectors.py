@@ -8,6 +8,7 @@ compliance come from visits, patrols and the working-day calendar.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -29,6 +30,7 @@ from wangge.areas.models import Area, AreaKind
 from wangge.cases.calendar import exceptions_between, is_workday
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
+from wangge.core.lookups import path_successor
 from wangge.patrols.cadence import (
     CADENCE_OF_RANK,
     CARE_RANKS,
@@ -447,10 +449,20 @@ class Figures:
         return self._rate(self.patrol_days, self.working_days)
 
 
-def _like_any(column: str, paths: list[str]) -> tuple[str, list[str]]:
+def _under_any(column: str, paths: list[str]) -> tuple[str, list[str]]:
+    """``column`` under any of ``paths``, as index ranges (like the ``__under`` lookup)."""
     if not paths:
         return "1 = 0", []
-    return "(" + " OR ".join(f"{column} LIKE %s" for _ in paths) + ")", [p + "%" for p in paths]
+    parts, params = [], []
+    for path in paths:
+        upper = path_successor(path)
+        if upper is None:
+            parts.append(f"{column} >= %s")
+            params.append(path)
+        else:
+            parts.append(f"({column} >= %s AND {column} < %s)")
+            params += [path, upper]
+    return "(" + " OR ".join(parts) + ")", params
 
 
 def _date_param(value: date):
@@ -463,7 +475,7 @@ def _covers_everything(paths: list[str]) -> bool:
 
 
 def _scope_sql(column: str, paths: list[str], everything: bool) -> tuple[str, list[str]]:
-    return ("1 = 1", []) if everything else _like_any(column, paths)
+    return ("1 = 1", []) if everything else _under_any(column, paths)
 
 
 def _run_report(sql: str, params: list) -> list[tuple]:
@@ -472,7 +484,9 @@ def _run_report(sql: str, params: list) -> list[tuple]:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            # A city's households hashed in memory rather than spilled to disk.
+            work_mem = getattr(settings, "WANGGE_REPORT_WORK_MEM", "256MB")
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
 
@@ -491,7 +505,7 @@ def _household_periods_sql(*, paths: list[str], month: Period, quarter: Period):
     r_scope, r_params = _scope_sql("r.area_path", paths, everything)
     visit_scope, s_params = "", []
     if not everything:
-        s_scope, s_params = _like_any("hs.area_path", paths)
+        s_scope, s_params = _under_any("hs.area_path", paths)
         visit_scope = f"AND v.household_id IN (SELECT hs.id FROM {household} hs WHERE {s_scope})"  # noqa: S608
     uncounted = ", ".join("%s" for _ in UNCOUNTED_OUTCOMES)
     sql = f"""
@@ -588,8 +602,9 @@ def _patrol_days_by_grid(*, paths: list[str], days: list[date]) -> dict[int, int
     if not days or not paths:
         return {}
     condition = Q()
-    for path in paths:
-        condition |= Q(area_path__under=path)
+    if not _covers_everything(paths):
+        for path in paths:
+            condition |= Q(area_path__under=path)
     rows = (
         Patrol.objects.filter(condition, date__in=days)
         .order_by()
