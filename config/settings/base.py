@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env_bool, env_int, env_list, env_str
@@ -152,6 +153,17 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
+CELERY_TASK_IGNORE_RESULT = True
+# Periodic work; state such as "overdue" or "visit due" is derived in queries, not written here.
+CELERY_BEAT_SCHEDULE = {
+    "close-cases-after-follow-up": {"task": "cases.close_after_followup", "schedule": 3600},
+    "refresh-current-month-indicators": {"task": "indicators.refresh_current", "schedule": 600},
+    "refresh-recent-indicators": {
+        "task": "indicators.refresh_recent",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

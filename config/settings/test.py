@@ -1,3 +1,5 @@
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -9,3 +11,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
     DATABASES["default"]["TEST"] = {"NAME": None}
+
+# Uploaded photos and import reports of test runs never land in the project's var/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="wangge-test-media-")
+WANGGE_IMPORT_REPORT_DIR = tempfile.mkdtemp(prefix="wangge-test-reports-")

@@ -16,16 +16,10 @@ def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
     cache = user.__dict__.setdefault("_wangge_scope_cache", {})
     key = frozenset(roles)
     if key not in cache:
-        paths = set(
-            user.role_assignments.filter(role__in=list(roles), area__isnull=False).values_list(
-                "area__path", flat=True
-            )
+        rows = user.role_assignments.filter(role__in=list(roles)).values_list(
+            "area__path", "department__area__path"
         )
-        paths |= set(
-            user.role_assignments.filter(
-                role__in=list(roles), department__isnull=False
-            ).values_list("department__area__path", flat=True)
-        )
+        paths = {area_path or department_path for area_path, department_path in rows} - {None}
         ordered = sorted(paths)
         minimal: list[str] = []
         for path in ordered:

@@ -46,7 +46,9 @@ def audit_record(
         object_id = object_id or obj.pk
     role = ""
     if actor is not None and getattr(actor, "pk", None):
-        role = ",".join(sorted(set(actor.role_assignments.values_list("role", flat=True))))
+        from wangge.accounts.permissions import user_roles
+
+        role = ",".join(sorted(user_roles(actor)))
     return AuditEvent.objects.create(
         at=clock.now(),
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
