@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
@@ -8,8 +9,8 @@ from wangge.people.models import CareTag, ResidenceStatus
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, max_length=128)
 
 
 class ResidentFilterForm(forms.Form):

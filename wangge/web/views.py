@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts import permissions
@@ -79,7 +80,7 @@ def login_view(request):
             minutes = int((throttle.locked_until - clock.now()).total_seconds() // 60) + 1
             form.add_error(None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系安全管理员解锁")
         else:
-            form.add_error(None, "用户名或密码不正确")
+            form.add_error(None, _("用户名或密码不正确"))
     return render(request, "web/login.html", {"form": form})
 
 
