@@ -12,7 +12,15 @@ Two layers keep the database work small:
 
 Evaluating a node therefore costs one query per source touched, whatever the number of
 children: the group key is a prefix of ``area_path`` (``Substr(area_path, 1, depth * 4)``)
-so "every district of the city" is a single scan. See ``selectors.py``.
+so "every district of the city" is a single scan. See ``selectors.py``. On a full city
+even that is seconds, so ``rollups.py`` runs every source once per month for the whole
+tree and the pages read those rows while they are fresh enough (``models.py``).
+
+Stock indicators (the registers: residents, grids, workers…) describe the records as they
+are now, whatever month is asked; flow indicators count the records of the month. Case
+KPIs use the cohort and formulas of ``wangge.cases.kpi`` (cases dispatched in the month,
+its rounding and composite weights); patrol and visit compliance come per grid from
+``wangge.patrols.selectors``.
 """
 
 import importlib.util
