@@ -781,7 +781,7 @@ def _compliance_rows(prefix: str, period) -> dict[str, dict]:
     quarter = quarter_of(period.first_day)
     days = working_days(month.start, month.until(clock.today()))
     grids = dict(
-        Area.objects.filter(path__startswith=prefix, kind=AreaKind.GRID).values_list("id", "path")
+        Area.objects.filter(path__under=prefix, kind=AreaKind.GRID).values_list("id", "path")
     )
     rows = {path: {"working_days": len(days)} for path in grids.values()}
     for grid_id, value in _patrol_days_by_grid(paths=[prefix], days=days).items():
