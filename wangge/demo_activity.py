@@ -33,6 +33,9 @@ Deterministic for a seed and an end instant: every decision comes from a
 demo accounts (``wangge.accounts.demo``) are ensured first and take part: the demo grid
 worker patrols and visits their grid (with a few households due today and overdue), the
 demo community, street and department staff take most of the actions in their units.
+A share of the reports is concentrated in the demo street and grid, and that street's
+units work a little slower (intake waits, the grid worker checks fixes on a round every
+few days), so whenever the demo is opened its work lists hold something to do.
 """
 
 from __future__ import annotations
@@ -141,8 +144,10 @@ STREET_CHOICES = {
 # A returned case goes to the district's counterpart (or the district's 城管 if none).
 DISTRICT_ABBRS = ("CG", "ZJ", "GA", "MZ", "SJ")
 
+# Grid workers' habits: share of working days patrolled, of rest days patrolled. Visits
+# follow the same profile (``_visit_dates``): diligent workers call within the window,
+# lagging ones late or much later.
 PROFILES = {
-    # patrol share of working days, weekend patrols, visit behaviour
     "diligent": (0.96, 0.10),
     "average": (0.85, 0.04),
     "lagging": (0.55, 0.0),
@@ -205,7 +210,7 @@ PATROL_NOTES = ["巡查网格内道路、楼院，未发现异常。", "巡查�
 NAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 
-FindingCategoryGroups = ("E01", "E02", "E03", "E04", "C01", "C02", "C03", "S05")
+FINDING_GROUPS = ("E01", "E02", "E03", "E04", "C01", "C02", "C03", "S05")
 
 
 @dataclass
@@ -710,7 +715,7 @@ class _World:
             patrol_end(actor=worker, client_ref=ref, points=points, notes=rng.choice(PATROL_NOTES))
 
     def _finding(self, worker: User, grid: Area, ref: str, rng: random.Random) -> None:
-        category = rng.choice(self.leaves[rng.choice(FindingCategoryGroups)])
+        category = rng.choice(self.leaves[rng.choice(FINDING_GROUPS)])
         place, lat, lng = self._place(grid, rng)
         case = patrol_finding_report(
             actor=worker,
@@ -819,7 +824,7 @@ class _World:
         elif source == Source.DEPARTMENT:
             group = rng.choice(["E01", "E02", "E03", "E04", "C01", "C02", "C04"])
         elif source == Source.GRID_WORKER:
-            group = rng.choice(FindingCategoryGroups)
+            group = rng.choice(FINDING_GROUPS)
         else:
             group = rng.choice(sorted(DESCRIPTIONS))
         category = rng.choice(self.leaves[group])
@@ -1017,7 +1022,10 @@ class _World:
                 case = self._load(case_id)
                 yield from self._resolve(case, plan, rng, rework=rework, first=not second_round)
                 case = self._load(case_id)
-                if busy and rng.random() < 0.6:
+                if case.grid_id == self.focus["grid"].pk and not self._fast(case):
+                    # The demo grid's worker checks fixes on a round every few days.
+                    yield self.later(rng, 48, 150)
+                elif busy and rng.random() < 0.6:
                     yield self.later(rng, 30, 90)
                 else:
                     yield self._step_after(case, rng, (4, 40), (0.3, 3))
