@@ -40,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import recreate_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 TARGET_LIST_MS = 50.0
@@ -74,24 +77,6 @@ def __getattr__(name):
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _recreate_database(url: str, *, locale_c: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if locale_c:
-            create = sql.SQL(
-                "CREATE DATABASE {} TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"
-            ).format(sql.Identifier(name))
-        conn.execute(create)
 
 
 def _p(times: list[float], q: int) -> float:
@@ -610,7 +595,7 @@ def main() -> None:
             "DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/h4bench"
         )
     if args.recreate:
-        _recreate_database(url, locale_c=args.locale_c)
+        recreate_database(url, locale_c=args.locale_c)
 
     import django
 

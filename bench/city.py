@@ -17,27 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import recreate_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 TARGETS_MS = {"grid_page": 50.0, "id_lookup": 5.0, "street_care_tags": 200.0}
-
-
-def _recreate_database(url: str, *, locale_c: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if locale_c:
-        # Only the "C" collation lets LIKE 'prefix%' use a plain b-tree; PostgreSQL (< 17)
-        # treats C.UTF-8 as a different collation although it sorts the same.
-        create += sql.SQL(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(create)
 
 
 def _timed(fn, samples, warmup: int = 5) -> list[float]:
@@ -101,7 +86,7 @@ def main() -> None:
             "postgres://postgres@127.0.0.1:5432/h2bench"
         )
     if args.recreate:
-        _recreate_database(url, locale_c=args.locale_c)
+        recreate_database(url, locale_c=args.locale_c)
 
     import django
 

@@ -32,27 +32,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import recreate_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 TARGET_DUE_MS = 50.0
 TARGET_REPORT_S = 5.0
 TZ = "Asia/Shanghai"
-
-
-def _recreate_database(url: str, *, locale_c: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if locale_c:
-        create += sql.SQL(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(create)
 
 
 def _p95(times: list[float]) -> float:
@@ -182,7 +169,7 @@ def main() -> None:
             "postgres://postgres@127.0.0.1:5432/h6bench"
         )
     if args.recreate:
-        _recreate_database(url, locale_c=args.locale_c)
+        recreate_database(url, locale_c=args.locale_c)
 
     import django
 

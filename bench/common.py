@@ -1,0 +1,29 @@
+"""Helpers shared by the benchmark scripts."""
+
+import statistics
+
+
+def recreate_database(url: str, *, locale_c: bool = False) -> None:
+    """Drop and create the database named in ``url`` (through the ``postgres`` database).
+
+    ``locale_c`` creates it with the C collation, only to compare against the default one
+    (the app's scope filters are index ranges that work under any collation)."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if locale_c:
+        create += sql.SQL(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(create)
+
+
+def p95(times: list[float]) -> float:
+    if len(times) < 2:
+        return max(times)
+    return statistics.quantiles(times, n=20, method="inclusive")[-1]
