@@ -29,22 +29,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import recreate_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 TARGET_MS = 1000.0
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _p95(times: list[float]) -> float:
@@ -357,7 +347,7 @@ def main() -> None:
             "DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/h7bench"
         )
     if args.recreate:
-        _recreate_database(url)
+        recreate_database(url)
 
     import django
 
