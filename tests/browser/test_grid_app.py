@@ -47,7 +47,7 @@ def app_world(base_url) -> AppWorld:
     )
     category = Category.objects.filter(active=True, numchild=0).order_by("path").first()
     if category is None:
-        category = Category.objects.add_root(code="B01", name="市容环境")
+        category = Category.objects.add_root(instance=Category(code="B01", name="市容环境"))
     homes = []
     for name, room in (("张大爷", "101"), ("李奶奶", "202")):
         home = make_household(grid)
