@@ -773,6 +773,7 @@ def _compliance_rows(prefix: str, period) -> dict[str, dict]:
     from wangge.patrols.periods import month_of, quarter_of
     from wangge.patrols.selectors import (
         _patrol_days_by_grid,
+        staffed_grid_ids,
         visit_compliance_rows,
         working_days,
     )
@@ -783,8 +784,15 @@ def _compliance_rows(prefix: str, period) -> dict[str, dict]:
     grids = dict(
         Area.objects.filter(path__under=prefix, kind=AreaKind.GRID).values_list("id", "path")
     )
-    rows = {path: {"working_days": len(days)} for path in grids.values()}
-    for grid_id, value in _patrol_days_by_grid(paths=[prefix], days=days).items():
+    patrol_days = _patrol_days_by_grid(paths=[prefix], days=days)
+    staffed = staffed_grid_ids(
+        paths=[prefix], start=month.start, end=month.until(clock.today())
+    ) | set(patrol_days)
+    rows = {
+        path: {"working_days": len(days) if grid_id in staffed else 0}
+        for grid_id, path in grids.items()
+    }
+    for grid_id, value in patrol_days.items():
         if grid_id in grids:
             rows[grids[grid_id]]["patrol_days"] = value
     for grid_id, rank, households, compliant in visit_compliance_rows(

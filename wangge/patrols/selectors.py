@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
+from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import filter_to_scope, scope_paths
 from wangge.areas.models import Area, AreaKind
 from wangge.cases.calendar import exceptions_between, is_workday
@@ -614,6 +615,33 @@ def _patrol_days_by_grid(*, paths: list[str], days: list[date]) -> dict[int, int
     return {row["grid_id"]: row["total"] for row in rows}
 
 
+def staffed_grid_ids(*, paths: list[str], start: date, end: date) -> set[int]:
+    """Grids with a worker assigned at some point of [start, end]: only their working days
+    count towards patrol compliance (an unstaffed grid is a staffing gap, shown by the
+    grid-worker count, not a worker who failed to patrol)."""
+    if not paths:
+        return set()
+    condition = Q()
+    role_condition = Q()
+    if not _covers_everything(paths):
+        for path in paths:
+            condition |= Q(area_path__under=path)
+            role_condition |= Q(area__path__under=path)
+    assigned = set(
+        GridAssignment.objects.filter(condition, since__lte=end)
+        .filter(Q(until__isnull=True) | Q(until__gt=start))
+        .values_list("grid_id", flat=True)
+        .distinct()
+    )
+    # A worker given the grid-worker role on a grid but no assignment yet staffs it too.
+    with_role = set(
+        RoleAssignment.objects.filter(role_condition, role=Role.GRID_WORKER, area__kind="grid")
+        .values_list("area_id", flat=True)
+        .distinct()
+    )
+    return assigned | with_role
+
+
 @dataclass
 class AreaRow:
     area: Area
@@ -660,6 +688,8 @@ def compliance_by_area(
     days = working_days(month.start, month.until(today))
     per_grid = _grid_figures(paths=paths, today=today, month=month, quarter=quarter)
     patrol_days = _patrol_days_by_grid(paths=paths, days=days)
+    staffed = staffed_grid_ids(paths=paths, start=month.start, end=month.until(today))
+    staffed |= set(patrol_days)
     condition = Q()
     for path in paths:
         condition |= Q(path__under=path)
@@ -674,7 +704,8 @@ def compliance_by_area(
         figures = rolled.setdefault(path[:length], Figures())
         figures.add(per_grid.get(grid_id, Figures()))
         figures.patrol_days += patrol_days.get(grid_id, 0)
-        figures.working_days += len(days)
+        if grid_id in staffed:
+            figures.working_days += len(days)
     areas = {a.path: a for a in Area.objects.filter(path__in=list(rolled))}
     rows = [AreaRow(areas[path], rolled[path]) for path in sorted(rolled) if path in areas]
     total = Figures()

@@ -20,7 +20,8 @@ Cases (local time; the clock stands at 15 April 2026, 10:00)
     B after 60 min (late, ★2)
 
 Patrols and visits in March 2026 (22 working days: no holiday that month)
-    w1 patrols g0 on 2 Mar and twice on 3 Mar (2 patrol days); w3 patrols g8 on 2 Mar
+    w1 patrols g0 on 2 Mar and twice on 3 Mar (2 patrol days); w3 patrols g8 on 2 Mar;
+    only the staffed grids g0, g2, g8 count working days (3 × 22)
     visits: h1 5 Mar in person, met (care household done); h2 6 Mar by phone, not met
     (does not count); h3 7 Mar in person, met (quarterly household done)
 """

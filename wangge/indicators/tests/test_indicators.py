@@ -301,7 +301,7 @@ def test_patrols_and_visits_of_march(data, officer):
         "visits_in_person_rate": 66.7,
         "care_visit_rate": 33.3,
         "household_visit_rate": 50.0,
-        "patrol_rate": 0.9,
+        "patrol_rate": 4.5,  # 3 patrol days / (3 staffed grids × 22 working days)
     }
     assert grid == 9.1
 
@@ -338,7 +338,8 @@ def test_compliance_equals_the_patrols_report(data):
         (row.area.code, row.figures.patrol_rate, row.figures.care_rate, row.figures.other_rate)
         for row in report.rows
     ]
-    assert [values["patrol_rate"] for _, values in figures.children] == [4.5, 0.0]
+    # C1: g0 staffed (2 days / 22), g1 unstaffed; C2: g2 staffed, no patrols
+    assert [values["patrol_rate"] for _, values in figures.children] == [9.1, 0.0]
 
 
 def test_monthly_trend_counts_each_month_once(data, officer):

@@ -17,7 +17,8 @@ grid g2 (worker B until 6-07, then worker D from 6-08)
   patrols     B 6-03, D 6-09                   → 2 days
 grid g3 (worker C, community 2)
   h8 weekly   visits 6-01, 6-03, 6-08, 6-10    → 4 of 4   compliant
-grid g4 (nobody): no households, no patrols
+grid g4 (nobody): no households, no patrols, no worker → no working days counted
+  (an unstaffed grid is a staffing gap, not a missed patrol)
 """
 
 from datetime import date
@@ -97,7 +98,7 @@ def test_grid_figures(world, data):
         (world.g1.code, (1, 3, 1, 2, 3, 9)),
         (world.g2.code, (1, 1, 0, 1, 2, 9)),
         (world.g3.code, (1, 1, 0, 0, 0, 9)),
-        (world.g4.code, (0, 0, 0, 0, 0, 9)),
+        (world.g4.code, (0, 0, 0, 0, 0, 0)),
     ]
 
 
@@ -120,8 +121,8 @@ def test_community_and_street_rates(world, data):
         street.figures.care_rate,
         street.figures.other_rate,
         street.figures.patrol_rate,
-    ) == (world.street.code, 60.0, 33.3, 13.9)
-    assert figures(streets.rows[0]) == (3, 5, 1, 3, 5, 36)
+    ) == (world.street.code, 60.0, 33.3, 18.5)
+    assert figures(streets.rows[0]) == (3, 5, 1, 3, 5, 27)
 
 
 def test_worker_figures_follow_the_reassignment(world, data):
@@ -166,5 +167,5 @@ def test_city_officer_sees_the_same_figures_for_the_whole_city(world, data):
     assert (
         [figures(row) for row in city.rows]
         == [figures(row) for row in street.rows]
-        == [(3, 5, 1, 3, 5, 36)]
+        == [(3, 5, 1, 3, 5, 27)]
     )
