@@ -63,7 +63,49 @@ def test_street_totals_are_the_sum_over_their_street_only(populated_city):
         resident.care_tags.add(tag)
     # when both count residents by care tag
     street_counts = {row["code"]: row["total"] for row in care_tag_counts(user=street_user)}
-    # then the street sees only its own 8 residents (2 communities × 2 grids × 1 … ×2 streets? no: 1 street)
+    # then the street sees only its own residents: 2 communities × 2 grids × 1 resident
     in_street = Resident.objects.filter(area_path__startswith=street.path).count()
     assert in_street == 4
     assert street_counts["low_income"] == 4
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_scope_rule_holds_for_random_trees_and_users(db, data):
+    from django.db import transaction
+
+    from wangge.accounts.services import role_assign
+
+    with transaction.atomic():
+        # given a tree of random shape with one resident per grid
+        shape = {
+            "districts": data.draw(st.integers(1, 2)),
+            "streets": data.draw(st.integers(1, 2)),
+            "communities": data.draw(st.integers(1, 2)),
+            "grids": data.draw(st.integers(1, 3)),
+        }
+        build_city(**shape)
+        for index, grid in enumerate(grids()):
+            make_resident(make_household(grid), name=f"居民{index}")
+        nodes = list(Area.objects.order_by("path"))
+        # and users holding random roles on random nodes
+        users = []
+        for _ in range(data.draw(st.integers(1, 3))):
+            user = make_user()
+            picks = data.draw(st.lists(
+                st.tuples(st.sampled_from(nodes), st.sampled_from(SCOPED_ROLES)),
+                min_size=0, max_size=3))
+            for node, role in picks:
+                role_assign(actor=None, user=user, role=role, area=node)
+            users.append((user, picks))
+        # then each sees exactly the residents under their nodes, in lists and in counts
+        for user, picks in users:
+            visible = set(resident_list_visible_to(user=user).values_list("id", flat=True))
+            expected = {
+                resident.id for resident in Resident.objects.all()
+                if any(resident.area_path.startswith(node.path) for node, _ in picks)
+            }
+            assert visible == expected
+            assert resident_list_visible_to(user=user).count() == len(expected)
+        transaction.set_rollback(True)
