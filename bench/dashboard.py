@@ -30,17 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import p95 as percentile_95  # noqa: E402
 from bench.common import recreate_database  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 TARGET_MS = 1000.0
-
-
-def _p95(times: list[float]) -> float:
-    if len(times) < 2:
-        return max(times)
-    return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
 def _insert_select(model, exprs: dict[str, str], from_sql: str, params: list | None = None) -> int:
@@ -289,7 +284,7 @@ def _time_page(client, url: str) -> float:
 
 
 def _report(label: str, first: float, times: list[float]) -> None:
-    p95 = _p95(times)
+    p95 = percentile_95(times)
     verdict = "ok" if p95 <= TARGET_MS else "MISSED"
     print(
         f"{label:<34} first={first:7.0f} ms  n={len(times):<3} p50={statistics.median(times):7.0f} ms"
