@@ -14,6 +14,17 @@ def city(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Each test builds its own areas and rules; a copy cached by an earlier test (rolled
+    back, so no signal said so) must not answer for them."""
+    from wangge.core.refcache import refcache_clear_all
+
+    refcache_clear_all()
+    yield
+    refcache_clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _transactional_flush_passes_the_audit_trigger(request):
     """Transactional tests (browser, races) end with a TRUNCATE that the audit table's
     append-only trigger refuses on PostgreSQL; let exactly that flush through."""

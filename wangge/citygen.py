@@ -38,6 +38,7 @@ from wangge.audit.services import audit_record
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError
 from wangge.core.identity import id_check_char
+from wangge.core.refcache import refcache_clear_all
 from wangge.people.models import CareTag, Household, Resident
 
 # ---------------------------------------------------------------------------------------
@@ -694,6 +695,7 @@ def _insert_areas(plan: list[PlannedArea], stats: CityStats) -> dict[str, int]:
         if kind_counter:
             setattr(stats, kind_counter, getattr(stats, kind_counter) + 1)
     Area.objects.bulk_create(rows, batch_size=1000)
+    refcache_clear_all()  # bulk_create sends no signal
     return {area.code: area.id for area in rows}
 
 

@@ -84,6 +84,7 @@ from wangge.cases.services import (
 )
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
+from wangge.core.refcache import refcache_clear_all
 from wangge.patrols.cadence import window_from
 from wangge.patrols.models import (
     UNCOUNTED_OUTCOMES,
@@ -419,6 +420,7 @@ class _World:
                     RoutingRule(category=category, area=self.city, handler_department=department)
                 )
         RoutingRule.objects.bulk_create(rules)
+        refcache_clear_all()  # bulk_create sends no signal
         return len(rules)
 
     def _assign_workers(self) -> None:

@@ -23,14 +23,34 @@ AUDIT_READ_ROLES = frozenset({Role.AUDIT_ADMIN})
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 
 
-def user_roles(user) -> set[str]:
+_ASSIGNMENTS = "_wangge_assignments"
+
+
+def role_assignments_of(user) -> list[tuple[str, str | None, int | None, str | None]]:
+    """(role, area path, department id, department's area path) of each of the user's
+    role assignments, read once per user object: one request asks many predicates, and
+    roles, scope and case permissions all come from this one query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    cached = getattr(user, "_wangge_roles", None)
+        return []
+    cached = user.__dict__.get(_ASSIGNMENTS)
     if cached is None:
-        cached = set(user.role_assignments.values_list("role", flat=True))
-        user._wangge_roles = cached
+        cached = list(
+            user.role_assignments.values_list(
+                "role", "area__path", "department_id", "department__area__path"
+            )
+        )
+        user.__dict__[_ASSIGNMENTS] = cached
     return cached
+
+
+def forget_role_assignments(user) -> None:
+    """After changing a user's roles: the next predicate reads them again."""
+    user.__dict__.pop(_ASSIGNMENTS, None)
+    user.__dict__.pop("_wangge_scope_cache", None)
+
+
+def user_roles(user) -> set[str]:
+    return {role for role, *_ in role_assignments_of(user)}
 
 
 def has_any_role(user, roles) -> bool:

@@ -6,7 +6,7 @@ so "everything under this street" is one prefix filter on an indexed column.
 
 from django.db.models import Q, QuerySet
 
-from wangge.accounts.permissions import REGISTRY_READ_ROLES
+from wangge.accounts.permissions import REGISTRY_READ_ROLES, role_assignments_of
 
 
 def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
@@ -16,10 +16,11 @@ def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
     cache = user.__dict__.setdefault("_wangge_scope_cache", {})
     key = frozenset(roles)
     if key not in cache:
-        rows = user.role_assignments.filter(role__in=list(roles)).values_list(
-            "area__path", "department__area__path"
-        )
-        paths = {area_path or department_path for area_path, department_path in rows} - {None}
+        paths = {
+            area_path or department_path
+            for role, area_path, _, department_path in role_assignments_of(user)
+            if role in roles
+        } - {None}
         ordered = sorted(paths)
         minimal: list[str] = []
         for path in ordered:

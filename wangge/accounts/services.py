@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from wangge.accounts.models import Department, Role, RoleAssignment, User
+from wangge.accounts.permissions import forget_role_assignments
 from wangge.areas.models import Area
 from wangge.audit.services import audit_record
 from wangge.core.errors import ApplicationError
@@ -23,8 +24,7 @@ def role_assign(
     if role != Role.RESIDENT and not user.is_staff:
         user.is_staff = True  # lets them into the scoped Django admin
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_wangge_roles", None)
-    user.__dict__.pop("_wangge_scope_cache", None)
+    forget_role_assignments(user)
     audit_record(action="permission_change", actor=actor, request=request, obj=user,
                  detail={"granted": role, "area": area.code if area else None,
                          "department": department.code if department else None})

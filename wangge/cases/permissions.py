@@ -12,6 +12,7 @@
 from django.db.models import Q
 
 from wangge.accounts.models import Role
+from wangge.accounts.permissions import role_assignments_of
 
 DISPATCH_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF})
 AREA_HANDLER_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.GRID_WORKER})
@@ -35,30 +36,14 @@ KPI_ROLES = frozenset(
 )
 
 
-def _assignments(user) -> list[tuple[str, str | None, int | None, str | None]]:
-    """(role, area path, department id, department's area path) of each role assignment,
-    read once per user object: a page asks several predicates about the same user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = user.__dict__.get("_wangge_case_assignments")
-    if cached is None:
-        cached = list(
-            user.role_assignments.values_list(
-                "role", "area__path", "department_id", "department__area__path"
-            )
-        )
-        user.__dict__["_wangge_case_assignments"] = cached
-    return cached
-
-
 def has_case_role(user, roles) -> bool:
-    return any(role in roles for role, *_ in _assignments(user))
+    return any(role in roles for role, *_ in role_assignments_of(user))
 
 
 def scope_roots(user, roles) -> list[str]:
     """Minimal subtree roots for these roles (same rule as ``accounts.scope.scope_paths``)."""
     paths = set()
-    for role, area_path, _, department_path in _assignments(user):
+    for role, area_path, _, department_path in role_assignments_of(user):
         if role in roles:
             paths.update(p for p in (area_path, department_path) if p)
     minimal: list[str] = []
@@ -83,7 +68,7 @@ def scope_filter(user, *, field: str, roles) -> Q | None:
 
 
 def user_department_ids(user, role: str = Role.DEPARTMENT_HANDLER) -> set[int]:
-    return {dept for r, _, dept, _ in _assignments(user) if r == role and dept is not None}
+    return {dept for r, _, dept, _ in role_assignments_of(user) if r == role and dept is not None}
 
 
 def _path(area) -> str | None:

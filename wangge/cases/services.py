@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from wangge.accounts.models import Department
 from wangge.areas.geo import to_wgs84
 from wangge.areas.models import Area, AreaKind
+from wangge.areas.reference import area_at_depth
 from wangge.areas.services import area_locate_point
 from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
@@ -40,13 +41,18 @@ from wangge.cases.models import (
     Category,
     Evaluation,
     Priority,
-    RoutingRule,
     Satisfaction,
     SlaPolicy,
     Source,
     Status,
     Summons,
     SummonsResponse,
+)
+from wangge.cases.reference import (
+    ancestor_paths,
+    category_by_code,
+    category_by_id,
+    routing_rule_for,
 )
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
@@ -194,38 +200,19 @@ def case_attachment_add(*, actor, case_id: int, kind: str, photo, request=None) 
 # --------------------------------------------------------------------------- routing, SLA
 
 
-def _ancestor_paths(path: str, steplen: int) -> list[str]:
-    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
-
-
-def _rules_for(category: Category, area_path: str):
-    return RoutingRule.objects.filter(
-        category__path__in=_ancestor_paths(category.path, Category.steplen),
-        area__path__in=_ancestor_paths(area_path, Area.steplen),
-    )
-
-
 def case_route(*, category: Category, area_path: str) -> Department | Area | None:
-    """The handler unit the routing table names for this category at this place.
-
-    The deepest area wins, then the deepest category (a sub-class's rule beats its class's).
-    """
-    row = (
-        _rules_for(category, area_path)
-        .order_by("-area__depth", "-category__depth")
-        .values_list("handler_department_id", "handler_area_id")
-        .first()
-    )
-    if row is None:
+    """The handler unit the routing table names for this category at this place."""
+    rule = routing_rule_for(category=category, area_path=area_path)
+    if rule is None:
         return None
-    department_id, area_id = row
+    department_id, area_id = rule
     if department_id is not None:
         return Department.objects.select_related("area").get(pk=department_id)
     return Area.objects.get(pk=area_id)
 
 
 def case_is_routable(*, category: Category, area_path: str) -> bool:
-    return _rules_for(category, area_path).exists()
+    return routing_rule_for(category=category, area_path=area_path) is not None
 
 
 def sla_for(*, category: Category, priority: str) -> tuple[int, int, bool]:
@@ -233,7 +220,7 @@ def sla_for(*, category: Category, priority: str) -> tuple[int, int, bool]:
     policies = (
         SlaPolicy.objects.filter(priority=priority)
         .filter(
-            Q(category__path__in=_ancestor_paths(category.path, Category.steplen))
+            Q(category__path__in=ancestor_paths(category.path, Category.steplen))
             | Q(category__isnull=True)
         )
         .select_related("category")
@@ -261,16 +248,12 @@ def _set_deadlines(case: Case, start: datetime) -> None:
     case.resolve_due_at = _due(start, resolve, working)
 
 
-def _area_at_depth(path: str, depth: int) -> Area | None:
-    return Area.objects.filter(path=path[: Area.steplen * depth]).first()
-
-
 def _dispatcher_for(*, area: Area, routed: bool) -> Area:
     """The community accepts cases the routing table knows; the street everything else."""
     depth = 4 if routed else 3
     if area.depth <= depth:
         return area
-    return _area_at_depth(area.path, depth) or area
+    return area_at_depth(area.path, depth) or area
 
 
 # --------------------------------------------------------------------------- report
@@ -346,9 +329,9 @@ def _resolve_category(category) -> Category:
     if isinstance(category, Category):
         found = category
     elif isinstance(category, int):
-        found = Category.objects.filter(pk=category).first()
+        found = category_by_id(category)
     else:
-        found = Category.objects.filter(code=str(category)).first()
+        found = category_by_code(str(category))
     if found is None or not found.active:
         raise ApplicationError("请选择有效的事件类别", field="category")
     return found
@@ -782,7 +765,7 @@ def _do_escalate(actor, case, now, *, reason: str = "") -> _Step:
     current = case.dispatcher_area
     if current is None or current.depth <= 3:
         raise ApplicationError("已在街道层级，不能再上报", code="conflict")
-    parent = _area_at_depth(current.path, current.depth - 1)
+    parent = area_at_depth(current.path, current.depth - 1)
     case.dispatcher_area = parent
     case.accepted_at = case.accepted_at or now
     return _Step(
@@ -1084,7 +1067,7 @@ def summons_issue(
         raise ApplicationError("请选择要吹哨的部门", field="departments")
     reason = _optional_text(reason, "reason")
     now = clock.now()
-    street = _area_at_depth(case.area_path, 3)
+    street = area_at_depth(case.area_path, 3)
     if street is None:
         raise ApplicationError("案件不在任何街道范围内", field="case")
     due = now + timedelta(minutes=SUMMONS_URGENT_MINUTES) if urgent else next_working_day_end(now)

@@ -49,16 +49,21 @@ def idempotent_call(
         return _replay(existing, fingerprint)
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                user=request.user, key=key, scope=scope, fingerprint=fingerprint
-            )
             status, body = perform()
-            record.status_code, record.response = status, body
-            record.save(update_fields=["status_code", "response"])
+            # One INSERT, after the work and in its transaction: a concurrent resend with
+            # the same key waits on the unique index, fails here, and its work rolls back.
+            IdempotencyRecord.objects.create(
+                user=request.user,
+                key=key,
+                scope=scope,
+                fingerprint=fingerprint,
+                status_code=status,
+                response=body,
+            )
             return status, body
     except IntegrityError:
         # A concurrent resend committed first: answer with its result.
         existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-        if existing is None or existing.status_code is None:
+        if existing is None:
             raise
         return _replay(existing, fingerprint)

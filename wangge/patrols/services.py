@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from wangge.accounts.models import Role, RoleAssignment
+from wangge.accounts.permissions import forget_role_assignments
 from wangge.accounts.services import role_assign
 from wangge.areas.models import Area, AreaKind
 from wangge.audit.services import audit_record
@@ -348,8 +349,7 @@ def _revoke_grid_role(*, actor, worker, grid: Area) -> None:
     deleted, _ = RoleAssignment.objects.filter(
         user=worker, role=Role.GRID_WORKER, area=grid
     ).delete()
-    worker.__dict__.pop("_wangge_roles", None)
-    worker.__dict__.pop("_wangge_scope_cache", None)
+    forget_role_assignments(worker)
     if deleted:
         audit_record(
             action="permission_change",
