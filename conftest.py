@@ -15,13 +15,17 @@ def city(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
-    """Each test builds its own areas and rules; a copy cached by an earlier test (rolled
-    back, so no signal said so) must not answer for them."""
+    """Each test builds its own areas, rules and users; a copy cached by an earlier test
+    (rolled back, so no signal said so; SQLite even reuses its ids) must not answer."""
+    from django.core.cache import cache
+
     from wangge.core.refcache import refcache_clear_all
 
     refcache_clear_all()
+    cache.clear()
     yield
     refcache_clear_all()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

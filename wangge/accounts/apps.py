@@ -5,3 +5,17 @@ class AccountsConfig(AppConfig):
     name = "wangge.accounts"
     label = "accounts"
     verbose_name = "账号与权限"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from wangge.accounts.models import RoleAssignment
+        from wangge.accounts.permissions import roles_changed
+
+        def on_change(sender, instance, **kwargs):
+            roles_changed(user_id=instance.user_id)
+
+        # Saves and deletes through the ORM, the admin and cascades all pass here; a
+        # bulk write must call roles_changed itself.
+        post_save.connect(on_change, sender=RoleAssignment, weak=False)
+        post_delete.connect(on_change, sender=RoleAssignment, weak=False)

@@ -21,6 +21,10 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Bumped whenever a role assignment of this user is added, changed or removed: the
+    # row is read on every request anyway, so a cached copy of the roles keyed by it can
+    # never outlive a change (accounts.permissions.role_assignments_of).
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "用户"

@@ -1,7 +1,8 @@
 from django.db import transaction
 
-from wangge.areas.geo import COORD_SYSTEMS, bounding_box, point_in_geometry, to_wgs84
+from wangge.areas.geo import COORD_SYSTEMS, bounding_box, to_wgs84
 from wangge.areas.models import KIND_DEPTH, Area, AreaKind
+from wangge.areas.reference import grid_containing
 from wangge.core.errors import ApplicationError
 
 _CHILD_KIND = {
@@ -72,19 +73,7 @@ def area_locate_point(
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise ApplicationError("经纬度超出范围", field="lat")
     wlat, wlng = to_wgs84(lat, lng, system)
-    candidates = Area.objects.filter(
-        kind__in=[AreaKind.GRID, AreaKind.MICROGRID],
-        min_lat__lte=wlat,
-        max_lat__gte=wlat,
-        min_lng__lte=wlng,
-        max_lng__gte=wlng,
-    ).order_by("-depth")
-    if within is not None:
-        candidates = candidates.filter(path__startswith=within.path)
-    for area in candidates:
-        if point_in_geometry(wlat, wlng, area.polygon):
-            return area
-    return None
+    return grid_containing(wlat, wlng, within=within.path if within is not None else "")
 
 
 def depth_of(kind: str) -> int:

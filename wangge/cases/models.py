@@ -135,7 +135,8 @@ class Case(models.Model):
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     # Path of the grid (or the smallest known area): scope filters use it.
-    area_path = models.CharField(max_length=255, db_index=True)
+    # Indexed as the leading column of case_scope_status (range scans, never LIKE).
+    area_path = models.CharField(max_length=255)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

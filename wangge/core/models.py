@@ -5,7 +5,10 @@ from django.db import models
 class IdempotencyRecord(models.Model):
     """The first answer to a POST carrying an ``Idempotency-Key``, replayed on resend."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The unique (user, key) index serves lookups by user too.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=100)
     scope = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
