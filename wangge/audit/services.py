@@ -1,5 +1,6 @@
 from wangge.audit.models import AuditEvent, Outcome
 from wangge.core import clock
+from wangge.core.inserts import insert_row
 
 # Human labels of actions for the audit page.
 ACTION_LABELS = {
@@ -49,15 +50,18 @@ def audit_record(
         from wangge.accounts.permissions import user_roles
 
         role = ",".join(sorted(user_roles(actor)))
-    return AuditEvent.objects.create(
-        at=clock.now(),
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        actor_username=username or (actor.username if actor is not None else ""),
-        role=role[:100],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        outcome=outcome,
-        ip=client_ip(request),
-        detail=detail or {},
+    # Append-only rows without save() logic: the statement is built once (core.inserts).
+    return insert_row(
+        AuditEvent(
+            at=clock.now(),
+            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            actor_username=username or (actor.username if actor is not None else ""),
+            role=role[:100],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            outcome=outcome,
+            ip=client_ip(request),
+            detail=detail or {},
+        )
     )

@@ -555,7 +555,11 @@ def case_create(request, payload: CaseReportIn):
         )
 
     return idempotent_call(
-        request=request, scope="case_report", payload=payload.dict(), perform=perform
+        request=request,
+        scope="case_report",
+        payload=payload.dict(),
+        perform=perform,
+        check_first=False,
     )
 
 

@@ -57,6 +57,7 @@ from wangge.cases.reference import (
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.identity import normalize_phone
+from wangge.core.inserts import insert_row
 
 # (sign-for minutes, resolve minutes, counted in working time) — domain.md defaults.
 DEFAULT_SLA: dict[str, tuple[int, int, bool]] = {
@@ -443,7 +444,7 @@ def _case_create(
     now,
     request,
 ) -> Case:
-    case = Case.objects.create(
+    case = Case(
         number=_next_number(now),
         token=secrets.token_urlsafe(18),
         category=category,
@@ -464,14 +465,17 @@ def _case_create(
         created_at=now,
         updated_at=now,
     )
-    event = CaseEvent.objects.create(
-        case=case,
-        at=now,
-        actor=reporter,
-        action="report",
-        from_status="",
-        to_status=Status.REPORTED,
-        data={"source": source},
+    insert_row(case)  # intake is the hottest write: statements built once, not per report
+    event = insert_row(
+        CaseEvent(
+            case=case,
+            at=now,
+            actor=reporter,
+            action="report",
+            from_status="",
+            to_status=Status.REPORTED,
+            data={"source": source},
+        )
     )
     stored = _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
     # A caller answering with the whole case need not read back what was just written.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from wangge.core.errors import ApplicationError
+from wangge.core.inserts import insert_row
 from wangge.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -34,36 +35,56 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> tuple[int, dict]:
     return record.status_code, record.response
 
 
+def _first_answer(user, key: str) -> IdempotencyRecord | None:
+    return (
+        IdempotencyRecord.objects.filter(user=user, key=key)
+        .only("fingerprint", "status_code", "response")
+        .first()
+    )
+
+
 def idempotent_call(
-    *, request, scope: str, payload, perform: Callable[[], tuple[int, dict]]
+    *,
+    request,
+    scope: str,
+    payload,
+    perform: Callable[[], tuple[int, dict]],
+    check_first: bool = True,
 ) -> tuple[int, dict]:
-    """Run ``perform`` once per (user, Idempotency-Key); without a key just run it."""
+    """Run ``perform`` once per (user, Idempotency-Key); without a key just run it.
+
+    ``check_first=False`` suits creations, where a resend is the rare case: the lookup
+    is skipped and the unique key catches the resend instead (its work rolls back, and a
+    case number it drew stays unused).
+    """
     key = (request.headers.get(HEADER) or "").strip()
     if not key:
         return perform()
     if len(key) > 100:
         raise ApplicationError("Idempotency-Key 过长（最多 100 个字符）", field=HEADER)
     fingerprint = _fingerprint(scope, payload)
-    existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-    if existing is not None:
+    if check_first and (existing := _first_answer(request.user, key)) is not None:
         return _replay(existing, fingerprint)
     try:
         with transaction.atomic():
             status, body = perform()
             # One INSERT, after the work and in its transaction: a concurrent resend with
             # the same key waits on the unique index, fails here, and its work rolls back.
-            IdempotencyRecord.objects.create(
-                user=request.user,
-                key=key,
-                scope=scope,
-                fingerprint=fingerprint,
-                status_code=status,
-                response=body,
+            insert_row(
+                IdempotencyRecord(
+                    user=request.user,
+                    key=key,
+                    scope=scope,
+                    fingerprint=fingerprint,
+                    status_code=status,
+                    response=body,
+                )
             )
             return status, body
-    except IntegrityError:
-        # A concurrent resend committed first: answer with its result.
-        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    except (IntegrityError, ApplicationError):
+        # An earlier send with this key got through (concurrently, or before a state
+        # change that makes this attempt fail): answer with its result.
+        existing = _first_answer(request.user, key)
         if existing is None:
             raise
         return _replay(existing, fingerprint)
