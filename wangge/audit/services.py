@@ -27,7 +27,14 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(
+def audit_record(**fields) -> AuditEvent:
+    """Write one audit row; the fields are ``audit_event``'s. Never put ID numbers,
+    phones or secrets in ``detail``."""
+    # Append-only rows without save() logic: the statement is built once (core.inserts).
+    return insert_row(audit_event(**fields))
+
+
+def audit_event(
     *,
     action: str,
     outcome: str = Outcome.SUCCESS,
@@ -39,7 +46,9 @@ def audit_record(
     object_id: str | int = "",
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Never put ID numbers, phones or secrets in ``detail``."""
+    """One audit row, not yet written (``audit_record`` writes it; a hot path may write
+    it together with its other rows). Never put ID numbers, phones or secrets in
+    ``detail``."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if obj is not None:
@@ -50,18 +59,15 @@ def audit_record(
         from wangge.accounts.permissions import user_roles
 
         role = ",".join(sorted(user_roles(actor)))
-    # Append-only rows without save() logic: the statement is built once (core.inserts).
-    return insert_row(
-        AuditEvent(
-            at=clock.now(),
-            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-            actor_username=username or (actor.username if actor is not None else ""),
-            role=role[:100],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            outcome=outcome,
-            ip=client_ip(request),
-            detail=detail or {},
-        )
+    return AuditEvent(
+        at=clock.now(),
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_username=username or (actor.username if actor is not None else ""),
+        role=role[:100],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        outcome=outcome,
+        ip=client_ip(request),
+        detail=detail or {},
     )

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from wangge.api.responses import prevalidated_response
 from wangge.cases import permissions as perms
 from wangge.cases.calendar import calendar_status
 from wangge.cases.kpi import GROUPINGS, kpi_table
@@ -554,13 +555,14 @@ def case_create(request, payload: CaseReportIn):
             summonses=[],
         )
 
-    return idempotent_call(
+    answer = idempotent_call(
         request=request,
         scope="case_report",
         payload=payload.dict(),
         perform=perform,
         check_first=False,
     )
+    return prevalidated_response(request, answer)
 
 
 @router.post(
@@ -593,9 +595,10 @@ def _perform_action(request, case_id: int, action: str, payload: _ActionIn):
         )
         return 200, case_detail(request.user, case_id)
 
-    return idempotent_call(
+    answer = idempotent_call(
         request=request, scope=f"case:{case_id}:{action}", payload=payload.dict(), perform=perform
     )
+    return prevalidated_response(request, answer)
 
 
 def _register_action(action: str, segment: str, schema: type[Schema], summary: str) -> None:

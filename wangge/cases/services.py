@@ -25,7 +25,7 @@ from wangge.areas.models import Area, AreaKind
 from wangge.areas.reference import area_at_depth
 from wangge.areas.services import area_locate_point
 from wangge.audit.models import Outcome
-from wangge.audit.services import audit_record
+from wangge.audit.services import audit_event, audit_record
 from wangge.cases import permissions as perms
 from wangge.cases.calendar import (
     DAY_MINUTES,
@@ -57,7 +57,7 @@ from wangge.cases.reference import (
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.identity import normalize_phone
-from wangge.core.inserts import insert_row
+from wangge.core.inserts import insert_row, insert_rows
 
 # (sign-for minutes, resolve minutes, counted in working time) — domain.md defaults.
 DEFAULT_SLA: dict[str, tuple[int, int, bool]] = {
@@ -264,16 +264,27 @@ def _number_sequence(day: date) -> str:
     return f"cases_number_{day:%Y%m%d}"
 
 
-def _pg_next_in_day(day: date) -> int:
-    """A per-day PostgreSQL sequence: no row lock, so concurrent intake never queues on
-    the counter (a rolled-back report leaves a gap, as hotline numbers do)."""
+_case_id_sequence: str | None = None
+
+
+def _pg_next_in_day(day: date) -> tuple[int, int]:
+    """(the day's next number, a new case id) in one statement. The day's number comes
+    from a per-day PostgreSQL sequence: no row lock, so concurrent intake never queues
+    on the counter (a rolled-back report leaves a gap, as hotline numbers do). Taking
+    the id up front lets the case, its first event and its audit row go in together."""
+    global _case_id_sequence
     name = _number_sequence(day)
     with connection.cursor() as cursor:
+        if _case_id_sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Case._meta.db_table])
+            _case_id_sequence = cursor.fetchone()[0]
         for _ in range(3):
-            cursor.execute("SELECT nextval(to_regclass(%s))", [name])
-            value = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT nextval(to_regclass(%s)), nextval(%s::regclass)", [name, _case_id_sequence]
+            )
+            value, case_id = cursor.fetchone()
             if value is not None:
-                return value
+                return value, case_id
             try:
                 with transaction.atomic():
                     cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}"')
@@ -282,7 +293,7 @@ def _pg_next_in_day(day: date) -> int:
     raise ApplicationError("案件编号生成冲突，请重试", code="conflict")
 
 
-def _counter_next_in_day(day: date) -> int:
+def _counter_next_in_day(day: date) -> tuple[int, None]:
     for _ in range(3):
         updated = CaseNumberSeq.objects.filter(day=day).update(last=F("last") + 1)
         if not updated:
@@ -291,15 +302,17 @@ def _counter_next_in_day(day: date) -> int:
                     CaseNumberSeq.objects.create(day=day, last=1)
             except IntegrityError:
                 continue
-        return CaseNumberSeq.objects.get(day=day).last
+        return CaseNumberSeq.objects.get(day=day).last, None
     raise ApplicationError("案件编号生成冲突，请重试", code="conflict")
 
 
-def _next_number(now: datetime) -> str:
-    """Case numbers like 2026112500001: the local date and the day's sequence."""
+def _next_number(now: datetime) -> tuple[str, int | None]:
+    """A case number like 2026112500001 (the local date and the day's sequence) and,
+    on PostgreSQL, the new case's id."""
     day = now.astimezone(clock.LOCAL_TZ).date()
     next_in_day = _pg_next_in_day if connection.vendor == "postgresql" else _counter_next_in_day
-    return f"{day:%Y%m%d}{next_in_day(day):05d}"
+    value, case_id = next_in_day(day)
+    return f"{day:%Y%m%d}{value:05d}", case_id
 
 
 def case_numbers_sync(*, day: date) -> int:
@@ -444,8 +457,10 @@ def _case_create(
     now,
     request,
 ) -> Case:
+    number, case_id = _next_number(now)
     case = Case(
-        number=_next_number(now),
+        id=case_id,
+        number=number,
         token=secrets.token_urlsafe(18),
         category=category,
         priority=priority,
@@ -465,28 +480,30 @@ def _case_create(
         created_at=now,
         updated_at=now,
     )
-    insert_row(case)  # intake is the hottest write: statements built once, not per report
-    event = insert_row(
-        CaseEvent(
-            case=case,
-            at=now,
-            actor=reporter,
-            action="report",
-            from_status="",
-            to_status=Status.REPORTED,
-            data={"source": source},
-        )
+    if case_id is None:
+        insert_row(case)  # the database gives the id (SQLite)
+    event = CaseEvent(
+        case=case,
+        at=now,
+        actor=reporter,
+        action="report",
+        from_status="",
+        to_status=Status.REPORTED,
+        data={"source": source},
     )
-    stored = _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
-    # A caller answering with the whole case need not read back what was just written.
-    case.new_events, case.new_attachments = [event], stored
-    audit_record(
+    audit = audit_event(
         action="case_report",
         actor=reporter,
         request=request,
         obj=case,
         detail={"number": case.number, "source": source},
     )
+    # Intake is the hottest write: on PostgreSQL the case, its first event and its audit
+    # row are one statement, built once (core.inserts).
+    insert_rows(*([case] if case._state.adding else []), event, audit)
+    stored = _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
+    # A caller answering with the whole case need not read back what was just written.
+    case.new_events, case.new_attachments = [event], stored
     return case
 
 

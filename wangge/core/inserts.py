@@ -1,47 +1,99 @@
-"""INSERT one new row with a statement built once per model.
+"""INSERT new rows with statements built once per model.
 
-``Model.objects.create`` builds and compiles a fresh INSERT query on every call; on a
-case report (a case, its first timeline event, an audit row and the idempotency record)
-that compiling was a fifth of the request's CPU. ``insert_row`` writes the same columns
-the ORM would (defaults and ``auto_now_add`` applied through the fields), but skips
-``save()`` overrides and model signals: use it only for append-only rows that have
-neither.
+``Model.objects.create`` builds and compiles a fresh INSERT query on every call, and
+every statement is a round trip; on a case report (the case, its first timeline event,
+its audit row and the idempotency record) that was most of the request's database work.
+``insert_row`` writes the same columns the ORM would (defaults and ``auto_now_add``
+applied through the fields); ``insert_rows`` writes several rows that do not refer to
+each other in one statement on PostgreSQL. Both skip ``save()`` overrides and model
+signals: use them only for append-only rows that have neither.
 """
 
 from django.db import connections
 from django.db.models import Field, Model
 
-_STATEMENTS: dict[tuple[type[Model], str], tuple[str, list[Field], bool]] = {}
+_COLUMNS: dict[tuple[type[Model], bool], list[Field]] = {}
+_STATEMENTS: dict[tuple, str] = {}
 
 
-def _statement(model: type[Model], connection) -> tuple[str, list[Field], bool]:
-    key = (model, connection.alias)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        opts = model._meta
-        fields = [f for f in opts.concrete_fields if not f.primary_key and not f.generated]
-        quote = connection.ops.quote_name
-        returning = connection.features.can_return_columns_from_insert
-        # Only quoted names from the model's metadata go into the text; values are bound.
-        columns = ", ".join(quote(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        if returning:
-            sql += f" RETURNING {quote(opts.pk.column)}"
-        statement = _STATEMENTS[key] = (sql, fields, returning)
-    return statement
+def _fields(obj: Model) -> list[Field]:
+    """The columns to write: the primary key only when the caller chose its value."""
+    key = (type(obj), obj.pk is not None)
+    fields = _COLUMNS.get(key)
+    if fields is None:
+        fields = _COLUMNS[key] = [
+            f
+            for f in obj._meta.concrete_fields
+            if not f.generated and (not f.primary_key or obj.pk is not None)
+        ]
+    return fields
 
 
-def insert_row(obj: Model, *, using: str = "default") -> Model:
-    """INSERT ``obj`` (a new, unsaved instance with an auto primary key); sets its pk."""
-    if obj.pk is not None:
-        raise ValueError("insert_row writes new rows only")
-    connection = connections[using]
-    sql, fields, returning = _statement(type(obj), connection)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+def _values_sql(obj: Model, connection) -> str:
+    quote = connection.ops.quote_name
+    fields = _fields(obj)
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Only quoted names from the model's metadata go into the text; values are bound.
+    return f"INSERT INTO {quote(obj._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+
+def _params(obj: Model, connection) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _fields(obj)]
+
+
+def _saved(obj: Model, pk, using: str) -> Model:
+    obj.pk = pk
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+def insert_row(obj: Model, *, using: str = "default") -> Model:
+    """INSERT ``obj`` (a new, unsaved instance); sets its primary key."""
+    if not obj._state.adding:
+        raise ValueError("insert_row writes new rows only")
+    connection = connections[using]
+    returning = connection.features.can_return_columns_from_insert
+    key = ("one", connection.alias, type(obj), obj.pk is not None)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        sql = _values_sql(obj, connection)
+        if returning:
+            sql += f" RETURNING {connection.ops.quote_name(obj._meta.pk.column)}"
+        _STATEMENTS[key] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(obj, connection))
+        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    return _saved(obj, pk, using)
+
+
+def insert_rows(*objs: Model, using: str = "default") -> None:
+    """INSERT several new rows that do not refer to each other's generated keys, in one
+    statement on PostgreSQL (data-modifying CTEs), one by one elsewhere."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        for obj in objs:
+            insert_row(obj, using=using)
+        return
+    if any(not obj._state.adding for obj in objs):
+        raise ValueError("insert_rows writes new rows only")
+    key = ("many", connection.alias, tuple((type(o), o.pk is not None) for o in objs))
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        parts = [
+            f"r{i} AS ({_values_sql(obj, connection)} RETURNING {quote(obj._meta.pk.column)})"
+            for i, obj in enumerate(objs)
+        ]
+        picks = ", ".join(
+            f"(SELECT {quote(obj._meta.pk.column)} FROM r{i})"  # noqa: S608
+            for i, obj in enumerate(objs)
+        )
+        sql = _STATEMENTS[key] = f"WITH {', '.join(parts)} SELECT {picks}"
+    params = [value for obj in objs for value in _params(obj, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pks = cursor.fetchone()
+    for obj, pk in zip(objs, pks, strict=True):
+        _saved(obj, pk, using)
