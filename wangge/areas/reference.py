@@ -26,9 +26,9 @@ def area_at_depth(path: str, depth: int) -> Area | None:
     if depth < 1 or len(path) < Area.steplen * depth:
         return None
     prefix = path[: Area.steplen * depth]
-    if depth <= UPPER_DEPTH:
-        return _upper.get().get(prefix)
-    return Area.objects.filter(path=prefix).first()
+    found = _upper.get().get(prefix) if depth <= UPPER_DEPTH else None
+    # A node added in another process since this copy was taken is still found.
+    return found or Area.objects.filter(path=prefix).first()
 
 
 # Grid bounding boxes bucketed into square cells of CELL_DEGREES (about 2 km): a point

@@ -39,7 +39,8 @@ def kpi_weights() -> tuple[int, int, int]:
     return row.response, row.resolution, row.satisfaction
 
 
-def _rate(numerator: int, denominator: int) -> float | None:
+def percent_of(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator in percent to one decimal; None when nothing was due."""
     if not denominator:
         return None
     return round(100.0 * numerator / denominator, 1)
@@ -143,9 +144,9 @@ def kpi_table(
         key = row["group_key"]
         dispatched = row["dispatched"]
         rating = rating_by_key.get(key, {"rated": 0, "content": 0})
-        response = _rate(row["signed_on_time"], dispatched)
-        resolution = _rate(row["resolved"], dispatched)
-        satisfaction = _rate(rating["content"], rating["rated"])
+        response = percent_of(row["signed_on_time"], dispatched)
+        resolution = percent_of(row["resolved"], dispatched)
+        satisfaction = percent_of(rating["content"], rating["rated"])
         table.append(
             {
                 "key": key,
@@ -156,9 +157,9 @@ def kpi_table(
                 "response_rate": response,
                 "resolution_rate": resolution,
                 "satisfaction_rate": satisfaction,
-                "on_time_rate": _rate(row["resolved_on_time"], row["resolved"] + row["open_late"]),
-                "rework_rate": _rate(row["reworked"], dispatched),
-                "return_rate": _rate(row["returned"], dispatched),
+                "on_time_rate": percent_of(row["resolved_on_time"], row["resolved"] + row["open_late"]),
+                "rework_rate": percent_of(row["reworked"], dispatched),
+                "return_rate": percent_of(row["returned"], dispatched),
                 "composite": composite_score(
                     response=response,
                     resolution=resolution,

@@ -531,27 +531,27 @@ def _kpi_rate(numerator: str, denominator: str):
     """Rounded exactly as the KPI table rounds, so both pages show the same figure."""
 
     def compute(measures: Measures) -> float | None:
-        from wangge.cases.kpi import _rate
+        from wangge.cases.kpi import percent_of
 
-        return _rate(_value(measures, numerator), _value(measures, denominator))
+        return percent_of(_value(measures, numerator), _value(measures, denominator))
 
     return compute
 
 
 def _on_time(measures: Measures) -> float | None:
-    from wangge.cases.kpi import _rate
+    from wangge.cases.kpi import percent_of
 
     due = _value(measures, "kpi.resolved") + _value(measures, "kpi.open_late")
-    return _rate(_value(measures, "kpi.resolved_on_time"), due)
+    return percent_of(_value(measures, "kpi.resolved_on_time"), due)
 
 
 def _composite(measures: Measures) -> float | None:
-    from wangge.cases.kpi import _rate, composite_score
+    from wangge.cases.kpi import composite_score, percent_of
 
     return composite_score(
-        response=_rate(_value(measures, "kpi.signed_on_time"), _value(measures, "kpi.dispatched")),
-        resolution=_rate(_value(measures, "kpi.resolved"), _value(measures, "kpi.dispatched")),
-        satisfaction=_rate(_value(measures, "ratings.content"), _value(measures, "ratings.rated")),
+        response=percent_of(_value(measures, "kpi.signed_on_time"), _value(measures, "kpi.dispatched")),
+        resolution=percent_of(_value(measures, "kpi.resolved"), _value(measures, "kpi.dispatched")),
+        satisfaction=percent_of(_value(measures, "ratings.content"), _value(measures, "ratings.rated")),
         weights=kpi_weights_cached(),
     )
 
@@ -771,23 +771,16 @@ def _compliance_rows(prefix: str, period) -> dict[str, dict]:
     from wangge.areas.models import Area, AreaKind
     from wangge.patrols.cadence import CARE_RANKS
     from wangge.patrols.periods import month_of, quarter_of
-    from wangge.patrols.selectors import (
-        _patrol_days_by_grid,
-        staffed_grid_ids,
-        visit_compliance_rows,
-        working_days,
-    )
+    from wangge.patrols.selectors import patrol_compliance_inputs, visit_compliance_rows
 
     month = month_of(period.first_day)
     quarter = quarter_of(period.first_day)
-    days = working_days(month.start, month.until(clock.today()))
     grids = dict(
         Area.objects.filter(path__under=prefix, kind=AreaKind.GRID).values_list("id", "path")
     )
-    patrol_days = _patrol_days_by_grid(paths=[prefix], days=days)
-    staffed = staffed_grid_ids(
-        paths=[prefix], start=month.start, end=month.until(clock.today())
-    ) | set(patrol_days)
+    days, patrol_days, staffed = patrol_compliance_inputs(
+        paths=[prefix], month=month, today=clock.today()
+    )
     rows = {
         path: {"working_days": len(days) if grid_id in staffed else 0}
         for grid_id, path in grids.items()

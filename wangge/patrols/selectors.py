@@ -642,6 +642,18 @@ def staffed_grid_ids(*, paths: list[str], start: date, end: date) -> set[int]:
     return assigned | with_role
 
 
+def patrol_compliance_inputs(
+    *, paths: list[str], month: Period, today: date
+) -> tuple[list[date], dict[int, int], set[int]]:
+    """The working days of ``month`` up to ``today``, patrol days per grid under
+    ``paths``, and the staffed grids (assigned, given the role, or patrolled): patrol
+    compliance of a grid is its patrol days over the working days, staffed grids only."""
+    days = working_days(month.start, month.until(today))
+    patrol_days = _patrol_days_by_grid(paths=paths, days=days)
+    staffed = staffed_grid_ids(paths=paths, start=month.start, end=month.until(today))
+    return days, patrol_days, staffed | set(patrol_days)
+
+
 @dataclass
 class AreaRow:
     area: Area
@@ -685,11 +697,8 @@ def compliance_by_area(
     month = month or month_of(today)
     quarter = quarter or quarter_of(today)
     paths = _scope_roots(user, area)
-    days = working_days(month.start, month.until(today))
     per_grid = _grid_figures(paths=paths, today=today, month=month, quarter=quarter)
-    patrol_days = _patrol_days_by_grid(paths=paths, days=days)
-    staffed = staffed_grid_ids(paths=paths, start=month.start, end=month.until(today))
-    staffed |= set(patrol_days)
+    days, patrol_days, staffed = patrol_compliance_inputs(paths=paths, month=month, today=today)
     condition = Q()
     for path in paths:
         condition |= Q(path__under=path)
