@@ -12,6 +12,7 @@ from typing import Literal
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse
 from ninja import File, Form, Router, Schema
+from ninja import Status as Answer  # the case model has its own Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -576,7 +577,7 @@ def attachment_add(
     attachment = case_attachment_add(
         actor=request.user, case_id=case_id, kind=kind, photo=file, request=request
     )
-    return 201, attachment
+    return Answer(201, attachment)
 
 
 def _perform_action(request, case_id: int, action: str, payload: _ActionIn):
@@ -640,8 +641,10 @@ def summons_create(request, case_id: int, payload: SummonsIn):
         ]
         return 201, rows
 
-    return idempotent_call(
-        request=request, scope=f"summons:{case_id}", payload=payload.dict(), perform=perform
+    return Answer(
+        *idempotent_call(
+            request=request, scope=f"summons:{case_id}", payload=payload.dict(), perform=perform
+        )
     )
 
 
