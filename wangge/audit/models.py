@@ -40,3 +40,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+    @property
+    def role_names(self) -> str:
+        """The stored role codes as people read them (网格员、社区工作人员)."""
+        from wangge.accounts.models import Role
+
+        labels = dict(Role.choices)
+        return "、".join(str(labels.get(code, code)) for code in self.role.split(",") if code)

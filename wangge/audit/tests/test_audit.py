@@ -2,6 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from wangge.accounts.models import Role
+from wangge.areas.models import Area
 from wangge.audit.models import AuditEvent
 from wangge.audit.services import audit_record
 from wangge.testing import make_user
@@ -50,3 +51,16 @@ def test_admin_audit_log_is_read_only(client, db):
     assert response.status_code == 403
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "login"
+
+
+def test_audit_page_names_the_actors_roles(client, city):
+    # given a grid worker's action on record
+    grid = Area.objects.filter(kind="grid").first()
+    worker = make_user(Role.GRID_WORKER, grid, username="worker1")
+    audit_record(action="export", actor=worker)
+    client.force_login(make_user(Role.AUDIT_ADMIN, username="auditor"))
+    # when the auditor looks it up
+    page = client.get("/audit/", {"username": "worker1"}).content.decode()
+    # then the role reads as a name, not as its code
+    assert str(Role.GRID_WORKER.label) in page
+    assert ">grid_worker<" not in page
