@@ -562,6 +562,7 @@ def case_create(request, payload: CaseReportIn):
         payload=payload.dict(),
         perform=perform,
         check_first=False,
+        single_statement=True,
     )
     return prevalidated_response(request, answer)
 

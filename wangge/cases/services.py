@@ -11,6 +11,7 @@ import inspect
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -57,7 +58,7 @@ from wangge.cases.reference import (
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.identity import normalize_phone
-from wangge.core.inserts import insert_row, insert_rows
+from wangge.core.inserts import insert_row, insert_rows, rows_deferred
 
 # (sign-for minutes, resolve minutes, counted in working time) — domain.md defaults.
 DEFAULT_SLA: dict[str, tuple[int, int, bool]] = {
@@ -416,8 +417,11 @@ def case_report(
     dispatcher = _dispatcher_for(area=area, routed=routed)
     reporter = actor if getattr(actor, "is_authenticated", False) else None
     # Everything above only reads; the writes need no savepoint of their own (a failure
-    # here fails the caller's transaction too, which is what it should do).
-    with transaction.atomic(savepoint=False):
+    # here fails the caller's transaction too, which is what it should do). When the
+    # caller collects the rows to write them in one statement, that statement is the
+    # transaction.
+    writing = nullcontext() if rows_deferred() else transaction.atomic(savepoint=False)
+    with writing:
         return _case_create(
             reporter=reporter,
             category=category,
@@ -481,6 +485,8 @@ def _case_create(
         updated_at=now,
     )
     if case_id is None:
+        if rows_deferred():
+            raise RuntimeError("rows can be deferred only where the case id is drawn first")
         insert_row(case)  # the database gives the id (SQLite)
     event = CaseEvent(
         case=case,

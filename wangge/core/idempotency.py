@@ -7,11 +7,12 @@ same transaction as the work, so a failed attempt leaves no record and may be re
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from wangge.core.errors import ApplicationError
-from wangge.core.inserts import insert_row
+from wangge.core.inserts import deferred_rows, insert_row, insert_rows
 from wangge.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -35,6 +36,17 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> tuple[int, dict]:
     return record.status_code, record.response
 
 
+def _record(request, key, scope, fingerprint, status, body) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        user=request.user,
+        key=key,
+        scope=scope,
+        fingerprint=fingerprint,
+        status_code=status,
+        response=body,
+    )
+
+
 def _first_answer(user, key: str) -> IdempotencyRecord | None:
     return (
         IdempotencyRecord.objects.filter(user=user, key=key)
@@ -50,12 +62,17 @@ def idempotent_call(
     payload,
     perform: Callable[[], tuple[int, dict]],
     check_first: bool = True,
+    single_statement: bool = False,
 ) -> tuple[int, dict]:
     """Run ``perform`` once per (user, Idempotency-Key); without a key just run it.
 
     ``check_first=False`` suits creations, where a resend is the rare case: the lookup
     is skipped and the unique key catches the resend instead (its work rolls back, and a
     case number it drew stays unused).
+
+    ``single_statement=True`` is for work that writes only through ``insert_rows`` rows
+    whose keys it already holds: on PostgreSQL those rows and the idempotency record go
+    in as one statement, atomic by itself, with no BEGIN and COMMIT round trips.
     """
     key = (request.headers.get(HEADER) or "").strip()
     if not key:
@@ -66,20 +83,19 @@ def idempotent_call(
     if check_first and (existing := _first_answer(request.user, key)) is not None:
         return _replay(existing, fingerprint)
     try:
+        if single_statement and connection.vendor == "postgresql":
+            with deferred_rows() as rows:
+                status, body = perform()
+            # Inside a caller's transaction a failed statement needs its own savepoint.
+            guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+            with guard:
+                insert_rows(*rows, _record(request, key, scope, fingerprint, status, body))
+            return status, body
         with transaction.atomic():
             status, body = perform()
             # One INSERT, after the work and in its transaction: a concurrent resend with
             # the same key waits on the unique index, fails here, and its work rolls back.
-            insert_row(
-                IdempotencyRecord(
-                    user=request.user,
-                    key=key,
-                    scope=scope,
-                    fingerprint=fingerprint,
-                    status_code=status,
-                    response=body,
-                )
-            )
+            insert_row(_record(request, key, scope, fingerprint, status, body))
             return status, body
     except (IntegrityError, ApplicationError):
         # An earlier send with this key got through (concurrently, or before a state

@@ -9,8 +9,15 @@ each other in one statement on PostgreSQL. Both skip ``save()`` overrides and mo
 signals: use them only for append-only rows that have neither.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import connections
 from django.db.models import Field, Model
+
+# Rows collected by ``deferred_rows`` instead of being written (None: write at once).
+_DEFERRED: ContextVar[list[Model] | None] = ContextVar("wangge_deferred_rows", default=None)
 
 _COLUMNS: dict[tuple[type[Model], bool], list[Field]] = {}
 _STATEMENTS: dict[tuple, str] = {}
@@ -68,9 +75,31 @@ def insert_row(obj: Model, *, using: str = "default") -> Model:
     return _saved(obj, pk, using)
 
 
+@contextmanager
+def deferred_rows() -> Iterator[list[Model]]:
+    """Collect the rows ``insert_rows`` is given inside the block instead of writing
+    them; the caller writes them afterwards, with its own, in one ``insert_rows`` — a
+    single statement, atomic without BEGIN and COMMIT. Only for work whose writes all
+    go through ``insert_rows`` and whose rows have their keys already (PostgreSQL)."""
+    rows: list[Model] = []
+    token = _DEFERRED.set(rows)
+    try:
+        yield rows
+    finally:
+        _DEFERRED.reset(token)
+
+
+def rows_deferred() -> bool:
+    return _DEFERRED.get() is not None
+
+
 def insert_rows(*objs: Model, using: str = "default") -> None:
     """INSERT several new rows that do not refer to each other's generated keys, in one
     statement on PostgreSQL (data-modifying CTEs), one by one elsewhere."""
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.extend(objs)
+        return
     connection = connections[using]
     if connection.vendor != "postgresql":
         for obj in objs:
