@@ -487,8 +487,9 @@ def throughput(args) -> None:
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "bench.cases:application",
-            "--workers",
-            str(args.workers),
+            "--config",
+            str(ROOT / "config" / "gunicorn.conf.py"),
+            *(["--workers", str(args.workers)] if args.workers else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -531,8 +532,10 @@ def throughput(args) -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    # as config/gunicorn.conf.py chooses them unless --workers says otherwise
+    workers = args.workers or int(os.environ.get("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1))
     print(
-        f"\ngunicorn, {args.workers} sync workers; client: second process, "
+        f"\ngunicorn (config/gunicorn.conf.py), {workers} sync workers; client: second process, "
         f"{args.concurrency} connections, {args.seconds} s per run, loopback; "
         f"{args.rounds} rounds of ping, intake, ping"
     )
@@ -591,7 +594,9 @@ def main() -> None:
     parser.add_argument(
         "--http-only", action="store_true", help="with --reuse: only the throughput test"
     )
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (default: config/gunicorn.conf.py)"
+    )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3, help="ping, intake, ping rounds")

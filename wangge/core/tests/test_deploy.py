@@ -6,9 +6,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_check_deploy_passes_with_production_settings():
-    # given production settings with real-looking secrets (never the dev defaults)
-    env = {
+def _production_env() -> dict:
+    return {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
@@ -17,6 +16,11 @@ def test_check_deploy_passes_with_production_settings():
         "WANGGE_BLIND_INDEX_KEY": "cHJvZHVjdGlvbi1ibGluZC1rZXktMzItYnl0ZXMtMDA=",
         "DJANGO_ALLOWED_HOSTS": "wangge.example.gov.cn",
     }
+
+
+def test_check_deploy_passes_with_production_settings():
+    # given production settings with real-looking secrets (never the dev defaults)
+    env = _production_env()
     # when Django's deployment checklist runs, failing on any warning
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -34,3 +38,20 @@ def test_production_refuses_to_start_without_its_secrets():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "must be set in production" in result.stderr
+
+
+def test_gunicorn_config_loads_the_app_with_two_workers_per_core_plus_one():
+    # when gunicorn checks its production configuration and loads the application
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--check-config", "--print-config",
+         "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+    )
+    # then it is valid and runs (2 × cores) + 1 sync workers
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = {
+        name.strip(): value.strip()
+        for name, value in (line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    }
+    assert settings["workers"] == str(2 * os.cpu_count() + 1)
+    assert settings["worker_class"] == "sync"
