@@ -164,7 +164,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.refresh_recent",
         "schedule": crontab(hour=2, minute=30),
     },
+    "purge-idempotency-records": {
+        "task": "core.purge_idempotency_records",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+# How long a POST's first answer is kept for replays of its Idempotency-Key.
+WANGGE_IDEMPOTENCY_DAYS = env_int("WANGGE_IDEMPOTENCY_DAYS", 30)
+# How long a worker keeps its copy of categories, routing rules and area nodes (core.refcache).
+WANGGE_REFCACHE_SECONDS = env_int("WANGGE_REFCACHE_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

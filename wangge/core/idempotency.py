@@ -8,9 +8,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from wangge.core import clock
 from wangge.core.errors import ApplicationError
 from wangge.core.inserts import deferred_rows, insert_row, insert_rows
 from wangge.core.models import IdempotencyRecord
@@ -104,3 +107,12 @@ def idempotent_call(
         if existing is None:
             raise
         return _replay(existing, fingerprint)
+
+
+def idempotency_records_purge(*, days: int | None = None) -> int:
+    """Forget first answers older than ``days`` (``WANGGE_IDEMPOTENCY_DAYS``, 30): a
+    phone's outbox resends within hours, or within days after a long offline spell."""
+    days = days if days is not None else settings.WANGGE_IDEMPOTENCY_DAYS
+    cutoff = clock.now() - timedelta(days=days)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
