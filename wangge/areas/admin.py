@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from wangge.accounts.permissions import AREA_ADMIN_ROLES, REGISTRY_READ_ROLES
 from wangge.areas.models import Area, Building, Estate
-from wangge.core.admin import ScopedModelAdmin
+from wangge.core.admin import ReferenceDataAdminMixin, ScopedModelAdmin
 
 
 @admin.register(Area)
-class AreaAdmin(ScopedModelAdmin):
+class AreaAdmin(ReferenceDataAdminMixin, ScopedModelAdmin):
     scope_field = "path"
     read_roles = REGISTRY_READ_ROLES | AREA_ADMIN_ROLES
     write_roles = AREA_ADMIN_ROLES

@@ -15,14 +15,14 @@ from wangge.accounts.models import Department, Role
 from wangge.accounts.scope import filter_to_scope, path_in_scope
 from wangge.areas.models import Area
 from wangge.cases.models import CalendarDay, Case, Category, KpiWeights, RoutingRule, SlaPolicy
-from wangge.core.admin import RoleGatedModelAdmin, ScopedModelAdmin
+from wangge.core.admin import ReferenceDataAdminMixin, RoleGatedModelAdmin, ScopedModelAdmin
 
 CONFIG_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CITY_OFFICER})
 ROUTING_ROLES = frozenset({Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
 
 
 @admin.register(Category)
-class CategoryAdmin(TreeAdmin, RoleGatedModelAdmin):
+class CategoryAdmin(ReferenceDataAdminMixin, TreeAdmin, RoleGatedModelAdmin):
     roles = CONFIG_ROLES
     form = movenodeform_factory(
         Category, fields=["code", "name", "default_priority", "open311_enabled", "active"]
@@ -61,7 +61,7 @@ class KpiWeightsAdmin(RoleGatedModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ScopedModelAdmin):
+class RoutingRuleAdmin(ReferenceDataAdminMixin, ScopedModelAdmin):
     scope_field = "area__path"
     read_roles = ROUTING_ROLES
     write_roles = ROUTING_ROLES

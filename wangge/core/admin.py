@@ -1,6 +1,7 @@
 """Django admin is the back office, scoped exactly like the pages and the API."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 
 from wangge.accounts.permissions import REGISTRY_READ_ROLES, REGISTRY_WRITE_ROLES, has_any_role
 from wangge.accounts.scope import filter_to_scope, path_in_scope
@@ -69,3 +70,24 @@ class RoleGatedModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReferenceDataAdminMixin:
+    """Admin of data that workers keep a copy of (core.refcache): say when an edit
+    reaches every worker, so nobody wonders why another screen still shows the old."""
+
+    def _say_when_it_applies(self, request) -> None:
+        seconds = getattr(settings, "WANGGE_REFCACHE_SECONDS", 60)
+        self.message_user(
+            request,
+            f"修改已生效于本服务进程；其他服务进程最迟 {seconds} 秒后使用新设置。",
+            messages.INFO,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._say_when_it_applies(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._say_when_it_applies(request)
