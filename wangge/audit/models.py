@@ -42,6 +42,19 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
 
     @property
+    def object_label(self) -> str:
+        """"用户 3280" rather than "accounts.user 3280"; unknown types stay as stored."""
+        from django.apps import apps
+
+        if not self.object_type:
+            return ""
+        try:
+            kind = str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            kind = self.object_type
+        return f"{kind} {self.object_id}".strip()
+
+    @property
     def role_names(self) -> str:
         """The stored role codes as people read them (网格员、社区工作人员)."""
         from wangge.accounts.models import Role

@@ -57,10 +57,11 @@ def test_audit_page_names_the_actors_roles(client, city):
     # given a grid worker's action on record
     grid = Area.objects.filter(kind="grid").first()
     worker = make_user(Role.GRID_WORKER, grid, username="worker1")
-    audit_record(action="export", actor=worker)
+    audit_record(action="export", actor=worker, obj=worker)
     client.force_login(make_user(Role.AUDIT_ADMIN, username="auditor"))
     # when the auditor looks it up
     page = client.get("/audit/", {"username": "worker1"}).content.decode()
     # then the role reads as a name, not as its code
     assert str(Role.GRID_WORKER.label) in page
     assert ">grid_worker<" not in page
+    assert f"用户 {worker.pk}" in page  # the object by its kind's name, not its table
