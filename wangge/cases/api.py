@@ -342,10 +342,15 @@ SUMMONS_PREFETCH = Prefetch(
 )
 
 
-def case_detail_of(user, case: Case, *, events=None, attachments=None, summonses=None) -> dict:
-    """The detail answer as plain JSON (stored as is for idempotent replays). The timeline,
-    photos and summons come from the arguments when given, else from the case (prefetched
-    by ``case_detail``)."""
+def case_detail(user, case_id: int) -> dict:
+    """The detail answer as plain JSON (stored as is for idempotent replays)."""
+    case = case_get_for_user(user=user, case_id=case_id)
+    prefetch_related_objects(
+        [case],
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        "attachments",
+        SUMMONS_PREFETCH,
+    )
     body = CaseOut.from_orm(case).model_dump(mode="json")
     reporter = case_reporter_contact(user=user, case=case)
     # The reporter's own account name would unmask an anonymous or hidden reporter.
@@ -366,7 +371,7 @@ def case_detail_of(user, case: Case, *, events=None, attachments=None, summonses
             "note": e.note,
             "data": e.data,
         }
-        for e in sorted(case.events.all() if events is None else events, key=lambda e: (e.at, e.pk))
+        for e in sorted(case.events.all(), key=lambda e: (e.at, e.pk))
     ]
     body.update(
         anonymous=case.anonymous,
@@ -381,25 +386,11 @@ def case_detail_of(user, case: Case, *, events=None, attachments=None, summonses
         events=events,
         attachments=[
             {"id": a.pk, "kind": a.kind, "content_type": a.content_type, "size": a.size}
-            for a in sorted(
-                case.attachments.all() if attachments is None else attachments,
-                key=lambda a: a.pk,
-            )
+            for a in sorted(case.attachments.all(), key=lambda a: a.pk)
         ],
-        summons=_summons_rows(case) if summonses is None else summonses,
+        summons=_summons_rows(case),
     )
     return CaseDetailOut.model_validate(body).model_dump(mode="json")
-
-
-def case_detail(user, case_id: int) -> dict:
-    case = case_get_for_user(user=user, case_id=case_id)
-    prefetch_related_objects(
-        [case],
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
-        "attachments",
-        SUMMONS_PREFETCH,
-    )
-    return case_detail_of(user, case)
 
 
 # --------------------------------------------------------------------------- reading
@@ -533,7 +524,7 @@ def attachment_get(request, case_id: int, attachment_id: int):
 )
 def case_create(request, payload: CaseReportIn):
     source = payload.source or Source.RESIDENT
-    if not perms.has_case_role(request.user, perms.CASE_AREA_READ_ROLES):
+    if not perms.has_any_role(request.user, perms.CASE_AREA_READ_ROLES):
         source = Source.RESIDENT  # residents cannot pose as a grid worker or the hotline
 
     def perform():
