@@ -391,8 +391,7 @@ def case_report(
     """Open a case at ``reported``: locate its grid, number it, pick its dispatcher.
 
     ``actor`` is None for a public report without an account. The phone is stored
-    encrypted; an anonymous report keeps no name and no phone at all. The returned case
-    carries ``new_events`` and ``new_attachments`` (what this call wrote).
+    encrypted; an anonymous report keeps no name and no phone at all.
     """
     category = _resolve_category(category)
     description = clean_text(description)
@@ -471,14 +470,14 @@ def _case_create(
         status=Status.REPORTED,
         source=source,
         description=description,
-        address=(address or "").strip(),
+        address=address,
         lat=lat,
         lng=lng,
         grid=area if area.kind in (AreaKind.GRID, AreaKind.MICROGRID) else None,
         area_path=area.path,
         reporter=reporter,
         anonymous=anonymous,
-        reporter_name="" if anonymous else (reporter_name or "").strip()[:50],
+        reporter_name="" if anonymous else reporter_name[:50],
         reporter_phone_enc=crypto.encrypt(phone),
         dispatcher_area=dispatcher,
         created_at=now,
@@ -507,9 +506,7 @@ def _case_create(
     # Intake is the hottest write: on PostgreSQL the case, its first event and its audit
     # row are one statement, built once (core.inserts).
     insert_rows(*([case] if case._state.adding else []), event, audit)
-    stored = _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
-    # A caller answering with the whole case need not read back what was just written.
-    case.new_events, case.new_attachments = [event], stored
+    _store_photos(case=case, checked=checked, kind="report", actor=reporter, event=event)
     return case
 
 
