@@ -17,10 +17,12 @@ def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
     key = frozenset(roles)
     if key not in cache:
         paths = {
-            area_path or department_path
+            path
             for role, area_path, _, department_path in role_assignments_of(user)
             if role in roles
-        } - {None}
+            for path in (area_path, department_path)
+            if path
+        }
         ordered = sorted(paths)
         minimal: list[str] = []
         for path in ordered:

@@ -9,10 +9,10 @@
 - summons: street staff of the case's street issue and rate, summoned departments check in.
 """
 
-from django.db.models import Q
-
 from wangge.accounts.models import Role
-from wangge.accounts.permissions import role_assignments_of
+from wangge.accounts.permissions import has_any_role, role_assignments_of
+from wangge.accounts.scope import path_in_scope
+from wangge.accounts.scope import scope_q as scope_q  # case selectors ask it as perms.scope_q
 
 DISPATCH_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF})
 AREA_HANDLER_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.GRID_WORKER})
@@ -36,37 +36,6 @@ KPI_ROLES = frozenset(
 )
 
 
-def has_case_role(user, roles) -> bool:
-    return any(role in roles for role, *_ in role_assignments_of(user))
-
-
-def scope_roots(user, roles) -> list[str]:
-    """Minimal subtree roots for these roles (same rule as ``accounts.scope.scope_paths``)."""
-    paths = set()
-    for role, area_path, _, department_path in role_assignments_of(user):
-        if role in roles:
-            paths.update(p for p in (area_path, department_path) if p)
-    minimal: list[str] = []
-    for path in sorted(paths):
-        if not any(path.startswith(root) for root in minimal):
-            minimal.append(path)
-    return minimal
-
-
-def in_scope(user, path: str, roles) -> bool:
-    return any(path.startswith(root) for root in scope_roots(user, roles))
-
-
-def scope_filter(user, *, field: str, roles) -> Q | None:
-    roots = scope_roots(user, roles)
-    if not roots:
-        return None
-    condition = Q()
-    for root in roots:
-        condition |= Q(**{f"{field}__under": root})
-    return condition
-
-
 def user_department_ids(user, role: str = Role.DEPARTMENT_HANDLER) -> set[int]:
     return {dept for r, _, dept, _ in role_assignments_of(user) if r == role and dept is not None}
 
@@ -77,14 +46,14 @@ def _path(area) -> str | None:
 
 def is_dispatcher(user, case) -> bool:
     path = _path(case.dispatcher_area)
-    return path is not None and in_scope(user, path, DISPATCH_ROLES)
+    return path is not None and path_in_scope(user, path, DISPATCH_ROLES)
 
 
 def is_handler(user, case) -> bool:
     if case.handler_department_id is not None:
         return case.handler_department_id in user_department_ids(user)
     path = _path(case.handler_area)
-    return path is not None and in_scope(user, path, AREA_HANDLER_ROLES)
+    return path is not None and path_in_scope(user, path, AREA_HANDLER_ROLES)
 
 
 def can_accept(user, case) -> bool:
@@ -103,12 +72,12 @@ def can_dispatch_to(user, case, *, department=None, area=None, routed=None) -> b
     if routed is not None and (department or area) == routed:
         return True
     if area is not None:
-        return in_scope(user, area.path, DISPATCH_ROLES)
+        return path_in_scope(user, area.path, DISPATCH_ROLES)
     if department is not None:
         dept_path = department.area.path
-        if in_scope(user, dept_path, DISPATCH_ROLES):
+        if path_in_scope(user, dept_path, DISPATCH_ROLES):
             return True
-        return in_scope(user, case.area_path, SUMMON_ROLES) and case.area_path.startswith(dept_path)
+        return path_in_scope(user, case.area_path, SUMMON_ROLES) and case.area_path.startswith(dept_path)
     return False
 
 
@@ -117,15 +86,15 @@ def can_handle(user, case) -> bool:
 
 
 def can_verify(user, case) -> bool:
-    return in_scope(user, case.area_path, VERIFY_ROLES) or is_dispatcher(user, case)
+    return path_in_scope(user, case.area_path, VERIFY_ROLES) or is_dispatcher(user, case)
 
 
 def can_supervise(user, case) -> bool:
-    return in_scope(user, case.area_path, SUPERVISE_ROLES)
+    return path_in_scope(user, case.area_path, SUPERVISE_ROLES)
 
 
 def can_summon(user, case) -> bool:
-    return in_scope(user, case.area_path, SUMMON_ROLES)
+    return path_in_scope(user, case.area_path, SUMMON_ROLES)
 
 
 def can_check_in(user, response) -> bool:
@@ -133,15 +102,15 @@ def can_check_in(user, response) -> bool:
 
 
 def can_rate_summons(user, summons) -> bool:
-    return in_scope(user, summons.street.path, SUMMON_ROLES)
+    return path_in_scope(user, summons.street.path, SUMMON_ROLES)
 
 
 def can_see_reporter_contact(user) -> bool:
-    return has_case_role(user, REPORTER_CONTACT_ROLES)
+    return has_any_role(user, REPORTER_CONTACT_ROLES)
 
 
 def can_read_kpi(user) -> bool:
-    return has_case_role(user, KPI_ROLES)
+    return has_any_role(user, KPI_ROLES)
 
 
 # Which predicate guards each workflow action (the table in services refers to these).

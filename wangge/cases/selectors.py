@@ -56,7 +56,7 @@ def case_visible_q(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _nothing()
     condition = (
-        perms.scope_filter(user, field="area_path", roles=perms.CASE_AREA_READ_ROLES) or _nothing()
+        perms.scope_q(user, field="area_path", roles=perms.CASE_AREA_READ_ROLES) or _nothing()
     )
     departments = perms.user_department_ids(user)
     if departments:
@@ -75,7 +75,7 @@ def case_visible_q(user) -> Q:
 def case_is_visible_to(user, case: Case) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if perms.in_scope(user, case.area_path, perms.CASE_AREA_READ_ROLES):
+    if perms.path_in_scope(user, case.area_path, perms.CASE_AREA_READ_ROLES):
         return True
     if case.reporter_id is not None and case.reporter_id == user.pk:
         return True
@@ -91,7 +91,7 @@ def case_is_visible_to(user, case: Case) -> bool:
 
 def _dispatcher_q(user) -> Q:
     return (
-        perms.scope_filter(user, field="dispatcher_area__path", roles=perms.DISPATCH_ROLES)
+        perms.scope_q(user, field="dispatcher_area__path", roles=perms.DISPATCH_ROLES)
         or _nothing()
     )
 
@@ -103,14 +103,14 @@ def _box_q(user, box: str, now: datetime) -> Q:
     if box == "to_dispatch":
         return Q(status__in=[Status.ACCEPTED, Status.RETURNED]) & _dispatcher_q(user)
     if box == "my_unit_open":
-        unit = perms.scope_filter(user, field="handler_area__path", roles=perms.AREA_HANDLER_ROLES)
+        unit = perms.scope_q(user, field="handler_area__path", roles=perms.AREA_HANDLER_ROLES)
         unit = unit or _nothing()
         if departments:
             unit |= Q(handler_department_id__in=departments)
         return Q(status__in=HANDLER_OPEN_STATUSES) & unit
     if box == "to_verify":
         verifier = (
-            perms.scope_filter(user, field="area_path", roles=perms.VERIFY_ROLES) or _nothing()
+            perms.scope_q(user, field="area_path", roles=perms.VERIFY_ROLES) or _nothing()
         )
         return Q(status=Status.RESOLVED) & (verifier | _dispatcher_q(user))
     if box == "overdue":
@@ -280,7 +280,7 @@ def case_reporter_contact(*, user, case: Case) -> dict[str, str]:
         return {"name": case.reporter_name, "phone": crypto.decrypt(case.reporter_phone_enc)}
     if case.anonymous:
         return {"name": "匿名", "phone": ""}
-    if perms.can_see_reporter_contact(user) and perms.in_scope(
+    if perms.can_see_reporter_contact(user) and perms.path_in_scope(
         user, case.area_path, perms.REPORTER_CONTACT_ROLES
     ):
         return {
@@ -292,7 +292,7 @@ def case_reporter_contact(*, user, case: Case) -> dict[str, str]:
 
 def case_allowed_actions(*, user, case: Case) -> list[str]:
     """The workflow actions this user may take on this case now (for buttons)."""
-    if not perms.has_case_role(user, set(perms.Role)):
+    if not perms.has_any_role(user, set(perms.Role)):
         return []
     hidden = set()
     if case.pending_request != "extension":
