@@ -321,6 +321,33 @@ def overdue_households_in(*, user, area: Area, today: date | None = None) -> lis
     return overdue
 
 
+def _care_rank_sql(paths: list[str], everything: bool) -> tuple[str, list]:
+    """SQL for (household_id, rank): the strongest visit cadence among the care tags of
+    each household's residents under ``paths`` (households without one have no row)."""
+    resident = Resident._meta.db_table
+    through = Resident.care_tags.through._meta.db_table
+    caretag = Resident.care_tags.field.related_model._meta.db_table
+    r_scope, r_params = _scope_sql("r.area_path", paths, everything)
+    sql = f"""
+        SELECT r.household_id,
+               MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
+        FROM {through} rt
+        JOIN {resident} r ON r.id = rt.resident_id
+        JOIN {caretag} t ON t.id = rt.caretag_id
+        WHERE {r_scope}
+        GROUP BY r.household_id
+    """  # noqa: S608 (table names from _meta and %s placeholders only)
+    params = [
+        str(Cadence.WEEKLY),
+        RANK[Cadence.WEEKLY],
+        str(Cadence.MONTHLY),
+        RANK[Cadence.MONTHLY],
+        DEFAULT_RANK,
+        *r_params,
+    ]
+    return sql, params
+
+
 def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None = None):
     """(grid, overdue households) for every grid under the user's scope (or ``area``).
 
@@ -329,13 +356,10 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
     today = today or clock.today()
     paths = _scope_roots(user, area)
     household = Household._meta.db_table
-    resident = Resident._meta.db_table
-    through = Resident.care_tags.through._meta.db_table
-    caretag = Resident.care_tags.field.related_model._meta.db_table
     visit = Visit._meta.db_table
     everything = _covers_everything(paths)
     h_scope, h_params = _scope_sql("h.area_path", paths, everything)
-    r_scope, r_params = _scope_sql("r.area_path", paths, everything)
+    care_rank, care_rank_params = _care_rank_sql(paths, everything)
     uncounted = ", ".join("%s" for _ in UNCOUNTED_OUTCOMES)
     thresholds = {
         RANK[cadence]: anchor_bounds(cadence=cadence, today=today, week_end=today)["overdue"][1]
@@ -362,15 +386,7 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
     )
     sql = f"""
         SELECT h.grid_id, COUNT(*) FROM {household} h
-        LEFT JOIN (
-            SELECT r.household_id,
-                   MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
-            FROM {through} rt
-            JOIN {resident} r ON r.id = rt.resident_id
-            JOIN {caretag} t ON t.id = rt.caretag_id
-            WHERE {r_scope}
-            GROUP BY r.household_id
-        ) c ON c.household_id = h.id
+        LEFT JOIN ({care_rank}) c ON c.household_id = h.id
         WHERE {h_scope}
           AND h.created_at < {registered_before}
           AND NOT EXISTS (
@@ -380,12 +396,7 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
         GROUP BY h.grid_id
     """  # noqa: S608 (table names from _meta and %s placeholders only)
     params = [
-        str(Cadence.WEEKLY),
-        RANK[Cadence.WEEKLY],
-        str(Cadence.MONTHLY),
-        RANK[Cadence.MONTHLY],
-        DEFAULT_RANK,
-        *r_params,
+        *care_rank_params,
         *h_params,
         *registered_params,
         *[str(o) for o in UNCOUNTED_OUTCOMES],
@@ -498,12 +509,9 @@ def _household_periods_sql(*, paths: list[str], month: Period, quarter: Period):
     one pass over the visits of both periods."""
     everything = _covers_everything(paths)
     household = Household._meta.db_table
-    resident = Resident._meta.db_table
-    through = Resident.care_tags.through._meta.db_table
-    caretag = Resident.care_tags.field.related_model._meta.db_table
     visit = Visit._meta.db_table
     h_scope, h_params = _scope_sql("h.area_path", paths, everything)
-    r_scope, r_params = _scope_sql("r.area_path", paths, everything)
+    care_rank, care_rank_params = _care_rank_sql(paths, everything)
     visit_scope, s_params = "", []
     if not everything:
         s_scope, s_params = _under_any("hs.area_path", paths)
@@ -513,15 +521,7 @@ def _household_periods_sql(*, paths: list[str], month: Period, quarter: Period):
         SELECT h.id AS household_id, h.grid_id, COALESCE(c.rank, %s) AS rank,
                COALESCE(vc.in_month, 0) AS in_month, COALESCE(vc.in_quarter, 0) AS in_quarter
         FROM {household} h
-        LEFT JOIN (
-            SELECT r.household_id,
-                   MIN(CASE t.cadence WHEN %s THEN %s WHEN %s THEN %s ELSE %s END) AS rank
-            FROM {through} rt
-            JOIN {resident} r ON r.id = rt.resident_id
-            JOIN {caretag} t ON t.id = rt.caretag_id
-            WHERE {r_scope}
-            GROUP BY r.household_id
-        ) c ON c.household_id = h.id
+        LEFT JOIN ({care_rank}) c ON c.household_id = h.id
         LEFT JOIN (
             SELECT v.household_id,
                    SUM(CASE WHEN v.date >= %s AND v.date <= %s THEN 1 ELSE 0 END) AS in_month,
@@ -535,12 +535,7 @@ def _household_periods_sql(*, paths: list[str], month: Period, quarter: Period):
     """  # noqa: S608 (table names from _meta and %s placeholders only)
     params = [
         DEFAULT_RANK,
-        str(Cadence.WEEKLY),
-        RANK[Cadence.WEEKLY],
-        str(Cadence.MONTHLY),
-        RANK[Cadence.MONTHLY],
-        DEFAULT_RANK,
-        *r_params,
+        *care_rank_params,
         _date_param(month.start),
         _date_param(month.end),
         _date_param(quarter.start),
