@@ -1,5 +1,6 @@
 """Named predicates: which roles may do what. Views never test roles themselves."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 
@@ -27,8 +28,6 @@ STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 
 
 _ASSIGNMENTS = "_wangge_assignments"
-# Area paths in a cached copy may be this old after an area moves in the tree.
-ROLE_CACHE_SECONDS = 60
 
 
 def _role_cache_key(user) -> str:
@@ -55,7 +54,9 @@ def role_assignments_of(user) -> list[tuple[str, str | None, int | None, str | N
                     "role", "area__path", "department_id", "department__area__path"
                 )
             )
-            cache.set(key, cached, ROLE_CACHE_SECONDS)
+            # Area paths in the copy may be this old after an area moves in the tree,
+            # like every other reference copy (core.refcache).
+            cache.set(key, cached, settings.WANGGE_REFCACHE_SECONDS)
         user.__dict__[_ASSIGNMENTS] = cached
     return cached
 

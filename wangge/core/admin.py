@@ -77,10 +77,10 @@ class ReferenceDataAdminMixin:
     reaches every worker, so nobody wonders why another screen still shows the old."""
 
     def _say_when_it_applies(self, request) -> None:
-        seconds = getattr(settings, "WANGGE_REFCACHE_SECONDS", 60)
         self.message_user(
             request,
-            f"修改已生效于本服务进程；其他服务进程最迟 {seconds} 秒后使用新设置。",
+            f"修改已生效于本服务进程；其他服务进程最迟 {settings.WANGGE_REFCACHE_SECONDS}"
+            " 秒后使用新设置。",
             messages.INFO,
         )
 

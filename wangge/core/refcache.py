@@ -34,7 +34,7 @@ class RefCache(Generic[T]):
         _ALL.append(self)
 
     def get(self) -> T:
-        ttl = getattr(settings, "WANGGE_REFCACHE_SECONDS", 60)
+        ttl = settings.WANGGE_REFCACHE_SECONDS
         value, loaded_at = self._value, self._loaded_at
         if value is None or time.monotonic() - loaded_at > ttl:
             with self._lock:
