@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import recreate_database  # noqa: E402
+from bench.common import add_database_arguments, recreate_database  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -579,19 +579,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument(
-        "--recreate",
-        action="store_true",
-        help="DROP and CREATE the database in DATABASE_URL first (destroys it)",
-    )
-    parser.add_argument(
-        "--locale-c",
-        action="store_true",
-        help="with --recreate: LC_COLLATE 'C' (see bench/README.md)",
-    )
-    parser.add_argument(
-        "--reuse", action="store_true", help="skip city and case generation; time the existing data"
-    )
+    add_database_arguments(parser, reuse_help="skip city and case generation; time the existing data")
     parser.add_argument("--no-http", action="store_true", help="skip the throughput test")
     parser.add_argument(
         "--http-only", action="store_true", help="with --reuse: only the throughput test"

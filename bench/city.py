@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import recreate_database  # noqa: E402
+from bench.common import add_database_arguments, recreate_database  # noqa: E402
+from bench.common import p95 as percentile_95  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -36,12 +37,8 @@ def _timed(fn, samples, warmup: int = 5) -> list[float]:
     return times
 
 
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20, method="inclusive")[-1]
-
-
 def _report(label: str, key: str, times: list[float]) -> None:
-    p95 = _p95(times)
+    p95 = percentile_95(times)
     verdict = "ok" if p95 <= TARGETS_MS[key] else "MISSED"
     print(
         f"{label:<44} n={len(times):<4} p50={statistics.median(times):7.2f} ms  "
@@ -63,19 +60,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--samples", type=int, default=200, help="timed runs per query")
-    parser.add_argument(
-        "--recreate",
-        action="store_true",
-        help="DROP and CREATE the database named in DATABASE_URL first (destroys its data)",
-    )
-    parser.add_argument(
-        "--locale-c",
-        action="store_true",
-        help="with --recreate: create the database with LC_COLLATE 'C' (see bench/README.md)",
-    )
-    parser.add_argument(
-        "--reuse", action="store_true", help="skip generation; time the queries on existing data"
-    )
+    add_database_arguments(parser, reuse_help="skip generation; time the queries on existing data")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE plans")
     args = parser.parse_args()
 

@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts."""
 
+import argparse
 import statistics
 
 
@@ -27,3 +28,18 @@ def p95(times: list[float]) -> float:
     if len(times) < 2:
         return max(times)
     return statistics.quantiles(times, n=20, method="inclusive")[-1]
+
+
+def add_database_arguments(parser: argparse.ArgumentParser, *, reuse_help: str) -> None:
+    """--recreate, --locale-c and --reuse, the same for every full-city benchmark."""
+    parser.add_argument(
+        "--recreate",
+        action="store_true",
+        help="DROP and CREATE the database named in DATABASE_URL first (destroys its data)",
+    )
+    parser.add_argument(
+        "--locale-c",
+        action="store_true",
+        help="with --recreate: create the database with LC_COLLATE 'C' (see bench/README.md)",
+    )
+    parser.add_argument("--reuse", action="store_true", help=reuse_help)

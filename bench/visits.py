@@ -33,17 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import recreate_database  # noqa: E402
+from bench.common import add_database_arguments, recreate_database  # noqa: E402
+from bench.common import p95 as percentile_95  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 TARGET_DUE_MS = 50.0
 TARGET_REPORT_S = 5.0
 TZ = "Asia/Shanghai"
-
-
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
 def _load_history() -> None:
@@ -141,19 +138,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--samples", type=int, default=200, help="workers timed")
-    parser.add_argument(
-        "--recreate",
-        action="store_true",
-        help="DROP and CREATE the database named in DATABASE_URL first (destroys its data)",
-    )
-    parser.add_argument(
-        "--locale-c",
-        action="store_true",
-        help="with --recreate: create the database with LC_COLLATE 'C' (see bench/README.md)",
-    )
-    parser.add_argument(
-        "--reuse", action="store_true", help="skip generation; time the queries on existing data"
-    )
+    add_database_arguments(parser, reuse_help="skip generation; time the queries on existing data")
     parser.add_argument(
         "--reload-history",
         action="store_true",
@@ -271,7 +256,7 @@ def main() -> None:
         started = time.perf_counter()
         due(worker_id)
         times.append((time.perf_counter() - started) * 1000)
-    p95 = _p95(times)
+    p95 = percentile_95(times)
     mean = [sum(s[i] for s in sizes) / len(sizes) for i in range(3)]
     print(
         f"one worker's due lists (n={len(times)}): p50={statistics.median(times):.1f} ms  "
