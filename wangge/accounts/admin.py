@@ -1,16 +1,97 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import password_validation
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 
-from wangge.accounts.models import Department, LoginThrottle, RoleAssignment, User
-from wangge.accounts.permissions import AREA_ADMIN_ROLES, USER_ADMIN_ROLES
+from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
+from wangge.accounts.permissions import AREA_ADMIN_ROLES, USER_ADMIN_ROLES, has_any_role
+from wangge.accounts.services import role_assign
 from wangge.audit.services import audit_record
-from wangge.core.admin import RoleGatedModelAdmin
+from wangge.core.admin import RoleGatedModelAdmin, ScopedInlineMixin
+
+# Roles are RoleAssignments on the area tree; Django's groups and model permissions are
+# not used, so their admin (which no role gates) is not offered.
+admin.site.unregister(Group)
+
+GLOBAL_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class _AsStaff:
+    """The user as the password validators see it in the back office: always staff, so
+    the staff character-class rule applies to every password set here."""
+
+    is_staff = True
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
+class StaffPasswordMixin:
+    def validate_password_for_user(self, user, password_field_name="password2", **kwargs):  # noqa: S107
+        password = self.cleaned_data.get(password_field_name)
+        if password and self.cleaned_data.get("set_usable_password", True):
+            try:
+                password_validation.validate_password(password, _AsStaff(user))
+            except ValidationError as error:
+                self.add_error(password_field_name, error)
+
+
+class StaffUserCreationForm(StaffPasswordMixin, AdminUserCreationForm):
+    """Accounts made in the back office are staff accounts, with the staff password rule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.is_staff = True
+
+
+class StaffPasswordChangeForm(StaffPasswordMixin, AdminPasswordChangeForm):
+    pass
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if (
+            role
+            and role not in GLOBAL_ROLES
+            and not (cleaned.get("area") or cleaned.get("department"))
+        ):
+            raise ValidationError("该角色必须指定区域或部门")
+        return cleaned
+
+
+class RoleAssignmentInline(ScopedInlineMixin, admin.TabularInline):
+    """Grants go through ``role_assign``; nobody grants or revokes their own roles."""
+
     model = RoleAssignment
+    form = RoleAssignmentForm
     extra = 0
     raw_id_fields = ["area", "department"]
+
+    def has_view_permission(self, request, obj=None):
+        return has_any_role(request.user, USER_ADMIN_ROLES)
+
+    def _may_edit(self, request, obj):
+        # Django's model permissions are not used; the role decides, and never on oneself.
+        return has_any_role(request.user, USER_ADMIN_ROLES) and (
+            obj is None or obj.pk != request.user.pk
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
 
 
 @admin.register(User)
@@ -18,6 +99,8 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
     """Security admins manage accounts and roles; every change is audited."""
 
     roles = USER_ADMIN_ROLES
+    add_form = StaffUserCreationForm
+    change_password_form = StaffPasswordChangeForm
     inlines = [RoleAssignmentInline]
     list_display = ["username", "display_name", "is_active", "last_login"]
     fieldsets = (
@@ -27,16 +110,64 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(action="permission_change", request=request, obj=obj,
-                     detail={"changed": list(form.changed_data)})
+    def write_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            return super().write_formset(request, form, formset, change)
+        user = form.instance
+        assignments = formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            detail = _assignment_detail(assignment)
+            assignment.delete()
+            audit_record(
+                action="permission_change",
+                request=request,
+                obj=user,
+                detail={"revoked": detail["role"], **detail, "via": "admin"},
+            )
+        for assignment in assignments:
+            if assignment.pk is None:
+                role_assign(
+                    actor=request.user,
+                    user=user,
+                    role=assignment.role,
+                    area=assignment.area,
+                    department=assignment.department,
+                    request=request,
+                )
+            else:
+                assignment.save()
+                detail = _assignment_detail(assignment)
+                audit_record(
+                    action="permission_change",
+                    request=request,
+                    obj=user,
+                    detail={"changed": detail["role"], **detail, "via": "admin"},
+                )
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.has_changed():
-            audit_record(action="permission_change", request=request, obj=form.instance,
-                         detail={"roles": [str(a) for a in form.instance.role_assignments.all()]})
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # Success redirects to the user's page; a refusal re-renders or comes back here.
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and (response["Location"] != request.get_full_path())
+        ):
+            audit_record(
+                action="update",
+                request=request,
+                object_type="accounts.user",
+                object_id=id,
+                detail={"via": "admin", "changes": {"password": "******"}},
+            )
+        return response
+
+
+def _assignment_detail(assignment) -> dict:
+    return {
+        "role": assignment.role,
+        "area": assignment.area.code if assignment.area_id else None,
+        "department": assignment.department.code if assignment.department_id else None,
+    }
 
 
 @admin.register(Department)

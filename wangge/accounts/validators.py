@@ -6,7 +6,7 @@ class StaffCharacterClassValidator:
     """MLPS profile: staff passwords mix at least N of lower, upper, digit, symbol."""
 
     def validate(self, password, user=None):
-        if user is None or not getattr(user, "is_staff", False):
+        if user is None or not _is_staff(user):
             return
         classes = sum(
             [
@@ -25,3 +25,12 @@ class StaffCharacterClassValidator:
 
     def get_help_text(self):
         return "工作人员密码需包含多种字符类型"
+
+
+def _is_staff(user) -> bool:
+    """Staff by the flag or by a staff role (a role granted without the flag still counts)."""
+    if getattr(user, "is_staff", False):
+        return True
+    from wangge.accounts.permissions import is_staff_user
+
+    return bool(getattr(user, "pk", None)) and is_staff_user(user)

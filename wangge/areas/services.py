@@ -25,6 +25,11 @@ def _validate_polygon(polygon: dict | None) -> tuple | None:
         ) from exc
 
 
+def polygon_check(polygon: dict | None) -> None:
+    """Refuse what is not a WGS84 GeoJSON (Multi)Polygon, as saving it would."""
+    _validate_polygon(polygon)
+
+
 def _apply_polygon(area: Area, polygon: dict | None) -> None:
     box = _validate_polygon(polygon)
     area.polygon = polygon

@@ -70,6 +70,8 @@ class RoutingRuleAdmin(ReferenceDataAdminMixin, ScopedModelAdmin):
     list_filter = ["category"]
     search_fields = ["category__name", "area__name", "handler_department__name"]
     autocomplete_fields = []
+    # A rule may hand cases to a department above the editor's subtree (a district bureau).
+    unscoped_related_fields = ("handler_department",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("area", "handler_area"):

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 
 from wangge.accounts.permissions import AREA_ADMIN_ROLES
 from wangge.core.admin import RoleGatedModelAdmin, ScopedModelAdmin
 from wangge.people.models import CareTag, Household, Resident
+from wangge.people.services import _UPDATABLE, household_move, resident_update
 
 
 @admin.register(CareTag)
@@ -11,24 +13,49 @@ class CareTagAdmin(RoleGatedModelAdmin):
     list_display = ["code", "name", "cadence", "sensitive"]
 
 
+class HouseholdAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        grid, building = cleaned.get("grid"), cleaned.get("building")
+        if grid is not None and building is not None and building.grid_id != grid.id:
+            self.add_error("building", "楼栋不在该网格内")
+        return cleaned
+
+
 @admin.register(Household)
 class HouseholdAdmin(ScopedModelAdmin):
+    """A move to another grid goes through ``household_move`` like the page's, so the
+    residents' scope follows."""
+
+    form = HouseholdAdminForm
     list_display = ["code", "address", "grid"]
     search_fields = ["code", "address"]
-    raw_id_fields = ["grid", "building"]
+    autocomplete_fields = ["grid", "building"]
     readonly_fields = ["area_path"]
     allow_add = False  # created through the registry pages so scope and audit apply
+
+    def write_object(self, request, obj, form, change):
+        if change and "grid" in form.changed_data:
+            household_move(
+                actor=request.user,
+                household=Household.objects.get(pk=obj.pk),
+                grid=obj.grid,
+                building=obj.building,
+            )
+        obj.area_path = obj.grid.path
+        super().write_object(request, obj, form, change)
 
 
 @admin.register(Resident)
 class ResidentAdmin(ScopedModelAdmin):
-    """Protected fields are shown masked and cannot be edited here."""
+    """Protected fields are shown masked and cannot be edited here; edits go through
+    ``resident_update`` like the page's."""
 
     list_display = ["name", "gender", "masked_id_number", "masked_phone", "residence_status"]
     list_filter = ["residence_status", "gender", "care_tags"]
     search_fields = ["name"]
     exclude = ["id_number_enc", "id_number_index", "phone_enc", "phone_index"]
-    readonly_fields = ["masked_id_number", "masked_phone", "area_path", "household"]
+    readonly_fields = ["masked_id_number", "masked_phone", "area_path", "household", "doc_type"]
     allow_add = False
 
     @admin.display(description="证件号码")
@@ -38,3 +65,20 @@ class ResidentAdmin(ScopedModelAdmin):
     @admin.display(description="联系电话")
     def masked_phone(self, obj):
         return obj.phone_masked
+
+    def write_object(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in _UPDATABLE
+        }
+        care_tags = form.cleaned_data["care_tags"] if "care_tags" in form.changed_data else None
+        resident_update(
+            actor=request.user,
+            resident=Resident.objects.get(pk=obj.pk),
+            care_tags=care_tags,
+            **changes,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # Care tags were set by resident_update; the form's own m2m save is skipped.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

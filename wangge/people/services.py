@@ -8,10 +8,10 @@ from wangge.accounts.permissions import (
     can_write_registry,
 )
 from wangge.accounts.scope import path_in_scope
-from wangge.areas.models import Area, AreaKind, Building
+from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
-from wangge.core import crypto
+from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.identity import normalize_id_number, normalize_phone
 from wangge.people.models import DocType, Household, Resident
@@ -47,17 +47,66 @@ def household_create(
 
 
 @transaction.atomic
-def household_move(*, actor, household: Household, grid: Area) -> Household:
-    """Move a household (and its residents' scope) to another grid; both must be ours."""
+def household_move(
+    *, actor, household: Household, grid: Area, building: Building | None = None
+) -> Household:
+    """Move a household (and its residents' scope) to another grid; both must be ours.
+    It leaves its building unless ``building`` (one in the new grid) is given."""
     _require_grid_in_write_scope(actor, household.grid)
     _require_grid_in_write_scope(actor, grid)
+    if building is not None and building.grid_id != grid.id:
+        raise ApplicationError("楼栋不在该网格内", field="building")
     household.grid = grid
     household.area_path = grid.path
-    household.building = None
+    household.building = building
     household.save(update_fields=["grid", "area_path", "building", "updated_at"])
     household.residents.update(area_path=grid.path)
     audit_record(action="update", actor=actor, obj=household, detail={"moved_to": grid.code})
     return household
+
+
+@transaction.atomic
+def building_move(*, actor, building: Building, grid: Area) -> Building:
+    """Move a building to another grid with its households and their residents (the
+    registry's ``area_path`` copies follow). An estate of the old grid is let go."""
+    _require_grid_in_write_scope(actor, building.grid)
+    _require_grid_in_write_scope(actor, grid)
+    if building.estate_id is not None and building.estate.grid_id != grid.id:
+        building.estate = None
+    building.grid = grid
+    building.area_path = grid.path
+    building.save()
+    _move_households_of(Household.objects.filter(building=building), grid)
+    audit_record(action="update", actor=actor, obj=building, detail={"moved_to": grid.code})
+    return building
+
+
+@transaction.atomic
+def estate_move(*, actor, estate: Estate, grid: Area) -> Estate:
+    """Move an estate to another grid with its buildings, their households and residents."""
+    _require_grid_in_write_scope(actor, estate.grid)
+    _require_grid_in_write_scope(actor, grid)
+    for path in set(estate.buildings.values_list("area_path", flat=True)):
+        if not path_in_scope(actor, path, REGISTRY_WRITE_ROLES):
+            raise NotFoundOrForbidden("未找到该网格")
+    estate.grid = grid
+    estate.area_path = grid.path
+    estate.save()
+    buildings = Building.objects.filter(estate=estate)
+    buildings.update(grid=grid, area_path=grid.path)
+    _move_households_of(Household.objects.filter(building__estate=estate), grid)
+    audit_record(action="update", actor=actor, obj=estate, detail={"moved_to": grid.code})
+    return estate
+
+
+def _move_households_of(households, grid: Area) -> None:
+    ids = list(households.values_list("id", flat=True))
+    if not ids:
+        return
+    Household.objects.filter(id__in=ids).update(
+        grid=grid, area_path=grid.path, updated_at=clock.now()
+    )
+    Resident.objects.filter(household_id__in=ids).update(area_path=grid.path)
 
 
 @transaction.atomic

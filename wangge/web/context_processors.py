@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts import permissions
 from wangge.cases.views import can_work_cases
+from wangge.core.admin import admin_link_visible
 from wangge.patrols import permissions as patrol_permissions
 
 # (label, url name, predicate): the sidebar shows what the user's roles allow.
@@ -30,6 +31,6 @@ def navigation(request):
                 url = reverse(name)
                 items.append({"label": label, "url": url,
                               "active": request.path == url or (url != "/" and request.path.startswith(url))})
-        if user.is_staff:
+        if admin_link_visible(request):
             items.append({"label": _("后台管理"), "url": reverse("admin:index"), "active": False})
     return {"nav_items": items, "map_tile_url": settings.WANGGE_MAP_TILE_URL}

@@ -189,15 +189,16 @@ def test_admin_lists_patrol_records_in_scope_read_only(world):
     # given a visit in community 1 and one in community 2
     visit(household(world.g1), world.worker_a, date(2026, 6, 1))
     visit(household(world.g3), world.worker_c, date(2026, 6, 1))
-    client = client_for(world.staff)
+    client = client_for(world.street_staff)
 
     # when
     response = client.get("/admin/patrols/visit/")
 
-    # then
+    # then the street's two visits, read-only; community staff have no back office
     assert response.status_code == 200
-    assert response.context["cl"].result_count == 1
+    assert response.context["cl"].result_count == 2
     assert client.get("/admin/patrols/visit/add/").status_code == 403
+    assert client_for(world.staff).get("/admin/patrols/visit/").status_code == 302
 
 
 @pytest.mark.parametrize("raw", ["abc", "99999999999999999999999", ""])

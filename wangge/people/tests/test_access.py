@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from wangge.accounts.models import Role
+from wangge.areas.models import Area
 from wangge.audit.models import AuditEvent
 from wangge.testing import grids, make_household, make_resident, make_user
 
@@ -60,7 +61,12 @@ def test_api_is_scoped_and_masked(client, two_grids):
 
 
 def test_admin_is_scoped_like_the_pages(client, two_grids):
+    # given grid workers have no back office: their registry work is on the pages
     client.force_login(two_grids["worker"])
+    assert client.get("/admin/people/resident/").status_code == 302
+    # when the street staff of the first grid's street look
+    street = Area.objects.get(kind="street", path=two_grids["first"].path[: 3 * Area.steplen])
+    client.force_login(make_user(Role.STREET_STAFF, street, username="street1"))
     changelist = client.get("/admin/people/resident/")
     assert changelist.status_code == 200
     body = changelist.content.decode()

@@ -1,0 +1,489 @@
+"""The Django admin: who is let in, what its related fields accept, that moves keep the
+registry's scope copies right, and that every write is audited with personal data masked."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+
+from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
+from wangge.areas.models import Area, AreaKind, Building, Estate
+from wangge.audit.models import AuditEvent
+from wangge.core.admin import (
+    RoleGatedModelAdmin,
+    ScopedInlineMixin,
+    ScopedModelAdmin,
+)
+from wangge.people.models import CareTag, Household, Resident
+from wangge.testing import make_household, make_resident, make_user
+
+STRONG = "Qz7#mkw-tr4Lp"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def node(kind: str, index: int = 0) -> Area:
+    return Area.objects.filter(kind=kind).order_by("path")[index]
+
+
+@pytest.fixture
+def tree(city):
+    """Street 1 of district 1 (grids g1–g4, communities c1 = g1, g2 and c2 = g3, g4) and a
+    grid of the other district."""
+    street = node(AreaKind.STREET, 0)
+    g1, g2, g3, g4 = Area.objects.filter(kind=AreaKind.GRID, path__startswith=street.path)
+    far = Area.objects.filter(kind=AreaKind.GRID).order_by("path").last()
+    assert not far.path.startswith(street.path[: 2 * Area.steplen])  # another district
+    return {
+        "street": street,
+        "g1": g1,
+        "g2": g2,
+        "g3": g3,
+        "g4": g4,
+        "far": far,
+        "street_staff": make_user(Role.STREET_STAFF, street, username="jd1"),
+    }
+
+
+# --- every admin is built on the scoped or role-gated base -------------------------------
+
+
+def test_every_registered_model_admin_derives_from_a_scoped_or_role_gated_base(db):
+    # given every ModelAdmin registered on the site
+    registry = admin.site._registry
+    assert len(registry) > 10
+    # then each derives from one of the bases (scoped choices, audit, role gate)
+    loose = [
+        type(model_admin).__name__
+        for model_admin in registry.values()
+        if not isinstance(model_admin, (ScopedModelAdmin, RoleGatedModelAdmin))
+    ]
+    assert loose == []
+    # and so does each of their inlines
+    loose_inlines = [
+        inline.__name__
+        for model_admin in registry.values()
+        for inline in model_admin.inlines
+        if not issubclass(inline, ScopedInlineMixin)
+    ]
+    assert loose_inlines == []
+
+
+# --- who belongs in the back office --------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.GRID_WORKER, Role.COMMUNITY_STAFF])
+def test_grid_workers_and_community_staff_have_no_back_office(tree, role):
+    # given a grid worker or community staff of grid 1
+    community = Area.objects.get(kind=AreaKind.COMMUNITY, path=tree["g1"].path[: 4 * Area.steplen])
+    area = tree["g1"] if role == Role.GRID_WORKER else community
+    client = client_for(make_user(role, area))
+    # when they open the admin or post a building into their own grid
+    index = client.get("/admin/")
+    post = client.post("/admin/areas/building/add/", {"grid": tree["g1"].pk, "name": "1号楼"})
+    # then the admin lets them in nowhere and nothing is written
+    assert index.status_code == 302 and index["Location"].startswith("/admin/login/")
+    assert post.status_code == 302
+    assert not Building.objects.exists()
+
+
+def test_back_office_scope_ignores_a_users_page_roles(tree):
+    # given a street officer of street 1 who is also a grid worker in the other district
+    user = tree["street_staff"]
+    RoleAssignment.objects.create(user=user, role=Role.GRID_WORKER, area=tree["far"])
+    user = User.objects.get(pk=user.pk)
+    # when they post a building in the far grid
+    response = client_for(user).post(
+        "/admin/areas/building/add/", {"grid": tree["far"].pk, "name": "越界楼"}
+    )
+    # then the grid worker role does not widen what the back office accepts
+    assert response.status_code == 200
+    assert not Building.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "shown"),
+    [
+        (Role.GRID_WORKER, "grid", False),
+        (Role.COMMUNITY_STAFF, "community", False),
+        (Role.DEPARTMENT_HANDLER, "department", False),
+        (Role.ORG_DEPT, "city", False),
+        (Role.RESIDENT, "grid", False),
+        (Role.STREET_STAFF, "street", True),
+        (Role.DISTRICT_OFFICER, "district", True),
+        (Role.CITY_OFFICER, "city", True),
+        (Role.SYSTEM_ADMIN, "city", True),
+        (Role.SECURITY_ADMIN, None, True),
+        (Role.AUDIT_ADMIN, None, True),
+    ],
+)
+def test_menu_links_the_admin_only_for_roles_with_an_admin_module(city, role, where, shown):
+    # given a user of the role
+    department = None
+    area = None
+    if where == "department":
+        department = Department.objects.create(name="城管局", code="CG", area=city)
+    elif where is not None:
+        area = node(where)
+    user = make_user(role, area, department=department)
+    user.is_staff = True  # even with the flag set, the link follows the admin's modules
+    user.save(update_fields=["is_staff"])
+    client = client_for(user)
+    # when they open a page with the menu
+    page = client.get("/", follow=True)
+    # then the link is there exactly when the admin has a module for them
+    assert ("后台管理" in page.content.decode()) is shown
+    admin_index = client.get("/admin/")
+    assert (admin_index.status_code == 200) is shown
+
+
+# --- related fields list and accept only the write scope ---------------------------------
+
+
+def test_a_forged_grid_of_another_district_is_refused_and_audited(tree):
+    client = client_for(tree["street_staff"])
+    # when the street officer adds a building in their street and one in another district
+    ok = client.post("/admin/areas/building/add/", {"grid": tree["g1"].pk, "name": "1号楼"})
+    forged = client.post("/admin/areas/building/add/", {"grid": tree["far"].pk, "name": "2号楼"})
+    # then only the first is written, with its grid's path
+    assert ok.status_code == 302
+    assert forged.status_code == 200 and "grid" in forged.context["adminform"].form.errors
+    assert list(Building.objects.values_list("name", "area_path")) == [("1号楼", tree["g1"].path)]
+    # and the forged id is on record as a refused attempt
+    denied = AuditEvent.objects.get(action="access_denied")
+    assert denied.outcome == "denied" and denied.detail["refused_fields"] == ["grid"]
+    assert denied.actor_username == "jd1" and denied.object_type == "areas.building"
+
+
+def test_choices_and_autocomplete_list_only_grids_in_scope(tree):
+    client = client_for(tree["street_staff"])
+    # when the officer opens the add form and searches grids by autocomplete
+    form = client.get("/admin/areas/estate/add/").context["adminform"].form
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "areas", "model_name": "estate", "field_name": "grid", "term": ""},
+    ).json()
+    # then both hold the street's four grids and nothing else (no street, no far grid)
+    street_grids = {tree[g].pk for g in ("g1", "g2", "g3", "g4")}
+    assert set(form.fields["grid"].queryset.values_list("pk", flat=True)) == street_grids
+    assert {int(item["id"]) for item in found["results"]} == street_grids
+
+
+def test_a_household_cannot_be_moved_out_of_scope(tree):
+    household = make_household(tree["g1"])
+    client = client_for(tree["street_staff"])
+    # when the officer posts the household into the other district
+    response = client.post(
+        f"/admin/people/household/{household.pk}/change/",
+        {"code": household.code, "address": household.address, "room": "", "grid": tree["far"].pk},
+    )
+    # then it stays where it was
+    assert response.status_code == 200
+    household.refresh_from_db()
+    assert household.grid_id == tree["g1"].pk and household.area_path == tree["g1"].path
+
+
+def test_a_building_cannot_take_an_estate_of_another_grid(tree):
+    estate = Estate.objects.create(grid=tree["g2"], name="幸福小区")
+    client = client_for(tree["street_staff"])
+    response = client.post(
+        "/admin/areas/building/add/", {"grid": tree["g1"].pk, "estate": estate.pk, "name": "3号楼"}
+    )
+    assert response.status_code == 200 and "小区不在该网格内" in response.content.decode()
+    assert not Building.objects.exists()
+
+
+# --- moves keep the registry's area_path copies right ----------------------------------
+
+
+def test_moving_a_building_moves_its_households_and_residents(tree):
+    # given a building in g1 with a household and a resident
+    building = Building.objects.create(grid=tree["g1"], name="5号楼")
+    household = make_household(tree["g1"])
+    household.building = building
+    household.save()
+    resident = make_resident(household)
+    client = client_for(tree["street_staff"])
+    # when the officer moves the building to g3 (the street's other community)
+    response = client.post(
+        f"/admin/areas/building/{building.pk}/change/",
+        {"grid": tree["g3"].pk, "name": "5号楼", "address": ""},
+    )
+    # then the building, its household and the resident all carry g3's path
+    assert response.status_code == 302
+    building.refresh_from_db()
+    household.refresh_from_db()
+    resident.refresh_from_db()
+    assert building.area_path == tree["g3"].path
+    assert (household.grid_id, household.area_path, household.building_id) == (
+        tree["g3"].pk,
+        tree["g3"].path,
+        building.pk,
+    )
+    assert resident.area_path == tree["g3"].path
+    # and the admin's audit row says who moved it from where to where
+    row = AuditEvent.objects.get(action="update", object_type="areas.building", detail__via="admin")
+    assert row.actor_username == "jd1"
+    assert row.detail["changes"]["grid"] == {"before": tree["g1"].pk, "after": tree["g3"].pk}
+
+
+def test_moving_a_household_in_the_admin_moves_its_residents(tree):
+    household = make_household(tree["g1"])
+    resident = make_resident(household)
+    target = Building.objects.create(grid=tree["g2"], name="7号楼")
+    client = client_for(tree["street_staff"])
+    response = client.post(
+        f"/admin/people/household/{household.pk}/change/",
+        {
+            "code": household.code,
+            "address": household.address,
+            "room": "",
+            "grid": tree["g2"].pk,
+            "building": target.pk,
+        },
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    resident.refresh_from_db()
+    assert (household.area_path, household.building_id) == (tree["g2"].path, target.pk)
+    assert resident.area_path == tree["g2"].path
+    # the page's move service ran (its own audit row) and the admin's row has the change
+    assert AuditEvent.objects.filter(action="update", detail__moved_to=tree["g2"].code).exists()
+    assert AuditEvent.objects.filter(object_type="people.household", detail__via="admin").exists()
+
+
+def test_moving_an_estate_moves_its_buildings_households_and_residents(tree):
+    estate = Estate.objects.create(grid=tree["g1"], name="阳光小区")
+    building = Building.objects.create(grid=tree["g1"], estate=estate, name="1号楼")
+    household = make_household(tree["g1"])
+    household.building = building
+    household.save()
+    resident = make_resident(household)
+    client = client_for(tree["street_staff"])
+    response = client.post(
+        f"/admin/areas/estate/{estate.pk}/change/",
+        {"grid": tree["g4"].pk, "name": "阳光小区", "address": ""},
+    )
+    assert response.status_code == 302
+    for obj in (estate, building, household, resident):
+        obj.refresh_from_db()
+        assert obj.area_path == tree["g4"].path, obj
+    assert building.estate_id == estate.pk and household.building_id == building.pk
+
+
+def test_a_grid_polygon_edited_in_the_admin_keeps_its_bounding_box(city):
+    grid = node(AreaKind.GRID)
+    client = client_for(make_user(Role.SYSTEM_ADMIN, city, username="xt"))
+    polygon = (
+        '{"type": "Polygon", "coordinates": [[[110, 41], [110.5, 41], [110.5, 41.5],'
+        " [110, 41.5], [110, 41]]]}"
+    )
+    response = client.post(
+        f"/admin/areas/area/{grid.pk}/change/",
+        {"code": grid.code, "name": grid.name, "polygon": polygon},
+    )
+    assert response.status_code == 302
+    grid.refresh_from_db()
+    assert (grid.min_lat, grid.max_lat, grid.min_lng, grid.max_lng) == (41, 41.5, 110, 110.5)
+    # and a polygon that is not one is refused by the form, not by a server error
+    bad = client.post(
+        f"/admin/areas/area/{grid.pk}/change/",
+        {"code": grid.code, "name": grid.name, "polygon": '{"type": "Point"}'},
+    )
+    assert bad.status_code == 200 and "GeoJSON" in bad.content.decode()
+
+
+# --- every write is audited, personal data masked ---------------------------------------
+
+
+def test_resident_edit_goes_through_the_service_and_is_audited_masked(tree):
+    resident = make_resident(make_household(tree["g1"]), name="张三", phone="13812345678")
+    client = client_for(tree["street_staff"])
+    # when the officer changes the name and writes a phone and an ID number into the notes
+    response = client.post(
+        f"/admin/people/resident/{resident.pk}/change/",
+        {
+            "name": "张叁",
+            "gender": "male",
+            "relation": "self",
+            "residence_status": "permanent",
+            "ethnicity": "汉族",
+            "notes": "联系儿子 139-8765-4321，身份证 11010519491231002X",
+        },
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.name == "张叁"
+    # then the service's row and the admin's row are there; no phone or ID in plaintext
+    row = AuditEvent.objects.get(object_type="people.resident", detail__via="admin")
+    assert row.detail["changes"]["name"] == {"before": "张三", "after": "张叁"}
+    text = str(row.detail)
+    assert "13987654321" not in text and "8765-4321" not in text and "1949123" not in text
+    assert "139****4321" in text and "110***********002X" in text
+    assert AuditEvent.objects.filter(
+        object_type="people.resident", action="update", detail__fields=["name", "notes"]
+    ).exists()
+
+
+def test_config_admins_are_audited_on_add_change_and_delete(city):
+    sysadmin = make_user(Role.SYSTEM_ADMIN, city, username="xt")
+    client = client_for(sysadmin)
+    # when the system administrator adds a care tag and changes it
+    client.post(
+        "/admin/people/caretag/add/", {"code": "elder", "name": "独居老人", "cadence": "weekly"}
+    )
+    tag = CareTag.objects.get(code="elder")
+    client.post(
+        f"/admin/people/caretag/{tag.pk}/change/",
+        {"code": "elder", "name": "独居老人", "cadence": "monthly", "sensitive": "on"},
+    )
+    # then one row per write, with the changed fields before and after
+    rows = AuditEvent.objects.filter(object_type="people.caretag", object_id=str(tag.pk))
+    assert [row.action for row in rows.order_by("id")] == ["create", "update"]
+    change = rows.get(action="update").detail["changes"]
+    assert change == {
+        "cadence": {"before": "weekly", "after": "monthly"},
+        "sensitive": {"before": False, "after": True},
+    }
+    assert rows.first().actor_username == "xt"
+
+
+def test_routing_rule_delete_is_audited(city):
+    from wangge.cases.models import Category, RoutingRule
+
+    street = node(AreaKind.STREET)
+    officer = make_user(Role.STREET_STAFF, street, username="jd")
+    category = Category.objects.add_root(instance=Category(code="Z1", name="测试"))
+    rule = RoutingRule.objects.create(category=category, area=street, handler_area=street)
+    response = client_for(officer).post(
+        f"/admin/cases/routingrule/{rule.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302 and not RoutingRule.objects.exists()
+    row = AuditEvent.objects.get(action="delete", object_type="cases.routingrule")
+    assert row.object_id == str(rule.pk) and row.actor_username == "jd"
+
+
+def test_admin_actions_are_audited(db):
+    secadmin = make_user(Role.SECURITY_ADMIN, username="aq")
+    throttle = LoginThrottle.objects.create(username="wg001", failures=5)
+    client_for(secadmin).post(
+        "/admin/accounts/loginthrottle/",
+        {"action": "unlock", "_selected_action": [throttle.pk], "index": 0},
+    )
+    row = AuditEvent.objects.get(action="admin_action")
+    assert row.detail == {"via": "admin", "action": "unlock", "ids": [str(throttle.pk)]}
+
+
+# --- accounts: the same password rule everywhere, grants through the service -----------
+
+
+def _user_add(client, password: str):
+    return client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "wg150202001001001",
+            "usable_password": "true",
+            "password1": password,
+            "password2": password,
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+        },
+    )
+
+
+def test_users_created_in_the_admin_follow_the_staff_password_rule(db):
+    client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
+    # when a user is created with a password of two character classes only
+    weak = _user_add(client, "mountainriver42")
+    # then it is refused like every staff password
+    assert weak.status_code == 200
+    assert "至少 3 类" in weak.content.decode()
+    assert not User.objects.filter(username="wg150202001001001").exists()
+    # and a strong one creates a staff account, audited without the password
+    assert _user_add(client, STRONG).status_code == 302
+    user = User.objects.get(username="wg150202001001001")
+    assert user.is_staff and user.check_password(STRONG)
+    row = AuditEvent.objects.get(action="create", object_type="accounts.user")
+    assert STRONG not in str(row.detail) and "mountain" not in str(row.detail)
+
+
+def test_password_set_in_the_admin_follows_the_staff_rule_even_for_a_non_staff_user(db):
+    client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
+    target = User.objects.create_user(username="plain", password=STRONG)
+    assert not target.is_staff
+    weak = client.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"password1": "mountainriver42", "password2": "mountainriver42"},
+    )
+    assert weak.status_code == 200 and "至少 3 类" in weak.content.decode()
+    ok = client.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"password1": "Nn8&" + STRONG, "password2": "Nn8&" + STRONG},
+    )
+    assert ok.status_code == 302
+    row = AuditEvent.objects.get(object_type="accounts.user", object_id=str(target.pk))
+    assert row.detail["changes"] == {"password": "******"}
+
+
+def test_roles_granted_in_the_admin_go_through_role_assign_and_not_to_oneself(city):
+    secadmin = make_user(Role.SECURITY_ADMIN, username="aq")
+    target = User.objects.create_user(username="wg1", password=STRONG)
+    client = client_for(secadmin)
+    grid = node(AreaKind.GRID)
+
+    def change(user, rows):
+        data = {
+            "username": user.username,
+            "display_name": "",
+            "email": "",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": str(len(rows)),
+            "role_assignments-INITIAL_FORMS": "0",
+        }
+        for i, row in enumerate(rows):
+            data.update({f"role_assignments-{i}-{k}": v for k, v in row.items()})
+        return client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+
+    # when the security administrator gives the user a grid worker role
+    response = change(target, [{"role": Role.GRID_WORKER, "area": grid.pk}])
+    # then role_assign made the user staff and wrote its permission_change row
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.is_staff and target.role_assignments.get().area_id == grid.pk
+    assert AuditEvent.objects.filter(
+        action="permission_change", object_id=str(target.pk), detail__granted=Role.GRID_WORKER
+    ).exists()
+    # and a grant to themselves is not accepted
+    change(secadmin, [{"role": Role.SYSTEM_ADMIN}])
+    assert list(secadmin.role_assignments.values_list("role", flat=True)) == [Role.SECURITY_ADMIN]
+
+
+def test_a_role_needing_an_area_is_refused_without_one(db):
+    client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
+    target = User.objects.create_user(username="wg2", password=STRONG)
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "wg2",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": Role.GRID_WORKER,
+        },
+    )
+    assert response.status_code == 200 and "该角色必须指定区域或部门" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+
+
+def test_residents_stay_out_of_household_scope_after_admin_building_add(tree):
+    """Sanity: a building added in scope gets its grid's path even if a path is posted."""
+    client = client_for(tree["street_staff"])
+    client.post(
+        "/admin/areas/building/add/",
+        {"grid": tree["g2"].pk, "name": "9号楼", "area_path": tree["far"].path},
+    )
+    assert Building.objects.get(name="9号楼").area_path == tree["g2"].path
+    assert not Resident.objects.exists() and not Household.objects.exists()
