@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "create": "新增",
     "update": "修改",
     "delete": "删除",
+    "admin_action": "后台批量操作",
 }
 
 
