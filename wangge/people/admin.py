@@ -31,7 +31,9 @@ class HouseholdAdmin(ScopedModelAdmin):
     list_display = ["code", "address", "grid"]
     search_fields = ["code", "address"]
     autocomplete_fields = ["grid", "building"]
-    readonly_fields = ["area_path"]
+    # The code is unique city-wide: editable here it would tell whether another area has
+    # a household of that code ("already exists"); it is set once, on the pages.
+    readonly_fields = ["code", "area_path"]
     allow_add = False  # created through the registry pages so scope and audit apply
 
     def write_object(self, request, obj, form, change):

@@ -186,6 +186,21 @@ def test_a_household_cannot_be_moved_out_of_scope(tree):
     assert household.grid_id == tree["g1"].pk and household.area_path == tree["g1"].path
 
 
+def test_a_household_code_cannot_probe_codes_of_other_areas(tree):
+    # given a household of the officer's street and one in another district
+    mine, theirs = make_household(tree["g1"]), make_household(tree["far"])
+    client = client_for(tree["street_staff"])
+    # when the officer posts the other household's code on their own household
+    response = client.post(
+        f"/admin/people/household/{mine.pk}/change/",
+        {"code": theirs.code, "address": mine.address, "room": "", "grid": tree["g1"].pk},
+    )
+    # then the code is not a field here: nothing says whether it exists, nothing changes
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.code != theirs.code
+
+
 def test_a_building_cannot_take_an_estate_of_another_grid(tree):
     estate = Estate.objects.create(grid=tree["g2"], name="幸福小区")
     client = client_for(tree["street_staff"])
