@@ -443,6 +443,31 @@ def test_password_set_in_the_admin_follows_the_staff_rule_even_for_a_non_staff_u
     assert row.detail["changes"] == {"password": "******"}
 
 
+def test_ones_own_password_changed_in_the_admin_follows_the_rule_and_is_audited(db):
+    secadmin = make_user(Role.SECURITY_ADMIN, username="aq", password=STRONG)
+    client = client_for(secadmin)
+    weak = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": STRONG,
+            "new_password1": "mountainriver42",
+            "new_password2": "mountainriver42",
+        },
+    )
+    assert weak.status_code == 200 and "至少 3 类" in weak.content.decode()
+    ok = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": STRONG,
+            "new_password1": "Nn8&" + STRONG,
+            "new_password2": "Nn8&" + STRONG,
+        },
+    )
+    assert ok.status_code == 302
+    row = AuditEvent.objects.get(action="update", object_type="accounts.user")
+    assert row.object_id == str(secadmin.pk) and row.detail["changes"] == {"password": "******"}
+
+
 def test_roles_granted_in_the_admin_go_through_role_assign_and_not_to_oneself(city):
     secadmin = make_user(Role.SECURITY_ADMIN, username="aq")
     target = User.objects.create_user(username="wg1", password=STRONG)
