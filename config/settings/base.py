@@ -118,6 +118,9 @@ WANGGE_OTP_REQUIRED_ROLES = env_list(
      "grid_worker", "community_staff", "street_staff"],
 )
 OTP_TOTP_ISSUER = "网格化基层治理平台"
+# Wrong codes count toward the account lockout above; django-otp's own per-device delay
+# would refuse a right code typed soon after a wrong one and count it as a failure.
+OTP_TOTP_THROTTLE_FACTOR = 0
 # Per-user hourly budgets: resident/household rows read through lists, details and search
 # (pages and API alike), and full ID numbers or phones revealed. Exports have their own.
 WANGGE_BULK_READ_ROWS_PER_HOUR = env_int("WANGGE_BULK_READ_ROWS_PER_HOUR", 2000)
