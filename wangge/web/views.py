@@ -99,7 +99,7 @@ def logout_view(request):
 @login_required
 def home(request):
     user = request.user
-    context = {"roles": user.role_assignments.select_related("area", "department")}
+    context = {"roles": user.role_assignments.current().select_related("area", "department")}
     if permissions.can_read_registry(user):
         context["resident_total"] = resident_list_visible_to(user=user).count()
         context["household_total"] = household_list_visible_to(user=user).count()
