@@ -170,6 +170,17 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
 
+# Django's cache: role copies and the per-user/per-IP counters (accounts.ratelimit). Set
+# WANGGE_CACHE_URL (Redis) wherever several processes serve requests so that they count
+# together; production defaults to Redis database 2. In-process memory otherwise.
+WANGGE_CACHE_URL = env_str("WANGGE_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": WANGGE_CACHE_URL}
+    if WANGGE_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: Redis in production; the embedded default runs tasks eagerly in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
