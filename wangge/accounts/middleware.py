@@ -39,10 +39,12 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-# Pages a signed-in user may reach before passing the second factor or changing an
-# expired password: those pages themselves, signing out, static files, the language.
-_GATE_EXEMPT = ("/account/otp/", "/account/password/", "/logout/", "/login/", "/static/",
-                "/i18n/")
+# Pages a signed-in user may reach before passing the second factor (the code page) or
+# before changing an expired password (the change page, after the second factor), and
+# signing out, static files, the language switch.
+_ALWAYS_OPEN = ("/logout/", "/login/", "/static/", "/i18n/")
+_BEFORE_OTP = ("/account/otp/", *_ALWAYS_OPEN)
+_BEFORE_PASSWORD_CHANGE = ("/account/password/", *_BEFORE_OTP)
 
 
 class AccountGateMiddleware:
@@ -73,7 +75,7 @@ class AccountGateMiddleware:
 
     def _refusal(self, request):
         user = request.user
-        if not user.is_authenticated or request.path.startswith(_GATE_EXEMPT):
+        if not user.is_authenticated or request.path.startswith(_BEFORE_OTP):
             return None
         from wangge.accounts.otp import otp_required, otp_session_verified
         from wangge.accounts.permissions import must_change_password
@@ -81,7 +83,7 @@ class AccountGateMiddleware:
         if otp_required(user) and not otp_session_verified(request):
             return self._answer(request, 401, "otp_required",
                                 "请先输入动态口令完成双因素验证", "accounts:otp")
-        if must_change_password(user):
+        if not request.path.startswith(_BEFORE_PASSWORD_CHANGE) and must_change_password(user):
             days = settings.WANGGE_PASSWORD_MAX_AGE_DAYS
             return self._answer(request, 403, "password_expired",
                                 f"密码已超过 {days} 天未修改，请先修改密码",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wangge.accounts.models import LoginThrottle, Role
+from wangge.accounts.models import LoginThrottle, Role, User
 from wangge.accounts.otp import SESSION_KEY
 from wangge.accounts.permissions import REVEAL_ROLES
 from wangge.audit.models import AuditEvent
@@ -48,6 +48,12 @@ def test_after_the_password_nothing_works_until_the_code_is_entered(client, work
     api = client.get("/api/people/residents")
     assert api.status_code == 401 and api.json()["detail"][0]["type"] == "otp_required"
     assert client.get("/admin/")["Location"].startswith("/account/otp/")
+    # and the password cannot be changed with the password alone
+    response = client.post("/account/password/", {
+        "old_password": PASSWORD, "new_password1": "Another-pass-456",
+        "new_password2": "Another-pass-456"})
+    assert response.status_code == 401 and response["HX-Redirect"] == "/account/otp/"
+    assert User.objects.get(pk=worker.pk).check_password(PASSWORD)
     # when the code is entered
     response = client.post("/account/otp/?next=/residents/",
                            {"token": otp_token(device), "next": "/residents/"})
