@@ -40,3 +40,21 @@ def _transactional_flush_passes_the_audit_trigger(request):
         from wangge.testing import allow_audit_truncate_once
 
         allow_audit_truncate_once()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a full sign-in: for users whose roles need
+    the TOTP second factor, the session is marked verified too (wangge.testing). Tests
+    of the second factor itself sign in through the login page instead."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from wangge.testing import otp_session_verify
+
+        otp_session_verify(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

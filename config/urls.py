@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("wangge.accounts.urls")),
     path("cases/", include("wangge.cases.urls")),
     path("open311/v2/", include("wangge.cases.open311.urls")),
     path("patrols/", include("wangge.patrols.urls")),

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wangge.core",
     "wangge.audit",
     "wangge.areas",
@@ -43,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wangge.accounts.middleware.SessionLifetimeMiddleware",
+    "wangge.accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -103,7 +106,25 @@ WANGGE_LOCKOUT_MINUTES = env_int("WANGGE_LOCKOUT_MINUTES", 30)
 WANGGE_SESSION_IDLE_MINUTES = env_int("WANGGE_SESSION_IDLE_MINUTES", 30)
 WANGGE_SESSION_ABSOLUTE_HOURS = env_int("WANGGE_SESSION_ABSOLUTE_HOURS", 12)
 WANGGE_STAFF_PASSWORD_CLASSES = env_int("WANGGE_STAFF_PASSWORD_CLASSES", 3)
-WANGGE_PASSWORD_MAX_AGE_DAYS = env_int("WANGGE_PASSWORD_MAX_AGE_DAYS", 90)
+WANGGE_PASSWORD_MAX_AGE_DAYS = env_int("WANGGE_PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expires
+# Login failures one client IP may cause per hour before its attempts are refused; a
+# browser that signed in as the user before (known-device cookie) is not held back by it.
+WANGGE_LOGIN_IP_FAILURES_PER_HOUR = env_int("WANGGE_LOGIN_IP_FAILURES_PER_HOUR", 30)
+WANGGE_KNOWN_DEVICE_DAYS = env_int("WANGGE_KNOWN_DEVICE_DAYS", 180)
+# Roles that must sign in with a TOTP second factor ("none" for nobody).
+WANGGE_OTP_REQUIRED_ROLES = env_list(
+    "WANGGE_OTP_REQUIRED_ROLES",
+    ["system_admin", "security_admin", "audit_admin",
+     "grid_worker", "community_staff", "street_staff"],
+)
+OTP_TOTP_ISSUER = "网格化基层治理平台"
+# Wrong codes count toward the account lockout above; django-otp's own per-device delay
+# would refuse a right code typed soon after a wrong one and count it as a failure.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Per-user hourly budgets: resident/household rows read through lists, details and search
+# (pages and API alike), and full ID numbers or phones revealed. Exports have their own.
+WANGGE_BULK_READ_ROWS_PER_HOUR = env_int("WANGGE_BULK_READ_ROWS_PER_HOUR", 2000)
+WANGGE_REVEALS_PER_HOUR = env_int("WANGGE_REVEALS_PER_HOUR", 30)
 SESSION_COOKIE_AGE = WANGGE_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -148,6 +169,17 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
+
+# Django's cache: role copies and the per-user/per-IP counters (accounts.ratelimit). Set
+# WANGGE_CACHE_URL (Redis) wherever several processes serve requests so that they count
+# together; production defaults to Redis database 2. In-process memory otherwise.
+WANGGE_CACHE_URL = env_str("WANGGE_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": WANGGE_CACHE_URL}
+    if WANGGE_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Celery: Redis in production; the embedded default runs tasks eagerly in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")

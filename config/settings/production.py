@@ -24,6 +24,13 @@ for _name, _value in [
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL")
 
+# The rate-limit counters must be shared by every gunicorn worker.
+WANGGE_CACHE_URL = env_str("WANGGE_CACHE_URL", "redis://127.0.0.1:6379/2")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": WANGGE_CACHE_URL}
+}
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }

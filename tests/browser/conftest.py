@@ -231,6 +231,15 @@ def login(base_url) -> Callable:
         page.fill("#id_password", password)
         with page.expect_navigation():
             page.click("form button[type=submit]")
+        if "/account/otp/" in page.url:
+            # the role needs the second factor: enter the code of the user's device
+            from wangge.accounts.models import User
+            from wangge.testing import otp_device_ensure, otp_token
+
+            device = otp_device_ensure(User.objects.get(username=username))
+            page.fill("#id_token", otp_token(device))
+            with page.expect_navigation():
+                page.click("#otp-form button[type=submit]")
         return page
 
     return do_login

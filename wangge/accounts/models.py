@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from wangge.areas.models import Area
+from wangge.core import clock
 
 
 class Role(models.TextChoices):
@@ -33,6 +34,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def set_password(self, raw_password):
+        # Every way of setting a password (our page, the admin, create_user, the shell)
+        # passes here, so the password's age is always known (WANGGE_PASSWORD_MAX_AGE_DAYS).
+        super().set_password(raw_password)
+        self.password_changed_at = clock.now()
+
 
 class Department(models.Model):
     """A functional department (职能部门) or stationed agency, anchored on an area node."""
@@ -49,8 +56,19 @@ class Department(models.Model):
         return self.name
 
 
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Assignments in force on ``on`` (today, local time): from and until inclusive."""
+        day = on or clock.today()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
+        )
+
+
 class RoleAssignment(models.Model):
-    """A user holds a role on an area node (and its subtree) or on a department."""
+    """A user holds a role on an area node (and its subtree) or on a department, from
+    ``valid_from`` to ``valid_until`` (both inclusive; empty means open-ended)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField("角色", max_length=30, choices=Role.choices)
@@ -60,7 +78,11 @@ class RoleAssignment(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
     )
+    valid_from = models.DateField("生效日期", null=True, blank=True)
+    valid_until = models.DateField("失效日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "角色分配"
@@ -74,6 +96,12 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.department or self.area or "全局"
         return f"{self.get_role_display()} @ {where}"
+
+    def in_force(self, on=None) -> bool:
+        day = on or clock.today()
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )
 
 
 class LoginThrottle(models.Model):

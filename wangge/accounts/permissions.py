@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 
-from wangge.accounts.models import Role
+from wangge.accounts.models import Role, RoleAssignment
+from wangge.core import clock
 
 # Roles that may see the people registry (always masked) within their subtree.
 REGISTRY_READ_ROLES = frozenset(
@@ -30,27 +31,29 @@ STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 _ASSIGNMENTS = "_wangge_assignments"
 
 
-def _role_cache_key(user) -> str:
+def _role_cache_key(user, today) -> str:
     # date_joined (to the microsecond) tells apart two users given the same id, as
-    # SQLite does after a rollback.
+    # SQLite does after a rollback. The day is in the key because assignments start and
+    # end on days (valid_from/valid_until): a new day reads them again.
     joined = user.date_joined.isoformat() if user.date_joined else ""
-    return f"wangge:roles:{user.pk}:{joined}:{user.roles_version}"
+    return f"wangge:roles:{user.pk}:{joined}:{user.roles_version}:{today.isoformat()}"
 
 
 def role_assignments_of(user) -> list[tuple[str, str | None, int | None, str | None]]:
     """(role, area path, department id, department's area path) of each of the user's
-    role assignments. Roles, scope and case permissions all come from this one list,
-    kept on the user object for the request and in the cache under the user's
-    ``roles_version``, so most requests run no query for it at all."""
+    role assignments in force today. Roles, scope and case permissions all come from
+    this one list, kept on the user object for the request and in the cache under the
+    user's ``roles_version``, so most requests run no query for it at all."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = user.__dict__.get(_ASSIGNMENTS)
     if cached is None:
-        key = _role_cache_key(user)
+        today = clock.today()
+        key = _role_cache_key(user, today)
         cached = cache.get(key)
         if cached is None:
             cached = list(
-                user.role_assignments.values_list(
+                RoleAssignment.objects.filter(user=user).current(today).values_list(
                     "role", "area__path", "department_id", "department__area__path"
                 )
             )
@@ -134,3 +137,17 @@ DASHBOARD_ROLES = frozenset(
 
 def can_view_dashboard(user) -> bool:
     return has_any_role(user, DASHBOARD_ROLES)
+
+
+def must_change_password(user) -> bool:
+    """Staff whose password is older than WANGGE_PASSWORD_MAX_AGE_DAYS (0: never) change
+    it before doing anything else. A password never changed counts from date_joined."""
+    from datetime import timedelta
+
+    days = settings.WANGGE_PASSWORD_MAX_AGE_DAYS
+    if days <= 0 or not getattr(user, "is_authenticated", False):
+        return False
+    if not (user.is_staff or is_staff_user(user)):
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return changed is None or changed < clock.now() - timedelta(days=days)

@@ -13,6 +13,8 @@ def application_error_response(api, request, exc: ApplicationError):
         status = 409
     elif exc.code == "idempotency_mismatch":
         status = 422
+    elif exc.code == "rate_limited":
+        status = 429
     loc = ["body", exc.field] if exc.field else []
     return api.create_response(
         request, {"detail": [{"loc": loc, "msg": exc.message, "type": exc.code}]}, status=status

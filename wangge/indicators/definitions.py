@@ -188,7 +188,7 @@ def _areas():
 def _grid_worker_roles():
     from wangge.accounts.models import Role, RoleAssignment
 
-    return RoleAssignment.objects.filter(role=Role.GRID_WORKER, area__isnull=False)
+    return RoleAssignment.objects.filter(role=Role.GRID_WORKER, area__isnull=False).current()
 
 
 def _households():

@@ -4,6 +4,7 @@ from django.db.models import Q
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import filter_to_scope, scope_paths
 from wangge.areas.models import Area, AreaKind
+from wangge.core import clock
 from wangge.core.errors import ApplicationError
 from wangge.patrols.periods import Period, month_of, period_parse
 from wangge.patrols.permissions import ASSIGN_ROLES, SUPERVISE_ROLES
@@ -71,6 +72,13 @@ def worker_choices(user) -> list[User]:
         condition |= Q(
             role_assignments__role=Role.GRID_WORKER, role_assignments__area__path__startswith=path
         )
+    today = clock.today()  # a role counts from its first to its last day
+    condition &= Q(role_assignments__valid_from__isnull=True) | Q(
+        role_assignments__valid_from__lte=today
+    )
+    condition &= Q(role_assignments__valid_until__isnull=True) | Q(
+        role_assignments__valid_until__gte=today
+    )
     return list(User.objects.filter(condition, is_active=True).distinct().order_by("username"))
 
 

@@ -631,6 +631,8 @@ def staffed_grid_ids(*, paths: list[str], start: date, end: date) -> set[int]:
     # A worker given the grid-worker role on a grid but no assignment yet staffs it too.
     with_role = set(
         RoleAssignment.objects.filter(role_condition, role=Role.GRID_WORKER, area__kind="grid")
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
         .values_list("area_id", flat=True)
         .distinct()
     )

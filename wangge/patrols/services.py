@@ -480,7 +480,7 @@ def grid_assignments_from_roles(*, since: date | None = None) -> int:
     accounts created before patrols existed, e.g. the demo). Returns rows created."""
     since = since or clock.today()
     created = 0
-    roles = RoleAssignment.objects.filter(role=Role.GRID_WORKER, area__kind=AreaKind.GRID)
+    roles = RoleAssignment.objects.filter(role=Role.GRID_WORKER, area__kind=AreaKind.GRID).current()
     for role in roles.select_related("area", "user"):
         open_rows = GridAssignment.objects.filter(
             Q(until__isnull=True), worker=role.user, grid=role.area

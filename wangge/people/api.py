@@ -2,8 +2,10 @@ from datetime import date
 from typing import Literal
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from wangge.accounts.ratelimit import bulk_read_charge
+from wangge.api.pagination import BulkReadPagination
 from wangge.people.models import Resident
 from wangge.people.selectors import (
     household_get_for_user,
@@ -61,7 +63,7 @@ class RevealOut(Schema):
 
 
 @router.get("/residents", response=list[ResidentOut], summary="居民列表（脱敏）")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BulkReadPagination, page_size=20, what="resident")
 def residents(
     request, name: str = "", care_tag: str = "", residence_status: str = "", id_number: str = ""
 ):
@@ -73,7 +75,9 @@ def residents(
 
 @router.get("/residents/{resident_id}", response=ResidentOut, summary="居民详情（脱敏）")
 def resident_detail(request, resident_id: int):
-    return resident_get_for_user(user=request.user, resident_id=resident_id)
+    resident = resident_get_for_user(user=request.user, resident_id=resident_id)
+    bulk_read_charge(user=request.user, rows=1, request=request, what="resident")
+    return resident
 
 
 @router.post("/residents/{resident_id}/reveal", response=RevealOut, summary="查看完整证件号或电话（留痕）")
@@ -85,11 +89,13 @@ def resident_reveal_endpoint(request, resident_id: int, payload: RevealIn):
 
 
 @router.get("/households", response=list[HouseholdOut], summary="户列表")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BulkReadPagination, page_size=20, what="household")
 def households(request, q: str = ""):
     return household_list_visible_to(user=request.user, q=q)
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="户详情")
 def household_detail(request, household_id: int):
-    return household_get_for_user(user=request.user, household_id=household_id)
+    household = household_get_for_user(user=request.user, household_id=household_id)
+    bulk_read_charge(user=request.user, rows=1, request=request, what="household")
+    return household

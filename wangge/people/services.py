@@ -7,6 +7,7 @@ from wangge.accounts.permissions import (
     can_reveal_personal_data,
     can_write_registry,
 )
+from wangge.accounts.ratelimit import reveal_charge
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.audit.models import Outcome
@@ -187,6 +188,9 @@ def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> s
     allowed = can_reveal_personal_data(actor) and path_in_scope(
         actor, resident.area_path, REGISTRY_WRITE_ROLES
     )
+    if allowed:
+        # Past the hourly reveal budget: refused and audited as a denied reveal.
+        reveal_charge(user=actor, request=request, obj=resident, field=field)
     audit_record(
         action="reveal", actor=actor, request=request, obj=resident,
         outcome=Outcome.SUCCESS if allowed else Outcome.DENIED, detail={"field": field},

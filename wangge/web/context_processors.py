@@ -15,6 +15,7 @@ NAV_ITEMS = [
     (_("关爱人群统计"), "web:care_tag_counts", permissions.can_read_registry),
     (_("数据导入"), "people:import", permissions.can_import),
     (_("审计日志"), "web:audit_list", permissions.can_read_audit),
+    (_("账号与角色"), "accounts:role_user_list", permissions.can_admin_users),
     (_("驾驶舱"), "indicators:home", permissions.can_view_dashboard),
     (_("事件工作台"), "cases:work_list", can_work_cases),
     (_("网格员工作台"), "patrols:app", patrol_permissions.can_work_grids),

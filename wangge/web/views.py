@@ -3,20 +3,20 @@ from functools import wraps
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts import permissions
-from wangge.accounts.models import LoginThrottle
+from wangge.accounts.backends import login_refusal_message
+from wangge.accounts.ratelimit import RateLimited, bulk_read_charge
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
 from wangge.audit.models import Outcome
 from wangge.audit.selectors import audit_event_list
 from wangge.audit.services import ACTION_LABELS, audit_record
-from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
 from wangge.people.selectors import (
     care_tag_counts,
@@ -48,10 +48,19 @@ def guarded(predicate=None):
                 audit_record(action="access_denied", outcome=Outcome.DENIED, request=request,
                              object_type="page", object_id=request.path[:64])
                 raise Http404(exc.message) from exc
+            except RateLimited as exc:
+                return rate_limited_response(request, exc)
 
         return wrapper
 
     return decorator
+
+
+def rate_limited_response(request, exc: RateLimited) -> HttpResponse:
+    """429 with the reason; htmx swaps only 2xx answers, so it gets the message as 200."""
+    if request.headers.get("HX-Request"):
+        return render(request, "web/_rate_limited.html", {"message": exc.message})
+    return render(request, "web/rate_limited.html", {"message": exc.message}, status=429)
 
 
 def paginate(request, queryset):
@@ -75,12 +84,7 @@ def login_view(request):
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = "web:home"
             return redirect(target)
-        throttle = LoginThrottle.objects.filter(username=username).first()
-        if throttle and throttle.locked_until and throttle.locked_until > clock.now():
-            minutes = int((throttle.locked_until - clock.now()).total_seconds() // 60) + 1
-            form.add_error(None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系安全管理员解锁")
-        else:
-            form.add_error(None, _("用户名或密码不正确"))
+        form.add_error(None, login_refusal_message(request, username) or _("用户名或密码不正确"))
     return render(request, "web/login.html", {"form": form})
 
 
@@ -95,7 +99,7 @@ def logout_view(request):
 @login_required
 def home(request):
     user = request.user
-    context = {"roles": user.role_assignments.select_related("area", "department")}
+    context = {"roles": user.role_assignments.current().select_related("area", "department")}
     if permissions.can_read_registry(user):
         context["resident_total"] = resident_list_visible_to(user=user).count()
         context["household_total"] = household_list_visible_to(user=user).count()
@@ -118,6 +122,7 @@ def resident_list(request):
         id_number=filters.get("id_number", ""),
     ).select_related("household__grid")
     page, query = paginate(request, residents)
+    bulk_read_charge(user=request.user, rows=len(page), request=request)
     template = "web/_resident_rows.html" if request.headers.get("HX-Request") else "web/resident_list.html"
     return render(request, template, {"form": form, "page": page, "query": query})
 
@@ -125,6 +130,7 @@ def resident_list(request):
 @guarded(permissions.can_read_registry)
 def resident_detail(request, resident_id: int):
     resident = resident_get_for_user(user=request.user, resident_id=resident_id)
+    bulk_read_charge(user=request.user, rows=1, request=request)
     return render(request, "web/resident_detail.html", {
         "resident": resident,
         "can_reveal": permissions.can_reveal_personal_data(request.user),
@@ -142,6 +148,8 @@ def resident_reveal_view(request, resident_id: int, field: str):
         value = resident_reveal(actor=request.user, resident=resident, field=field, request=request)
     except PermissionRefused as exc:
         return HttpResponseForbidden(exc.message)
+    except RateLimited as exc:
+        return HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
     return render(request, "web/_revealed.html", {"value": value, "field": field})
 
 
@@ -150,6 +158,7 @@ def household_list(request):
     q = request.GET.get("q", "")[:50]
     households = household_list_visible_to(user=request.user, q=q)
     page, query = paginate(request, households)
+    bulk_read_charge(user=request.user, rows=len(page), request=request, what="household")
     return render(request, "web/household_list.html", {"page": page, "query": query, "q": q})
 
 

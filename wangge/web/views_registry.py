@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from wangge.accounts import permissions
+from wangge.accounts.ratelimit import bulk_read_charge
 from wangge.core.errors import ApplicationError
 from wangge.core.identity import birth_date_from_id, gender_from_id, normalize_id_number
 from wangge.people.selectors import household_get_for_user, resident_get_for_user
@@ -26,6 +27,7 @@ def _apply_error(form, exc: ApplicationError) -> None:
 @guarded(permissions.can_read_registry)
 def household_detail(request, household_id: int):
     household = household_get_for_user(user=request.user, household_id=household_id)
+    bulk_read_charge(user=request.user, rows=1, request=request, what="household")
     return render(request, "web/household_detail.html", {
         "household": household,
         "residents": household.residents.order_by("id"),
