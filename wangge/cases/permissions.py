@@ -3,13 +3,16 @@
 - dispatcher: community or street staff whose subtree holds the case's dispatching
   unit (``dispatcher_area``) — accepts, rejects, dispatches, approves, closes, escalates;
 - handler: the department the case is dispatched to (its department handlers), or staff
-  of the area unit it is dispatched to — signs, resolves, returns, asks for time;
+  of the area unit it is dispatched to (grid workers, community or street staff on that
+  node or above it) — signs, resolves, returns, asks for time. A handler always sees the
+  case, wherever it lies (``selectors.case_visible_q``), and a unit with no handler at
+  all is no dispatch target (``unit_has_handlers``);
 - verifier: the grid worker of the case's grid, or a dispatcher;
 - supervisor: street staff, district and city officers above the case;
 - summons: street staff of the case's street issue and rate, summoned departments check in.
 """
 
-from wangge.accounts.models import Role
+from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.permissions import has_any_role, role_assignments_of
 from wangge.accounts.scope import path_in_scope
 from wangge.accounts.scope import scope_q as scope_q  # case selectors ask it as perms.scope_q
@@ -54,6 +57,19 @@ def is_handler(user, case) -> bool:
         return case.handler_department_id in user_department_ids(user)
     path = _path(case.handler_area)
     return path is not None and path_in_scope(user, path, AREA_HANDLER_ROLES)
+
+
+def unit_has_handlers(*, department=None, area=None) -> bool:
+    """Whether some active account would pass ``is_handler`` for a case sent to this unit:
+    a department handler of the department, or area staff on the node or above it."""
+    holders = RoleAssignment.objects.filter(user__is_active=True)
+    if department is not None:
+        return holders.filter(role=Role.DEPARTMENT_HANDLER, department=department).exists()
+    if area is not None:
+        steplen = type(area).steplen
+        ancestors = [area.path[:end] for end in range(steplen, len(area.path) + 1, steplen)]
+        return holders.filter(role__in=AREA_HANDLER_ROLES, area__path__in=ancestors).exists()
+    return False
 
 
 def can_accept(user, case) -> bool:

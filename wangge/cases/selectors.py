@@ -1,8 +1,14 @@
 """The closed loop's readers: scoped lists, work-list boxes, one accessor per case.
 
 A user sees a case when it lies in the subtree of one of their area roles, when it is
-dispatched to (or their department was summoned to) one of their departments, or when
-they reported it. Out of scope answers exactly like missing.
+dispatched to one of their departments or to an area unit they handle (``is_handler``:
+a grid dispatched a case from the next grid sees it), when their department was summoned
+to it, or when they reported it. Out of scope answers exactly like missing.
+
+Every arm is an index range or an ``IN`` on an indexed column of the cases table:
+``area_path`` ranges, ``handler_department_id``, ``handler_area_id`` (the ids of the
+handled nodes, read once per request from an index range on the area tree), never a
+join or ``LIKE``.
 """
 
 from datetime import datetime, timedelta
@@ -11,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from wangge.areas.models import Area
 from wangge.cases import permissions as perms
 from wangge.cases.models import Case, Category, Status, SummonsResponse
 from wangge.cases.services import (
@@ -52,12 +59,39 @@ def _nothing() -> Q:
     return Q(pk__in=[])
 
 
+def _area_ids_under(user, roles) -> list[int]:
+    """Ids of every area node under the user's roles of ``roles`` (an index range on the
+    area tree), kept on the user for the request, so that a case's unit is matched with
+    ``IN`` on the cases' own indexed column rather than a join."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    # The scope cache is dropped with the user's roles (forget_role_assignments).
+    cache = user.__dict__.setdefault("_wangge_scope_cache", {})
+    key = ("area_ids", frozenset(roles))
+    if key not in cache:
+        condition = perms.scope_q(user, field="path", roles=roles)
+        cache[key] = (
+            []
+            if condition is None
+            else list(Area.objects.filter(condition).values_list("pk", flat=True))
+        )
+    return cache[key]
+
+
+def _handled_unit_q(user) -> Q:
+    """Cases dispatched to an area unit the user handles (``perms.is_handler``), wherever
+    the case itself lies."""
+    handled = _area_ids_under(user, perms.AREA_HANDLER_ROLES)
+    return Q(handler_area_id__in=handled) if handled else _nothing()
+
+
 def case_visible_q(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return _nothing()
     condition = (
         perms.scope_q(user, field="area_path", roles=perms.CASE_AREA_READ_ROLES) or _nothing()
     )
+    condition |= _handled_unit_q(user)
     departments = perms.user_department_ids(user)
     if departments:
         condition |= Q(handler_department_id__in=departments)
@@ -79,21 +113,19 @@ def case_is_visible_to(user, case: Case) -> bool:
         return True
     if case.reporter_id is not None and case.reporter_id == user.pk:
         return True
+    if perms.is_handler(user, case):
+        return True
     departments = perms.user_department_ids(user)
     if not departments:
         return False
-    if case.handler_department_id in departments:
-        return True
     return SummonsResponse.objects.filter(
         summons__case_id=case.pk, department_id__in=departments
     ).exists()
 
 
 def _dispatcher_q(user) -> Q:
-    return (
-        perms.scope_q(user, field="dispatcher_area__path", roles=perms.DISPATCH_ROLES)
-        or _nothing()
-    )
+    units = _area_ids_under(user, perms.DISPATCH_ROLES)
+    return Q(dispatcher_area_id__in=units) if units else _nothing()
 
 
 def _box_q(user, box: str, now: datetime) -> Q:
@@ -103,8 +135,7 @@ def _box_q(user, box: str, now: datetime) -> Q:
     if box == "to_dispatch":
         return Q(status__in=[Status.ACCEPTED, Status.RETURNED]) & _dispatcher_q(user)
     if box == "my_unit_open":
-        unit = perms.scope_q(user, field="handler_area__path", roles=perms.AREA_HANDLER_ROLES)
-        unit = unit or _nothing()
+        unit = _handled_unit_q(user)
         if departments:
             unit |= Q(handler_department_id__in=departments)
         return Q(status__in=HANDLER_OPEN_STATUSES) & unit

@@ -650,6 +650,13 @@ def _do_dispatch(
             area = routed
     if not perms.can_dispatch_to(actor, case, department=department, area=area, routed=routed):
         raise PermissionRefused("不能派遣给该单位")
+    # A case sent where no account could sign it would wait unseen until it is overdue.
+    if not perms.unit_has_handlers(department=department, area=area):
+        unit = department or area
+        raise ApplicationError(
+            f"{unit.name}目前没有承办人员，不能派遣，请选择其他承办单位",
+            field="handler_department" if department is not None else "handler_area",
+        )
     case.handler_department = department
     case.handler_area = area
     case.accepted_at = case.accepted_at or now

@@ -192,6 +192,10 @@ class FindingOut(Schema):
     patrol_ref: str
 
 
+class SessionOut(Schema):
+    user_id: int
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -323,6 +327,13 @@ def _idempotent(*, request, scope: str, payload, perform) -> Status:
 
 
 # ---------------------------------------------------------------- reads
+
+
+@router.get("/session", response=SessionOut, summary="当前登录的账号（手机上离线数据的归属）")
+def session(request):
+    """Who is signed in, for any account (401 when nobody is): on start the app keeps the
+    data on the phone only if it belongs to this account, and wipes it otherwise."""
+    return {"user_id": request.user.pk}
 
 
 @router.get("/today", response=TodayOut, summary="今日工作：巡查、应访户、待核查案件")

@@ -93,7 +93,13 @@ def logout_view(request):
     if request.user.is_authenticated:
         audit_record(action="logout", request=request)
     logout(request)
-    return redirect("web:login")
+    # Nothing of this user stays on the device: the browser clears the site's storage
+    # (the grid worker app's IndexedDB, caches and service worker) and HTTP cache, and
+    # the page's script does the same where the header is not honoured (plain HTTP).
+    response = render(request, "web/logged_out.html")
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

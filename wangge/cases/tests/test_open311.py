@@ -71,6 +71,8 @@ def build_world(city) -> World:
     RoutingRule.objects.create(category=group, area=city, handler_department=department)
     RoutingRule.objects.create(category=hidden, area=city, handler_department=department)
     dispatcher = make_user(Role.COMMUNITY_STAFF, community, username="dispatcher")
+    # Someone handles the department's cases (nobody to handle them refuses a dispatch).
+    make_user(Role.DEPARTMENT_HANDLER, department=department, username="cg-handler")
     return World(
         grid, community, department, group, Category.objects.get(pk=leaf.pk), hidden, dispatcher
     )

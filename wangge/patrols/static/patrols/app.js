@@ -5,6 +5,13 @@
  * idempotency key and is sent in order when the network is back (online event, on load,
  * or "立即同步"). A record the server refuses stays in the outbox with the reason until the
  * worker edits or deletes it. All text from the server is inserted with textContent.
+ *
+ * The data on the phone belongs to one account ("owner" in IndexedDB). On start the app
+ * asks the server who is signed in (/session) before it shows anything: another account
+ * gets a clean phone (the previous owner's lists and unsent records are deleted); with
+ * nobody signed in the cached lists are deleted and the owner's unsent records are kept,
+ * unshown, until the owner signs in again. The site's logout deletes everything after
+ * warning about unsent records (patrols/offline-data.js); so does the app's own logout.
  */
 "use strict";
 
@@ -13,6 +20,7 @@
   const API = body.dataset.api;
   const LOGIN_URL = body.dataset.login;
   const CASE_URL = body.dataset.caseUrl;
+  const LOGOUT_URL = body.dataset.logout;
   const $ = (selector, root = document) => root.querySelector(selector);
 
   // ------------------------------------------------------------ IndexedDB (idb-keyval-like)
@@ -28,7 +36,18 @@
           if (!db.objectStoreNames.contains("outbox")) db.createObjectStore("outbox", { keyPath: "key" });
           if (!db.objectStoreNames.contains("kv")) db.createObjectStore("kv");
         };
-        request.onsuccess = () => resolve(request.result);
+        request.onsuccess = () => {
+          const db = request.result;
+          // Another page deletes the database (logout in another tab): let it, and stop
+          // showing what was in it.
+          db.onversionchange = (event) => {
+            db.close();
+            dbPromise = null;
+            if (event.newVersion === null) signedOutElsewhere(); // deleted, not upgraded
+          };
+          db.onclose = () => { dbPromise = null; signedOutElsewhere(); }; // storage cleared
+          resolve(db);
+        };
         request.onerror = () => reject(request.error);
       });
     }
@@ -55,7 +74,10 @@
     all: async () => (await withStore("outbox", "readonly", (store) => store.getAll())).sort((a, b) => a.seq - b.seq),
     put: (record) => withStore("outbox", "readwrite", (store) => store.put(record)),
     del: (key) => withStore("outbox", "readwrite", (store) => store.delete(key)),
+    clear: () => withStore("outbox", "readwrite", (store) => store.clear()),
   };
+  // The cached lists: personal data (heads of household, addresses, overdue visits).
+  const CACHED_KEYS = ["today", "households"];
 
   // ------------------------------------------------------------ small helpers
   function uuid() {
@@ -124,6 +146,8 @@
     view: "today",
     syncing: false,
     authNeeded: false,
+    owner: null, // the account the data on this phone belongs to
+    signedOut: false, // nobody is signed in: nothing personal is shown
   };
 
   // ------------------------------------------------------------ network status and banner
@@ -144,7 +168,11 @@
   }
 
   function renderBanner() {
-    if (state.authNeeded) {
+    if (state.signedOut) {
+      const waiting = state.records.length;
+      banner(waiting ? `未登录。手机上有 ${waiting} 条记录待同步，原账号登录后自动提交。` : "未登录。",
+        { href: LOGIN_URL, text: "登录" });
+    } else if (state.authNeeded) {
       banner("登录已过期，记录仍保存在手机上。", { href: LOGIN_URL, text: "重新登录后自动同步" });
     } else if (!navigator.onLine) {
       banner("当前离线：记录会保存在手机上，联网后自动提交。");
@@ -183,13 +211,100 @@
     return label ? `${error.message}（${label}）` : error.message;
   }
 
+  // ------------------------------------------------------------ whose data is on this phone
+  /* The signed-in account: {user_id}, null when nobody is signed in, undefined when the
+   * server cannot be asked (offline): then the phone shows what it has, as before. */
+  async function whoIsSignedIn() {
+    if (!navigator.onLine) return undefined;
+    try {
+      const response = await api("/session", { cache: "no-store" });
+      if (response.status === 401 || response.status === 403) return null;
+      if (!response.ok) return undefined;
+      return await response.json();
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  function resetState() {
+    state.today = null;
+    state.todayAt = null;
+    state.households = {};
+    state.patrol = null;
+    stopTracking();
+  }
+
+  /* Everything of the previous account: lists, patrol in progress, unsent records. */
+  async function wipeAll() {
+    await outbox.clear();
+    await withStore("kv", "readwrite", (store) => store.clear());
+    resetState();
+    state.records = [];
+  }
+
+  /* Nobody is signed in: the lists go; the owner's unsent work stays for the owner. */
+  async function forgetCachedLists() {
+    for (const key of CACHED_KEYS) await kv.del(key);
+    state.today = null;
+    state.todayAt = null;
+    state.households = {};
+  }
+
+  async function adoptOwner(userId) {
+    let owner = await kv.get("owner");
+    if (owner === undefined) {
+      // Data saved before owners were recorded: the account of its cached lists.
+      const cached = await kv.get("today");
+      owner = cached ? cached.data.user_id : undefined;
+    }
+    if (owner !== undefined && owner !== userId) await wipeAll();
+    // Records queued under another account (older versions kept them) are never sent.
+    for (const record of await outbox.all()) {
+      if (record.user_id && record.user_id !== userId) await outbox.del(record.key);
+    }
+    await kv.set("owner", userId);
+    state.owner = userId;
+    state.signedOut = false;
+  }
+
+  async function checkOwner() {
+    const who = await whoIsSignedIn();
+    if (who === null) {
+      await forgetCachedLists();
+      state.owner = (await kv.get("owner")) ?? null;
+      state.signedOut = true;
+    } else if (who) {
+      await adoptOwner(who.user_id);
+    } else {
+      state.owner = (await kv.get("owner")) ?? null;
+    }
+  }
+
+  function signedOutElsewhere() {
+    resetState();
+    state.records = [];
+    state.signedOut = true;
+    renderToday();
+    renderOutbox();
+    renderBanner();
+  }
+
   // ------------------------------------------------------------ today
   async function loadToday() {
     if (!navigator.onLine) return;
     let response;
     try { response = await api("/today"); } catch (e) { return; }
     if (response.status === 401 || response.status === 403) {
-      if (response.status === 401) { state.authNeeded = true; renderBanner(); }
+      if (response.status === 401) {
+        // The session ended while the app was open: as with nobody signed in at start,
+        // the lists go and the owner's unsent work stays, unshown.
+        await forgetCachedLists();
+        state.authNeeded = true;
+        state.signedOut = true;
+        renderToday();
+        renderOutbox();
+        renderBanner();
+      }
       else {
         const error = await errorOf(response);
         banner(error.message);
@@ -197,7 +312,13 @@
       return;
     }
     if (!response.ok) return;
-    state.today = await response.json();
+    const today = await response.json();
+    // Another account signed in meanwhile (in another tab): nothing of the previous one stays.
+    if (state.owner !== today.user_id) {
+      await adoptOwner(today.user_id);
+      await refreshOutbox();
+    }
+    state.today = today;
     state.todayAt = new Date().toISOString();
     state.authNeeded = false;
     for (const item of [...state.today.overdue, ...state.today.due_today, ...state.today.due_this_week]) {
@@ -259,7 +380,12 @@
     const today = state.today;
     const status = $("#today-status");
     if (!today) {
-      status.textContent = navigator.onLine ? "正在加载今日工作…" : "离线且手机上还没有今日工作数据，请联网后打开一次。";
+      if (state.signedOut || state.authNeeded) status.textContent = "请登录后查看今日工作。";
+      else status.textContent = navigator.onLine ? "正在加载今日工作…" : "离线且手机上还没有今日工作数据，请联网后打开一次。";
+      for (const [list, count] of [["#list-overdue", "#n-overdue"], ["#list-today", "#n-today"], ["#list-week", "#n-week"], ["#list-verify", "#n-verify"]]) {
+        clear($(list));
+        $(count).textContent = "0";
+      }
       renderPatrol();
       return;
     }
@@ -588,7 +714,7 @@
     record.created = new Date().toISOString();
     record.status = "pending";
     record.error = "";
-    record.user_id = state.today ? state.today.user_id : null;
+    record.user_id = state.owner;
     await outbox.put(record);
     if (replaces) await outbox.del(replaces);
     await refreshOutbox();
@@ -606,12 +732,15 @@
     $("#outbox-count").textContent = String(waiting);
     $("#outbox-count").classList.toggle("warn", state.records.some((r) => r.status === "refused"));
     if (!waiting) list.append(el("li", { class: "empty", text: "全部已同步" }));
-    const me = state.today ? state.today.user_id : null;
+    if (state.signedOut && waiting) {
+      // Nobody is signed in: not even the labels (addresses) of the owner's records show.
+      list.append(el("li", { class: "empty", text: `${waiting} 条记录待原账号登录后同步` }));
+      $("#sync-status").textContent = "";
+      return;
+    }
     for (const record of state.records) {
-      const foreign = me && record.user_id && record.user_id !== me;
       let badge;
       if (record.status === "refused") badge = el("span", { class: "badge warn", text: "服务器未接收" });
-      else if (foreign) badge = el("span", { class: "badge", text: "属于其他账号" });
       else if (record.status === "auth") badge = el("span", { class: "badge wait", text: "需重新登录" });
       else badge = el("span", { class: "badge wait", text: "待同步" });
       const li = el("li", { class: record.status === "refused" ? "refused" : "", "data-key": record.key },
@@ -667,11 +796,11 @@
   async function sync() {
     if (state.syncing) return;
     state.records = await outbox.all();
-    if (!navigator.onLine) { renderOutbox(); return; }
+    if (!navigator.onLine || state.signedOut) { renderOutbox(); return; }
     state.syncing = true;
     renderOutbox();
     let sent = 0;
-    const me = state.today ? state.today.user_id : null;
+    const me = state.owner;
     try {
       for (const record of state.records) {
         if (record.status === "refused") continue;
@@ -709,6 +838,25 @@
     else renderToday();
   }
 
+  // ------------------------------------------------------------ logout
+  /* Unsent records are deleted with everything else at logout: first try to send them,
+   * then say how many would be lost and let the worker stay to sync them. */
+  async function logout() {
+    if (!navigator.onLine) { banner("离线时无法退出登录，请联网后再退出。"); return; }
+    await sync();
+    const waiting = (await outbox.all()).length;
+    if (waiting && !window.confirm(
+      `还有 ${waiting} 条记录未同步到服务器。\n退出后这些记录将从手机上删除，无法恢复。\n\n`
+      + "点“取消”留在工作台，在“待同步”中处理后再退出；点“确定”仍然退出。")) {
+      show("outbox");
+      return;
+    }
+    const form = el("form", { method: "post", action: LOGOUT_URL },
+      el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfToken() }));
+    document.body.append(form);
+    form.submit();
+  }
+
   // ------------------------------------------------------------ start
   async function start() {
     if ("serviceWorker" in navigator) {
@@ -724,14 +872,18 @@
     $("#locate").addEventListener("click", locate);
     $("#lookup-form").addEventListener("submit", lookup);
     $("#sync-now").addEventListener("click", () => { sync(); });
+    $("#logout").addEventListener("click", () => { logout(); });
     window.addEventListener("online", () => { renderNet(); renderBanner(); sync(); loadToday(); });
     window.addEventListener("offline", () => { renderNet(); renderBanner(); renderOutbox(); });
 
+    // Nothing from the phone is shown before we know it belongs to whoever is signed in.
+    await checkOwner();
     const cached = await kv.get("today");
     if (cached) { state.today = cached.data; state.todayAt = cached.at; }
     state.households = (await kv.get("households")) || {};
-    state.patrol = (await kv.get("patrol")) || null;
+    state.patrol = state.signedOut ? null : (await kv.get("patrol")) || null;
     await refreshOutbox();
+    renderBanner();
     fillChoices();
     renderToday();
     await sync();
