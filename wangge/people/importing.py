@@ -657,19 +657,24 @@ class ResidentHandler(KindHandler):
                 row.fail("id_number", f"与第 {earlier} 行的证件号码重复")
             elif data["index"] in registered:
                 row.fail("id_number", "该证件号码已登记")
-            if data["household"]:
-                self._resolve_household(row)
-            else:
-                self._group_by_address(row)
+            self._resolve_household(row)
             if not row.errors:
                 self.seen_ids[data["index"]] = row.number
-                self._plan(row)
 
     def _grid(self, row: Row) -> GridRef | None:
         """The row's grid, else the grid chosen on the import page."""
         return row.data["grid"] or self.default_grid
 
     def _resolve_household(self, row: Row) -> None:
+        """The household the row joins or creates: by its code, else by its address."""
+        if row.data["household"]:
+            self._resolve_by_code(row)
+        else:
+            self._group_by_address(row)
+        if not row.errors:
+            self._plan(row)
+
+    def _resolve_by_code(self, row: Row) -> None:
         data = row.data
         code, grid = data["household"], self._grid(row)
         ref = self.households.get(code)
