@@ -476,3 +476,38 @@ def test_phones_as_registers_write_them(typed, stored):
 def test_full_width_id_numbers_are_normalised():
     number = valid_id_number(seq=3)
     assert normalize_id_number(" " + number.translate(FULL_WIDTH) + "　") == number
+
+
+def test_households_register_with_a_title_row_and_everyday_names(setting):
+    # the other kinds read their header the same way
+    grid = setting["grid"]
+    upload = register(
+        [["Ｈ－９", grid.name, "幸福小区９号楼９０１"]],
+        header=["户号", "网格名称", "家庭住址"],
+        titles=("幸福社区住户登记表",),
+    )
+    result = people_import(
+        actor=setting["staff"],
+        kind=ImportKind.HOUSEHOLDS,
+        mode=ImportMode.VALID_ROWS,
+        upload=upload,
+    )
+    assert result.errors == [] and result.header_row == 2
+    household = Household.objects.get()
+    assert (household.code, household.address, household.grid_id) == (
+        "H-9",
+        "幸福小区9号楼901",
+        grid.id,
+    )
+
+
+def test_full_width_birth_dates_and_relations_with_spaces(setting):
+    number = ids(1, birth="19800101")[0]
+    upload = register(
+        [["张三", "１９８０年１月１日", number, "户 主", "幸福小区1号楼101"]],
+        header=["姓名", "出生年月", "身份证号码", "与户主的关系", "地址"],
+    )
+    result = run(setting, upload)
+    assert result.errors == []
+    resident = Resident.objects.get()
+    assert (resident.birth_date.isoformat(), resident.relation) == ("1980-01-01", "self")
