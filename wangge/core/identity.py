@@ -1,6 +1,7 @@
 """Identity documents and phone numbers: parsing and validation (GB 11643-1999)."""
 
 import re
+import unicodedata
 from datetime import date
 
 from wangge.core.errors import ApplicationError
@@ -9,6 +10,7 @@ _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK_CHARS = "10X98765432"
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")  # hyphens, en/em dashes, minus sign
 
 
 def id_check_char(first17: str) -> str:
@@ -25,7 +27,8 @@ def _birth_date(text: str) -> date | None:
 
 def normalize_id_number(raw: str, doc_type: str = "id_card") -> str:
     """Return the canonical document number or raise ApplicationError (in Chinese)."""
-    value = re.sub(r"\s+", "", str(raw or "")).upper()
+    # NFKC: full-width digits and letters (１５０…Ｘ) as registers often carry them.
+    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw or ""))).upper()
     if not value:
         raise ApplicationError("证件号码不能为空", code="required", field="id_number")
     if doc_type != "id_card":
@@ -64,11 +67,20 @@ def gender_from_id(value: str) -> str | None:
 
 
 def normalize_phone(raw: str) -> str:
-    value = re.sub(r"[\s()（）]", "", str(raw or ""))
-    if value.startswith("+86"):
-        value = value[3:]
-    if _MOBILE.match(value) or _LANDLINE.match(value):
+    """A mobile as 11 digits (139-8765-4321, 139 8765 4321, +86…, full-width all accepted);
+    a landline as typed (0472-1234567), or as digits when typed with other separators."""
+    value = unicodedata.normalize("NFKC", str(raw or ""))
+    value = re.sub(r"[\s()]", "", _DASHES.sub("-", value))
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix):
+            value = value[len(prefix) :].lstrip("-")
+    digits = value.replace("-", "")
+    if _MOBILE.match(digits):
+        return digits
+    if _LANDLINE.match(value):
         return value
+    if _LANDLINE.match(digits):
+        return digits
     raise ApplicationError(
         "电话号码格式不正确（手机号 11 位，固话如 0472-1234567）", field="phone"
     )

@@ -5,20 +5,26 @@ sees it: size cap, magic bytes, the zip's table of contents (entry count, total 
 per-entry unpacked size, compression ratio), and the two parts every workbook has.
 Python's zipfile stops reading an entry at its declared size and fails the CRC check if
 the data goes on, so a header that lies about the size cannot get past the limits.
-The sheet is then read with ``read_only=True`` one row at a time.
+The sheet is then read with ``read_only=True`` one row at a time, through openpyxl's
+streaming parser so that a formula cell without a saved result can be told from an
+empty one.
 """
 
 import os
 import tempfile
+import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from wangge.core.errors import ApplicationError
 
@@ -115,21 +121,59 @@ def checked_upload(upload) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
+class FormulaWithoutValue:
+    """A formula cell whose result was never computed and saved (by Excel or WPS).
+
+    openpyxl reads such a cell as empty; this marker lets the import name it instead.
+    """
+
+    __slots__ = ("coordinate",)
+
+    def __init__(self, coordinate: str):
+        self.coordinate = coordinate
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"FormulaWithoutValue({self.coordinate!r})"
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, marking formula cells that have no saved value."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            coordinate = element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
+            cell["value"] = FormulaWithoutValue(coordinate)
+        return cell
+
+
 class SheetReader:
     """The first worksheet of a checked workbook, read as a stream of rows.
 
-    ``header`` is the first row; ``rows()`` yields ``(excel_row_number, values)`` with
-    values padded to the header's width. Nothing but the current row is held in memory.
+    ``header`` is the header row: the first row, or, given ``header_score``, the row
+    among the first ``HEADER_SCAN_ROWS`` that scores best (registers often carry a title
+    row or two, merged or not, above it); ``header_row`` is its Excel row number.
+    ``rows()`` yields the rows below it as ``(excel_row_number, values)`` with values
+    padded to the header's width. Only the scanned rows and the current row are held in
+    memory.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    HEADER_SCAN_ROWS = 10
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        header_score: Callable[[list[str]], int] | None = None,
+    ):
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
             self._sheet = self._book.worksheets[0]
-            # Writers sometimes record a wrong sheet size; read what is really there.
-            self._sheet.reset_dimensions()
-            self._rows = self._sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            first = next(self._rows, None)
+            self._rows = self._read_rows()
+            scanned = list(islice(self._rows, self.HEADER_SCAN_ROWS if header_score else 1))
         except UploadRejected:
             raise
         except Exception as exc:  # openpyxl raises many kinds on a broken workbook
@@ -137,14 +181,44 @@ class SheetReader:
             raise UploadRejected(
                 "无法读取该工作簿，请确认是有效的 .xlsx 文件", code="unreadable"
             ) from exc
-        self.header = [_header_text(value) for value in (first or ())]
+        best = 0
+        if header_score is not None and scanned:
+            scores = [header_score([_header_text(value) for value in row]) for _, row in scanned]
+            best = max(range(len(scanned)), key=lambda index: (scores[index], -index))
+        self.header_row, first = scanned[best] if scanned else (1, ())
+        self._pending = scanned[best + 1 :]
+        self.header = [_header_text(value) for value in first]
         while self.header and not self.header[-1]:
             self.header.pop()
+
+    def _read_rows(self) -> Iterator[tuple[int, list]]:
+        """(row number, values) for each row that has cells, up to MAX_COLUMNS wide."""
+        sheet = self._sheet
+        book = sheet.parent
+        with sheet._get_source() as source:
+            parser = _Parser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                values: list = []
+                for cell in cells:
+                    column = cell["column"]
+                    if column > MAX_COLUMNS:
+                        continue
+                    if column > len(values):
+                        values.extend([None] * (column - len(values)))
+                    values[column - 1] = cell["value"]
+                yield number, values
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
         width = len(self.header)
         try:
-            for number, values in enumerate(self._rows, start=2):
+            for number, values in chain(self._pending, self._rows):
                 values = tuple(values[:width])
                 if len(values) < width:
                     values += (None,) * (width - len(values))
@@ -165,9 +239,9 @@ class SheetReader:
 
 
 def _header_text(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, FormulaWithoutValue):
         return ""
-    return "".join(str(value).split())
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
 def escape_cell(value: Any) -> Any:

@@ -11,6 +11,7 @@ counts and never with personal data.
 import re
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,7 +38,13 @@ from wangge.core.identity import (
     normalize_phone,
 )
 from wangge.core.masking import mask_id_number, mask_phone
-from wangge.people.excel import SheetReader, UploadRejected, XlsxWriter, checked_upload
+from wangge.people.excel import (
+    FormulaWithoutValue,
+    SheetReader,
+    UploadRejected,
+    XlsxWriter,
+    checked_upload,
+)
 from wangge.people.models import (
     CareTag,
     DocType,
@@ -49,6 +56,12 @@ from wangge.people.models import (
 )
 
 BATCH_SIZE = 1000
+# Households listed in a preview (new ones and registered ones rows join); counts go on.
+MAX_PLANNED_HOUSEHOLDS = 500
+# Members listed per household in a preview.
+MAX_PLANNED_MEMBERS = 30
+# More members than this at one address usually means the address stops at the estate.
+LARGE_HOUSEHOLD = 10
 # Errors kept for the page and the downloadable report; the count goes on beyond it.
 MAX_REPORT_ERRORS = 50_000
 REPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -95,11 +108,39 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     applied: bool = False
+    preview: bool = False
     seconds: float = 0.0
+    header_row: int = 1
+    # Residents: the households the valid rows create or join, in file order (capped).
+    households: list["PlannedHousehold"] = field(default_factory=list)
+    households_new: int = 0
+    households_joined: int = 0
 
     @property
     def errors_truncated(self) -> bool:
         return self.error_count > len(self.errors)
+
+
+@dataclass
+class PlannedHousehold:
+    """A household that valid rows create (or join) — what the preview shows."""
+
+    code: str  # "" when numbered on import (grouped by address)
+    grid: str
+    address: str
+    first_row: int
+    existing: bool = False
+    has_head: bool = False
+    member_count: int = 0
+    members: list[tuple[int, str, str]] = field(default_factory=list)  # row, name, relation
+
+    @property
+    def large(self) -> bool:
+        return self.member_count > LARGE_HOUSEHOLD
+
+    @property
+    def more_members(self) -> int:
+        return self.member_count - len(self.members)
 
 
 # ---------------------------------------------------------------- cell parsing
@@ -198,7 +239,39 @@ RELATIONS = _choice_map(
         "外孙子女": Relation.GRANDCHILD,
         "兄弟": Relation.SIBLING,
         "姐妹": Relation.SIBLING,
-    },
+    }
+    # The words registers use (GB/T 4761 family relation names and their everyday forms).
+    | dict.fromkeys(("户主本人", "本人户主"), Relation.SELF)
+    | dict.fromkeys(("配偶", "爱人", "老伴", "夫妻"), Relation.SPOUSE)
+    | dict.fromkeys(
+        (
+            "子",
+            "女",
+            "独生子",
+            "独生女",
+            "养子",
+            "养女",
+            "继子",
+            "继女",
+            *(f"{order}{child}" for order in "长次三四五六" for child in "子女"),
+        ),
+        Relation.CHILD,
+    )
+    | dict.fromkeys(("父", "母", "父母", "养父", "养母", "继父", "继母"), Relation.PARENT)
+    | dict.fromkeys(
+        ("祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "姥爷", "姥姥", "外公", "外婆"),
+        Relation.GRANDPARENT,
+    )
+    | dict.fromkeys(
+        ("孙子", "孙女", "外孙", "外孙子", "外孙女", "孙", "孙子女"), Relation.GRANDCHILD
+    )
+    | dict.fromkeys(
+        ("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹", "兄弟姐妹"), Relation.SIBLING
+    )
+    | dict.fromkeys(
+        ("儿媳", "女婿", "岳父", "岳母", "公公", "婆婆", "侄子", "侄女", "外甥", "外甥女"),
+        Relation.OTHER,
+    ),
 )
 RESIDENCE_STATUSES = _choice_map(
     ResidenceStatus.choices,
@@ -284,6 +357,11 @@ class HouseholdRef:
     in_scope: bool
     address: str = ""
     first_row: int = 0  # the file row that introduces a new household
+    code: str = ""  # "" for a household grouped by address: numbered on insert
+    grid_code: str = ""
+    has_head: bool = True
+    plan: PlannedHousehold | None = None
+    joined: bool = False  # a registered household that valid rows join (counted once)
 
 
 # ---------------------------------------------------------------- rows and kinds
@@ -332,6 +410,13 @@ class KindHandler:
     def field(self, row: Row, key: str, parse: Callable[[Any], Any], default: Any = None) -> Any:
         """Run ``parse`` on a filled cell, record its reason on failure; empty → default."""
         raw = row.cells.get(key)
+        if isinstance(raw, FormulaWithoutValue):
+            row.fail(
+                key,
+                f"公式单元格没有计算结果（单元格 {raw.coordinate}），"
+                "请在 Excel 或 WPS 中打开并保存后再导入，或改填数值",
+            )
+            return default
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if self.column(key).required:
                 row.fail(key, f"{self.column(key).header}不能为空")
@@ -355,11 +440,14 @@ def _text_parser(length: int, label: str) -> Callable[[Any], str]:
 class ResidentHandler(KindHandler):
     title = "居民"
     columns = (
-        Column("name", "姓名", required=True, example="张三"),
+        Column(
+            "name", "姓名", required=True, aliases=("名字", "居民姓名", "人员姓名"), example="张三"
+        ),
         Column("gender", "性别", note="男 / 女；身份证可推出时可不填", example="男"),
         Column(
             "birth_date",
             "出生日期",
+            aliases=("出生年月", "出生年月日", "生日"),
             note=f"可填 {DATE_FORMATS_HINT}；身份证可推出时可不填",
             example="1990-03-07",
             text=True,
@@ -367,6 +455,7 @@ class ResidentHandler(KindHandler):
         Column(
             "doc_type",
             "证件类型",
+            aliases=("证件种类",),
             note="、".join(DocType.labels) + "；不填为居民身份证",
             example="居民身份证",
         ),
@@ -374,7 +463,15 @@ class ResidentHandler(KindHandler):
             "id_number",
             "证件号码",
             required=True,
-            aliases=("身份证号码", "身份证号"),
+            aliases=(
+                "身份证号码",
+                "身份证号",
+                "身份证",
+                "公民身份号码",
+                "公民身份证号码",
+                "身份证件号码",
+                "证件号",
+            ),
             note="18 位身份证号校验末位；请把本列设为文本，避免 Excel 改成科学计数",
             example=EXAMPLE_ID_NUMBER,
             text=True,
@@ -382,7 +479,16 @@ class ResidentHandler(KindHandler):
         Column(
             "phone",
             "联系电话",
-            aliases=("电话", "手机号码", "手机号"),
+            aliases=(
+                "电话",
+                "手机号码",
+                "手机号",
+                "手机",
+                "电话号码",
+                "联系方式",
+                "手机号码(联系电话)",
+                "移动电话",
+            ),
             note="手机 11 位或固话如 0472-1234567",
             example="13812345678",
             text=True,
@@ -390,12 +496,14 @@ class ResidentHandler(KindHandler):
         Column(
             "relation",
             "与户主关系",
-            note="、".join(Relation.labels) + "；不填为户主",
+            aliases=("与户主的关系", "关系", "家庭关系"),
+            note="、".join(Relation.labels) + "（也可填本人、子、女、父、母、孙子等）；不填为户主",
             example="户主",
         ),
         Column(
             "residence_status",
             "居住状态",
+            aliases=("居住情况", "人口类型"),
             note="、".join(ResidenceStatus.labels) + "；不填为常住",
             example="常住",
         ),
@@ -403,32 +511,57 @@ class ResidentHandler(KindHandler):
         Column(
             "grid",
             "网格编码",
-            aliases=("网格", "所属网格"),
-            note="网格编码（或唯一的网格名称），须在您的管辖范围内；新建户时必填",
+            aliases=("网格", "所属网格", "网格名称"),
+            note="网格编码（或唯一的网格名称），须在您的管辖范围内；"
+            "新建户时必填，不填时用导入页选择的网格",
             text=True,
         ),
         Column(
             "household",
             "户编号",
-            required=True,
-            note="已登记的户编号；不存在时按网格编码和住址新建该户",
+            aliases=("户号", "户编码", "户代码"),
+            note="已登记的户编号；不存在时按网格编码和住址新建该户；"
+            "不填时按住址和与户主关系分户（户主一行开始一户）",
             example=EXAMPLE_HOUSEHOLD_CODE,
             text=True,
         ),
-        Column("address", "住址", note="新建户时必填", example="某某小区1号楼1单元101"),
+        Column(
+            "address",
+            "住址",
+            aliases=("地址", "家庭住址", "现住址", "居住地址", "现居住地址", "现居地址"),
+            note="新建户时必填；没有户编号时据此分户，请写到门牌号",
+            example="某某小区1号楼1单元101",
+        ),
         Column("notes", "备注"),
-        Column("care_tags", "关爱标签", note="多个用顿号或逗号分隔，如：独居老人、低保/低收入"),
+        Column(
+            "care_tags",
+            "关爱标签",
+            aliases=("标签",),
+            note="多个用顿号或逗号分隔，如：独居老人、低保/低收入",
+        ),
     )
     notes = (
         "每行一位居民；表头可调整顺序，列名中的空格会被忽略。",
         "同一证件号码在文件内只能出现一次，已登记的证件号码会被拒绝。",
         "户编号不存在时，以该行的网格编码和住址新建户，同一户的其他成员填同一户编号即可。",
+        "没有户编号时按住址分户：“户主”（或“本人”）一行在该住址开始一户，其后同一住址的"
+        "成员归入该户；导入前的预览会列出将新建的每一户及其成员。",
+        "表头上方可以有标题行；全角数字和字母、电话中的“-”和空格会自动规范。",
     )
 
     def __init__(self, *, user):
         super().__init__(user=user)
         self.households: dict[str, HouseholdRef | None] = {}
         self.seen_ids: dict[str, int] = {}
+        # Rows without a household code: the household last started at (grid, address),
+        # and the households already registered at an address, looked up once.
+        self.by_address: dict[tuple[int, str], HouseholdRef] = {}
+        self.registered_at: dict[tuple[int, str], list[HouseholdRef]] = {}
+        self.next_numbers: dict[int, int] = {}
+        self.default_grid: GridRef | None = None
+        self.planned: list[PlannedHousehold] = []
+        self.households_new = 0
+        self.households_joined = 0
         tags = list(CareTag.objects.all())
         self.tags = {tag.name: tag.id for tag in tags} | {tag.code: tag.id for tag in tags}
         self.tag_names = [tag.name for tag in tags]
@@ -493,7 +626,9 @@ class ResidentHandler(KindHandler):
         data["ethnicity"] = self.field(row, "ethnicity", _ethnicity, "汉族")
         data["grid"] = self.field(row, "grid", self.grids.resolve)
         data["household"] = self.field(row, "household", _text_parser(40, "户编号"), "")
-        data["address"] = self.field(row, "address", _text_parser(200, "住址"), "")
+        data["address"] = " ".join(
+            self.field(row, "address", _text_parser(200, "住址"), "").split()
+        )
         data["notes"] = self.field(row, "notes", _text_parser(2000, "备注"), "")
         data["care_tags"] = self.field(row, "care_tags", self._care_tags, [])
         if number:
@@ -508,11 +643,13 @@ class ResidentHandler(KindHandler):
             )
         )
         unknown = {row.data["household"] for row in candidates} - self.households.keys()
+        unknown.discard("")
         for code, pk, grid_id, area_path in Household.objects.filter(code__in=unknown).values_list(
             "code", "id", "grid_id", "area_path"
         ):
             in_scope = path_in_scope(self.user, area_path, REGISTRY_WRITE_ROLES)
-            self.households[code] = HouseholdRef(pk, grid_id, area_path, in_scope)
+            self.households[code] = HouseholdRef(pk, grid_id, area_path, in_scope, code=code)
+        self._find_registered_at(candidates)
         for row in candidates:
             data = row.data
             earlier = self.seen_ids.get(data["index"])
@@ -524,9 +661,22 @@ class ResidentHandler(KindHandler):
             if not row.errors:
                 self.seen_ids[data["index"]] = row.number
 
+    def _grid(self, row: Row) -> GridRef | None:
+        """The row's grid, else the grid chosen on the import page."""
+        return row.data["grid"] or self.default_grid
+
     def _resolve_household(self, row: Row) -> None:
+        """The household the row joins or creates: by its code, else by its address."""
+        if row.data["household"]:
+            self._resolve_by_code(row)
+        else:
+            self._group_by_address(row)
+        if not row.errors:
+            self._plan(row)
+
+    def _resolve_by_code(self, row: Row) -> None:
         data = row.data
-        code, grid = data["household"], data["grid"]
+        code, grid = data["household"], self._grid(row)
         ref = self.households.get(code)
         if ref is None:
             if row.errors:
@@ -536,29 +686,148 @@ class ResidentHandler(KindHandler):
             if not data["address"]:
                 row.fail("address", f"户编号「{code}」尚未登记，新建该户须填写住址")
             if not row.errors:
-                self.households[code] = HouseholdRef(
-                    None, grid.id, grid.path, True, data["address"], row.number
-                )
+                self.households[code] = self._new_household(row, grid, code=code)
             return
         if not ref.in_scope:
             row.fail("household", "户编号不在您的管辖范围内")
-        elif grid is not None and grid.id != ref.grid_id:
+        elif data["grid"] is not None and data["grid"].id != ref.grid_id:
             where = f"第 {ref.first_row} 行新建的户" if ref.first_row else "该户已登记在其他网格"
             row.fail("grid", f"网格编码与{where}不一致")
+        else:
+            data["ref"] = ref
+
+    def _find_registered_at(self, rows: list[Row]) -> None:
+        """Households already registered at the addresses of rows without a code."""
+        wanted = {
+            (grid.id, row.data["address"])
+            for row in rows
+            if not row.data["household"]
+            and row.data["address"]
+            and (grid := self._grid(row)) is not None
+            and (grid.id, _address_key(row.data["address"])) not in self.registered_at
+        }
+        if not wanted:
+            return
+        keys = {(grid_id, _address_key(address)) for grid_id, address in wanted}
+        for key in keys:
+            self.registered_at[key] = []
+        for pk, grid_id, address, area_path, code in Household.objects.filter(
+            grid_id__in={grid_id for grid_id, _ in wanted},
+            address__in={address for _, address in wanted},
+        ).values_list("id", "grid_id", "address", "area_path", "code"):
+            key = (grid_id, _address_key(address))
+            if key in keys:
+                self.registered_at[key].append(
+                    HouseholdRef(pk, grid_id, area_path, True, address, code=code)
+                )
+
+    def _group_by_address(self, row: Row) -> None:
+        """No household code: a 户主 row starts a household at its address (or heads the
+        one its family started before it); other rows join the household last started
+        at the same address, else the one household registered there."""
+        data = row.data
+        grid = self._grid(row)
+        if grid is None:
+            row.fail("grid", "没有户编号时须填写网格编码，或在导入页选择新建户所属的网格")
+        if not data["address"]:
+            row.fail("address", "没有户编号时须填写住址，以便按住址分户")
+        if row.errors:
+            return
+        key = (grid.id, _address_key(data["address"]))
+        current = self.by_address.get(key)
+        head = data["relation"] == Relation.SELF
+        if current is not None and (not head or not current.has_head):
+            current.has_head = current.has_head or head
+            data["ref"] = current
+            return
+        registered = self.registered_at.get(key, [])
+        if not head and len(registered) > 1:
+            row.fail(
+                "address",
+                f"该住址已登记 {len(registered)} 户，无法确定加入哪一户，请填写户编号",
+            )
+            return
+        if not head and registered:
+            data["ref"] = registered[0]
+            return
+        self.by_address[key] = self._new_household(row, grid, has_head=head)
+
+    def _new_household(
+        self, row: Row, grid: GridRef, *, code: str = "", has_head: bool = True
+    ) -> HouseholdRef:
+        ref = HouseholdRef(
+            None,
+            grid.id,
+            grid.path,
+            True,
+            row.data["address"],
+            row.number,
+            code=code,
+            grid_code=grid.code,
+            has_head=has_head,
+        )
+        self.households_new += 1
+        if len(self.planned) < MAX_PLANNED_HOUSEHOLDS:
+            ref.plan = PlannedHousehold(code, grid.name, ref.address, row.number)
+            self.planned.append(ref.plan)
+        row.data["ref"] = ref
+        return ref
+
+    def _plan(self, row: Row) -> None:
+        """Count the valid row into the household it creates or joins (for the preview)."""
+        ref: HouseholdRef = row.data["ref"]
+        if ref.first_row == 0 and not ref.joined:  # a registered household
+            ref.joined = True
+            self.households_joined += 1
+            if len(self.planned) < MAX_PLANNED_HOUSEHOLDS:
+                ref.plan = PlannedHousehold(ref.code, "", ref.address, row.number, existing=True)
+                self.planned.append(ref.plan)
+        plan = ref.plan
+        if plan is None:
+            return
+        plan.member_count += 1
+        plan.has_head = plan.has_head or row.data["relation"] == Relation.SELF
+        if len(plan.members) < MAX_PLANNED_MEMBERS:
+            label = Relation(row.data["relation"]).label
+            plan.members.append((row.number, row.data["name"], label))
+
+    def _next_code(self, ref: HouseholdRef) -> str:
+        """The grid's next free code in the demo city's pattern: grid code + 4 digits."""
+        prefix = ref.grid_code
+        number = self.next_numbers.get(ref.grid_id)
+        if number is None:
+            codes = Household.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+            numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
+            number = max(numbers, default=0)
+        while True:
+            number += 1
+            code = f"{prefix}{number:04d}"
+            if code not in self.households:  # a code the file itself brings
+                break
+        self.next_numbers[ref.grid_id] = number
+        return code
 
     def insert(self, rows: list[Row]) -> None:
-        new: dict[str, HouseholdRef] = {}
+        new: dict[int, HouseholdRef] = {}
         for row in rows:
-            ref = self.households[row.data["household"]]
+            ref = row.data["ref"]
             if ref.id is None:
-                new[row.data["household"]] = ref
+                new[id(ref)] = ref
         if new:
+            for ref in new.values():
+                if not ref.code:
+                    ref.code = self._next_code(ref)
+                    if ref.plan is not None:
+                        ref.plan.code = ref.code
             created = Household.objects.bulk_create(
                 [
                     Household(
-                        grid_id=ref.grid_id, area_path=ref.area_path, code=code, address=ref.address
+                        grid_id=ref.grid_id,
+                        area_path=ref.area_path,
+                        code=ref.code,
+                        address=ref.address,
                     )
-                    for code, ref in new.items()
+                    for ref in new.values()
                 ],
                 batch_size=BATCH_SIZE,
             )
@@ -568,7 +837,7 @@ class ResidentHandler(KindHandler):
         residents = []
         for row in rows:
             data = row.data
-            ref = self.households[data["household"]]
+            ref = data["ref"]
             resident = Resident(
                 household_id=ref.id,
                 area_path=ref.area_path,
@@ -597,6 +866,11 @@ class ResidentHandler(KindHandler):
         self._count("residents", len(residents))
 
 
+def _address_key(address: str) -> str:
+    """Addresses group rows into households whatever their spacing."""
+    return "".join(address.split())
+
+
 def _ethnicity(value: Any) -> str:
     text = "".join(cell_text(value).split())
     if text and not text.endswith("族") and len(text) <= 3:
@@ -611,6 +885,7 @@ class HouseholdHandler(KindHandler):
             "code",
             "户编号",
             required=True,
+            aliases=("户号", "户编码", "户代码"),
             example=EXAMPLE_HOUSEHOLD_CODE,
             text=True,
             note="全市唯一，已存在的户编号会被拒绝",
@@ -619,11 +894,17 @@ class HouseholdHandler(KindHandler):
             "grid",
             "网格编码",
             required=True,
-            aliases=("网格", "所属网格"),
+            aliases=("网格", "所属网格", "网格名称"),
             text=True,
             note="网格编码（或唯一的网格名称），须在您的管辖范围内",
         ),
-        Column("address", "住址", required=True, example="某某小区1号楼1单元101"),
+        Column(
+            "address",
+            "住址",
+            required=True,
+            aliases=("地址", "家庭住址", "现住址", "居住地址"),
+            example="某某小区1号楼1单元101",
+        ),
         Column("room", "房号", aliases=("门牌/房号", "门牌号"), example="101"),
         Column("building", "楼栋", aliases=("楼栋名称",), note="该网格内已登记的楼栋名称，可不填"),
     )
@@ -706,7 +987,7 @@ class BuildingHandler(KindHandler):
             "grid",
             "网格编码",
             required=True,
-            aliases=("网格", "所属网格"),
+            aliases=("网格", "所属网格", "网格名称"),
             text=True,
             note="网格编码（或唯一的网格名称），须在您的管辖范围内",
         ),
@@ -739,7 +1020,7 @@ class BuildingHandler(KindHandler):
         data = row.data
         data["grid"] = self.field(row, "grid", self.grids.resolve)
         data["name"] = self.field(row, "name", _text_parser(100, "楼栋名称"), "")
-        if data["name"] == EXAMPLE_BUILDING_NAME:
+        if data["name"] == unicodedata.normalize("NFKC", EXAMPLE_BUILDING_NAME):
             row.fail("name", EXAMPLE_REASON)
         data["estate"] = self.field(row, "estate", _text_parser(100, "小区名称"), "")
         data["address"] = self.field(row, "address", _text_parser(200, "地址"), "")
@@ -809,17 +1090,28 @@ CREATED_LABELS = {"residents": "居民", "households": "户", "buildings": "楼�
 
 
 def normalize_header(value: str) -> str:
-    text = "".join(str(value or "").split())
-    text = text.replace("（", "(").replace("）", ")").replace("(必填)", "").strip("*＊")
+    text = "".join(unicodedata.normalize("NFKC", str(value or "")).split())
+    text = text.replace("(必填)", "").replace("(选填)", "").strip("*:")
     return text
 
 
-def map_header(header: list[str], columns: tuple[Column, ...]) -> dict[str, int]:
-    """Column key → index in the sheet; tolerant of spaces, order and '*' marks."""
+def _header_names(columns: tuple[Column, ...]) -> dict[str, str]:
     names = {}
     for column in columns:
         for name in (column.header, *column.aliases):
             names[normalize_header(name)] = column.key
+    return names
+
+
+def header_score(header: list[str], columns: tuple[Column, ...]) -> int:
+    """How many of the kind's columns a row names: the header is the best-scoring row."""
+    names = _header_names(columns)
+    return len({names[text] for cell in header if (text := normalize_header(cell)) in names})
+
+
+def map_header(header: list[str], columns: tuple[Column, ...]) -> dict[str, int]:
+    """Column key → index in the sheet; tolerant of spaces, order and '*' marks."""
+    names = _header_names(columns)
     mapping: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = names.get(normalize_header(cell))
@@ -831,10 +1123,17 @@ def map_header(header: list[str], columns: tuple[Column, ...]) -> dict[str, int]
     missing = [column.header for column in columns if column.required and column.key not in mapping]
     if missing:
         raise UploadRejected(
-            f"缺少必需的列：{'、'.join(missing)}（请使用导入模板，第一行为表头）",
+            f"缺少必需的列：{'、'.join(missing)}（请使用导入模板；表头须在前 10 行内）",
             code="missing_header",
         )
     return mapping
+
+
+def _clean(value: Any) -> Any:
+    """Full-width digits, letters and punctuation (１５０, ＡＢ, －) as their usual forms."""
+    if isinstance(value, str) and not value.isascii():
+        return unicodedata.normalize("NFKC", value)
+    return value
 
 
 def _echo(key: str, value: Any) -> str:
@@ -848,13 +1147,18 @@ def _echo(key: str, value: Any) -> str:
 
 
 class _Engine:
-    def __init__(self, *, actor, kind: str, mode: str):
+    def __init__(self, *, actor, kind: str, mode: str, preview: bool = False):
         self.handler = HANDLERS[kind](user=actor)
         self.mode = mode
-        self.result = ImportResult(kind=kind, mode=mode)
+        self.preview = preview
+        self.result = ImportResult(kind=kind, mode=mode, preview=preview)
+
+    def header_score(self, header: list[str]) -> int:
+        return header_score(header, self.handler.columns)
 
     def run(self, reader: SheetReader) -> ImportResult:
         mapping = map_header(reader.header, self.handler.columns)
+        self.result.header_row = reader.header_row
         max_rows = settings.WANGGE_IMPORT_MAX_ROWS
         batch: list[Row] = []
         for number, values in reader.rows():
@@ -867,7 +1171,9 @@ class _Engine:
                 raise UploadRejected(
                     f"数据超过 {max_rows} 行的上限，请拆分后分批导入", code="too_many_rows"
                 )
-            batch.append(Row(number, {key: values[index] for key, index in mapping.items()}))
+            batch.append(
+                Row(number, {key: _clean(values[index]) for key, index in mapping.items()})
+            )
             if len(batch) >= BATCH_SIZE:
                 self._process(batch)
                 batch = []
@@ -875,8 +1181,14 @@ class _Engine:
             self._process(batch)
         if self.result.total_rows == 0:
             raise UploadRejected("表格中没有数据行", code="empty")
-        self.result.applied = self.mode == ImportMode.VALID_ROWS or self.result.rejected_rows == 0
+        self.result.applied = not self.preview and (
+            self.mode == ImportMode.VALID_ROWS or self.result.rejected_rows == 0
+        )
         self.result.created = dict(self.handler.created) if self.result.applied else {}
+        if isinstance(self.handler, ResidentHandler):
+            self.result.households = self.handler.planned
+            self.result.households_new = self.handler.households_new
+            self.result.households_joined = self.handler.households_joined
         return self.result
 
     def _process(self, batch: list[Row]) -> None:
@@ -891,7 +1203,9 @@ class _Engine:
             else:
                 valid.append(row)
         self.result.valid_rows += len(valid)
-        inserting = self.mode == ImportMode.VALID_ROWS or self.result.rejected_rows == 0
+        inserting = not self.preview and (
+            self.mode == ImportMode.VALID_ROWS or self.result.rejected_rows == 0
+        )
         if valid and inserting:
             self.handler.insert(valid)
 
@@ -905,8 +1219,12 @@ class _Engine:
                 )
 
 
-def _audit_detail(kind: str, mode: str, result: ImportResult | None, reason: str = "") -> dict:
+def _audit_detail(
+    kind: str, mode: str, result: ImportResult | None, reason: str = "", preview: bool = False
+) -> dict:
     detail: dict[str, Any] = {"kind": kind, "mode": mode}
+    if preview:
+        detail["preview"] = True
     if result is not None:
         detail |= {
             "rows": result.total_rows,
@@ -915,16 +1233,30 @@ def _audit_detail(kind: str, mode: str, result: ImportResult | None, reason: str
             "created": result.created,
             "applied": result.applied,
         }
+        if preview and result.kind == ImportKind.RESIDENTS:
+            detail["households_new"] = result.households_new
     if reason:
         detail["refused"] = reason
     return detail
 
 
-def people_import(*, actor, kind: str, mode: str, upload, request=None) -> ImportResult:
+def people_import(
+    *,
+    actor,
+    kind: str,
+    mode: str,
+    upload,
+    request=None,
+    preview: bool = False,
+    default_grid: str = "",
+) -> ImportResult:
     """Import an uploaded .xlsx of ``kind`` in ``mode``; refused files raise UploadRejected.
 
     ``upload`` is a Django UploadedFile (or anything with ``size`` and ``chunks()``).
-    Nothing is written unless the result says ``applied``.
+    Nothing is written unless the result says ``applied``; a ``preview`` checks every
+    row and lists the households the file would create, and writes nothing.
+    ``default_grid`` (a grid code) is where residents' new households go when a row
+    names no grid.
     """
     if not can_import(actor):
         raise PermissionRefused("您没有导入数据的权限")
@@ -933,16 +1265,23 @@ def people_import(*, actor, kind: str, mode: str, upload, request=None) -> Impor
     if mode not in ImportMode.values:
         raise ApplicationError("请选择导入方式", field="mode")
     started = time.perf_counter()
-    engine = _Engine(actor=actor, kind=kind, mode=mode)
+    engine = _Engine(actor=actor, kind=kind, mode=mode, preview=preview)
+    if default_grid and isinstance(engine.handler, ResidentHandler):
+        try:
+            engine.handler.default_grid = engine.handler.grids.resolve(default_grid)
+        except CellInvalid as exc:
+            raise ApplicationError(exc.reason, field="default_grid") from exc
     try:
         with (
             checked_upload(upload) as path,
-            SheetReader(path) as reader,
+            SheetReader(path, header_score=engine.header_score) as reader,
             transaction.atomic(),
         ):
             result = engine.run(reader)
             result.seconds = time.perf_counter() - started
-            if result.applied:
+            if preview:
+                transaction.set_rollback(True)
+            elif result.applied:
                 audit_record(
                     action="import",
                     actor=actor,
@@ -961,7 +1300,7 @@ def people_import(*, actor, kind: str, mode: str, upload, request=None) -> Impor
             request=request,
             object_type="people.import",
             object_id=kind,
-            detail=_audit_detail(kind, mode, None, "conflict"),
+            detail=_audit_detail(kind, mode, None, "conflict", preview),
         )
         raise ApplicationError(
             "导入时与他人同时登记的数据冲突，本次导入未生效，请重试", code="conflict", field="file"
@@ -974,18 +1313,18 @@ def people_import(*, actor, kind: str, mode: str, upload, request=None) -> Impor
             request=request,
             object_type="people.import",
             object_id=kind,
-            detail=_audit_detail(kind, mode, None, exc.code),
+            detail=_audit_detail(kind, mode, None, exc.code, preview),
         )
         raise
-    if not result.applied:
+    if preview or not result.applied:
         audit_record(
             action="import",
-            outcome=Outcome.FAILURE,
+            outcome=Outcome.SUCCESS if preview else Outcome.FAILURE,
             actor=actor,
             request=request,
             object_type="people.import",
             object_id=kind,
-            detail=_audit_detail(kind, mode, result),
+            detail=_audit_detail(kind, mode, result, preview=preview),
         )
     return result
 
@@ -1046,6 +1385,45 @@ def import_report_store(*, actor, result: ImportResult) -> str | None:
         writer.append("导入错误", ["", "", f"错误过多，仅列出前 {len(result.errors)} 条", ""])
     writer.save(directory / f"{actor.pk}-{token}.xlsx")
     return token
+
+
+# A previewed upload waits here for the user's confirmation; it holds personal data, so
+# it is removed when applied and any left behind is removed after this many seconds.
+PENDING_UPLOAD_SECONDS = 2 * 3600
+
+
+def _pending_dir() -> Path:
+    return _report_dir() / "pending"
+
+
+def import_upload_keep(*, actor, upload) -> str:
+    """Keep a previewed upload for the confirmation step; return its token."""
+    directory = _pending_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cutoff = time.time() - PENDING_UPLOAD_SECONDS
+    for old in directory.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    limit = settings.WANGGE_IMPORT_MAX_BYTES
+    written = 0
+    with open(directory / f"{actor.pk}-{token}.xlsx", "wb") as out:
+        for chunk in upload.chunks():
+            written += len(chunk)
+            if written > limit:
+                raise UploadRejected("文件超过上限", code="too_large")
+            out.write(chunk)
+    return token
+
+
+def import_upload_path(*, actor, token: str) -> Path | None:
+    """This user's previewed upload, or None (expired, applied, or someone else's)."""
+    if not REPORT_TOKEN.match(token or ""):
+        return None
+    path = _pending_dir() / f"{actor.pk}-{token}.xlsx"
+    if not path.is_file() or path.stat().st_mtime < time.time() - PENDING_UPLOAD_SECONDS:
+        return None
+    return path
 
 
 def import_report_path(*, actor, token: str) -> Path | None:

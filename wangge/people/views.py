@@ -4,6 +4,7 @@ import io
 
 from django import forms
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -21,6 +22,8 @@ from wangge.people.importing import (
     import_report_path,
     import_report_store,
     import_template_write,
+    import_upload_keep,
+    import_upload_path,
     people_import,
 )
 from wangge.web.forms import ResidentFilterForm
@@ -48,9 +51,37 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    default_grid = forms.ChoiceField(
+        label="新建户所属网格",
+        required=False,
+        help_text="居民导入时，表中没有网格编码的行，新建的户归入此网格",
+    )
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = f"请使用下方模板，文件不超过 {_size_text()}"
+        grids = _writable_grids(user).values_list("code", "name")
+        self.fields["default_grid"].choices = [("", "（按表中的网格编码）")] + [
+            (code, f"{name}（{code}）") for code, name in grids
+        ]
+
+
+class ConfirmForm(forms.Form):
+    """The second step: apply the upload that was previewed."""
+
+    token = forms.CharField(max_length=64)
+    kind = forms.ChoiceField(choices=ImportKind.choices)
+    mode = forms.ChoiceField(choices=ImportMode.choices)
+    default_grid = forms.CharField(required=False, max_length=40)
+
+
+def _writable_grids(user):
+    return filter_to_scope(
+        Area.objects.filter(kind=AreaKind.GRID),
+        user,
+        field="path",
+        roles=permissions.REGISTRY_WRITE_ROLES,
+    ).order_by("path")
 
 
 class UploadSizeCap(FileUploadHandler):
@@ -94,15 +125,21 @@ def import_page(request):
 
 @csrf_protect
 def _import_page(request):
+    """Upload → preview (every row checked, households listed, nothing written) →
+    confirm (the kept upload is imported in the chosen mode)."""
     context = {
         "kinds": ImportKind.choices,
         "export_kinds": EXPORT_KINDS.items(),
         "can_export": permissions.can_export(request.user),
     }
     if request.method != "POST":
-        context["form"] = ImportForm(initial={"kind": request.GET.get("kind", "residents")})
+        context["form"] = ImportForm(
+            initial={"kind": request.GET.get("kind", "residents")}, user=request.user
+        )
         return render(request, "people/import.html", context)
-    form = ImportForm(request.POST, request.FILES)
+    if "token" in request.POST:
+        return _import_confirm(request, context)
+    form = ImportForm(request.POST, request.FILES, user=request.user)
     if getattr(request, "wangge_upload_too_large", False):
         form.add_error("file", f"文件超过 {_size_text()} 的上限")
     result = None
@@ -115,35 +152,82 @@ def _import_page(request):
                 mode=data["mode"],
                 upload=data["file"],
                 request=request,
+                preview=True,
+                default_grid=data["default_grid"],
             )
+            if _can_apply(result):
+                context["confirm"] = {
+                    "token": import_upload_keep(actor=request.user, upload=data["file"]),
+                    "kind": data["kind"],
+                    "mode": data["mode"],
+                    "default_grid": data["default_grid"],
+                }
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     context["form"] = form
     if result is not None:
-        context |= {
-            "result": result,
-            "created": [(CREATED_LABELS[key], value) for key, value in result.created.items()],
-            "errors": result.errors[:ERRORS_ON_PAGE],
-            "errors_capped": result.error_count > ERRORS_ON_PAGE,
-            "report_token": import_report_store(actor=request.user, result=result),
-            "kind_label": ImportKind(result.kind).label,
-            "mode_label": ImportMode(result.mode).label,
-        }
+        context |= _result_context(request, result)
     return render(request, "people/import.html", context, status=200 if form.is_valid() else 400)
+
+
+def _can_apply(result) -> bool:
+    if result.valid_rows == 0:
+        return False
+    return result.mode == ImportMode.VALID_ROWS or result.rejected_rows == 0
+
+
+def _import_confirm(request, context):
+    confirm = ConfirmForm(request.POST)
+    form = ImportForm(user=request.user)
+    context["form"] = form
+    path = None
+    if confirm.is_valid():
+        path = import_upload_path(actor=request.user, token=confirm.cleaned_data["token"])
+    if path is None:
+        context["page_error"] = "预览已过期或已导入，请重新上传文件"
+        return render(request, "people/import.html", context, status=400)
+    data = confirm.cleaned_data
+    try:
+        with path.open("rb") as handle:
+            result = people_import(
+                actor=request.user,
+                kind=data["kind"],
+                mode=data["mode"],
+                upload=File(handle, name="upload.xlsx"),
+                request=request,
+                default_grid=data["default_grid"],
+            )
+    except ApplicationError as exc:
+        context["page_error"] = exc.message
+        return render(request, "people/import.html", context, status=400)
+    finally:
+        path.unlink(missing_ok=True)
+    context |= _result_context(request, result)
+    return render(request, "people/import.html", context)
+
+
+def _result_context(request, result) -> dict:
+    households = [plan for plan in result.households if not plan.existing]
+    return {
+        "result": result,
+        "created": [(CREATED_LABELS[key], value) for key, value in result.created.items()],
+        "errors": result.errors[:ERRORS_ON_PAGE],
+        "errors_capped": result.error_count > ERRORS_ON_PAGE,
+        "report_token": import_report_store(actor=request.user, result=result),
+        "kind_label": ImportKind(result.kind).label,
+        "mode_label": ImportMode(result.mode).label,
+        "planned_new": households,
+        "planned_joined": [plan for plan in result.households if plan.existing],
+        "planned_capped": result.households_new > len(households),
+    }
 
 
 @guarded(permissions.can_import)
 def import_template(request, kind: str):
     if kind not in ImportKind.values:
         raise Http404
-    grids = filter_to_scope(
-        Area.objects.filter(kind=AreaKind.GRID),
-        request.user,
-        field="path",
-        roles=permissions.REGISTRY_WRITE_ROLES,
-    )
     buffer = io.BytesIO()
-    grid_code = grids.order_by("path").values_list("code", flat=True).first() or ""
+    grid_code = _writable_grids(request.user).values_list("code", flat=True).first() or ""
     import_template_write(kind=kind, target=buffer, grid_code=grid_code)
     buffer.seek(0)
     filename = f"{ImportKind(kind).label}导入模板.xlsx"

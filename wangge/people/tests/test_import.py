@@ -364,7 +364,7 @@ def test_header_is_matched_ignoring_spaces_and_order_and_missing_header_is_named
         actor=setting["staff"], kind=ImportKind.RESIDENTS, mode=ImportMode.VALID_ROWS, upload=upload
     )
     assert result.errors == [] and Resident.objects.get().name == "韩 梅"
-    with pytest.raises(UploadRejected, match="缺少必需的列：证件号码、户编号"):
+    with pytest.raises(UploadRejected, match="缺少必需的列：证件号码（"):
         people_import(
             actor=setting["staff"],
             kind=ImportKind.RESIDENTS,
@@ -614,6 +614,15 @@ def test_page_applies_a_good_file(client, setting):
     )
     response = client.post(
         "/people/import/", {"kind": "residents", "mode": "all_or_nothing", "file": upload}
+    )
+    # the upload is previewed first: nothing is written yet
+    assert response.status_code == 200
+    assert "预览：尚未写入任何数据。" in response.content.decode()
+    assert Resident.objects.count() == 0
+    token = response.context["confirm"]["token"]
+    response = client.post(
+        "/people/import/",
+        {"token": token, "kind": "residents", "mode": "all_or_nothing", "default_grid": ""},
     )
     assert response.status_code == 200
     assert "已导入户 1 条、居民 1 条。" in response.content.decode()
