@@ -527,3 +527,40 @@ def test_residents_stay_out_of_household_scope_after_admin_building_add(tree):
     )
     assert Building.objects.get(name="9号楼").area_path == tree["g2"].path
     assert not Resident.objects.exists() and not Household.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [
+        (Role.STREET_STAFF, AreaKind.STREET),
+        (Role.CITY_OFFICER, AreaKind.CITY),
+        (Role.SYSTEM_ADMIN, AreaKind.CITY),
+        (Role.SECURITY_ADMIN, None),
+        (Role.AUDIT_ADMIN, None),
+    ],
+)
+def test_every_admin_page_a_role_is_offered_renders(city, role, where):
+    # given a user of the role and a row of each registered model where one is cheap
+    grid = node(AreaKind.GRID)
+    household = make_household(grid)
+    make_resident(household)
+    Building.objects.create(grid=grid, name="1号楼")
+    user = make_user(role, node(where) if where else None)
+    client = client_for(user)
+    # when they open each list, add form and first row the admin offers them
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        base = f"/admin/{opts.app_label}/{opts.model_name}/"
+        listing = client.get(base)
+        request = listing.wsgi_request
+        # then each answers as its permissions say, never with a server error
+        assert listing.status_code == (200 if model_admin.has_module_permission(request) else 403)
+        if listing.status_code != 200:
+            continue
+        if model_admin.has_add_permission(request):
+            assert client.get(base + "add/").status_code == 200, base
+        first = model_admin.get_queryset(request).first()
+        if first is not None:
+            assert client.get(f"{base}{first.pk}/change/").status_code == 200, base
