@@ -36,3 +36,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Health probes reach the app server directly over plain HTTP; /healthz carries nothing personal.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
