@@ -79,6 +79,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
+# PostgreSQL roles (README, "Production"): DATABASE_URL is the app's role (DML grants
+# only); `manage.py migrate` connects with DATABASE_MIGRATE_URL, the owner role, when set,
+# and re-grants the app role afterwards. A superuser connection is refused unless allowed.
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL", "")
+WANGGE_DB_ALLOW_SUPERUSER = env_bool("WANGGE_DB_ALLOW_SUPERUSER", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["wangge.accounts.backends.LockoutModelBackend"]

@@ -23,6 +23,8 @@ for _name, _value in [
         raise ImproperlyConfigured(f"{_name} must be set in production")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL")
+# The app's role must not be a superuser (it could switch the audit triggers off).
+WANGGE_DB_ALLOW_SUPERUSER = env_bool("WANGGE_DB_ALLOW_SUPERUSER", False)
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
