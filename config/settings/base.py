@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wangge.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wangge.web.middleware.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +136,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Map tiles come from a configurable URL; empty means "no tiles", the map still works.
 WANGGE_MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")
+# Content-Security-Policy of every page (wangge.core.headers); empty means the built-in
+# strict policy (own origin only, plus the tile server's).
+WANGGE_CSP = env_str("WANGGE_CSP", "")
+# /api/docs and /api/openapi.json for anonymous callers too (production: signed-in only).
+WANGGE_API_DOCS_PUBLIC = env_bool("WANGGE_API_DOCS_PUBLIC", True)
 
 # Open311 GeoReport v2: clients that may POST service requests (comma-separated keys).
 WANGGE_OPEN311_API_KEYS = env_list("WANGGE_OPEN311_API_KEYS", [])

@@ -38,5 +38,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+WANGGE_API_DOCS_PUBLIC = env_bool("WANGGE_API_DOCS_PUBLIC", False)
 # Health probes reach the app server directly over plain HTTP; /healthz carries nothing personal.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -19,8 +19,15 @@ def test_user_create_makes_a_staff_user_with_an_audited_role(city, monkeypatch):
     # given a district of the city
     district = Area.objects.filter(kind="district").first()
     # when an operator creates its officer from the command line
-    _run(monkeypatch, "qu01", "--role", Role.DISTRICT_OFFICER, "--area", district.code,
-         password="Qu-officer-2026")
+    _run(
+        monkeypatch,
+        "qu01",
+        "--role",
+        Role.DISTRICT_OFFICER,
+        "--area",
+        district.code,
+        password="Qu-officer-2026",
+    )
     # then the account signs in with that password and holds the role there, on record
     user = User.objects.get(username="qu01")
     assert user.is_staff and user.check_password("Qu-officer-2026")
@@ -33,6 +40,13 @@ def test_user_create_makes_a_staff_user_with_an_audited_role(city, monkeypatch):
 def test_user_create_applies_the_staff_password_rules(city, monkeypatch):
     district = Area.objects.filter(kind="district").first()
     with pytest.raises(CommandError):
-        _run(monkeypatch, "qu02", "--role", Role.DISTRICT_OFFICER, "--area", district.code,
-             password="password")
+        _run(
+            monkeypatch,
+            "qu02",
+            "--role",
+            Role.DISTRICT_OFFICER,
+            "--area",
+            district.code,
+            password="password",
+        )
     assert not User.objects.filter(username="qu02").exists()
