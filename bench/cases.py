@@ -479,6 +479,8 @@ def throughput(args) -> None:
         "WANGGE_FIELD_KEY": settings.WANGGE_FIELD_KEY,
         "WANGGE_BLIND_INDEX_KEY": settings.WANGGE_BLIND_INDEX_KEY,
         "DJANGO_SECURE_SSL_REDIRECT": "false",
+        # the benchmark database is built by the superuser; production refuses that otherwise
+        "WANGGE_DB_ALLOW_SUPERUSER": "true",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DB_CONN_MAX_AGE": "60",
         # the benchmark serves no static files, so skips collectstatic

@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from wangge.api.main import api
+from wangge.core.health import healthz
 
 admin.site.site_header = "网格化基层治理平台 · 后台管理"
 admin.site.site_title = "网格后台"
 admin.site.index_title = "后台管理"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,12 @@
 """Copy the front-end libraries installed by npm into the app's static folder.
 
-They are served by the app itself: government intranets reach no CDN.
+They are served by the app itself: government intranets reach no CDN. A library that
+points to its source map (``sourceMappingURL``) gets the map copied next to it: production's
+manifest storage rewrites that reference and refuses to build when its target is missing.
+If a package ships no map, the dangling reference is removed from the copy instead.
 """
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -23,6 +27,27 @@ FILES = {
 }
 
 
+SOURCE_MAP = re.compile(r"(?m)^(?://|/\*)# sourceMappingURL=(?P<url>[^\s*]+)[ \t]*(?:\*/)?[ \t]*$")
+
+
+def copy_with_source_map(src: Path, dst: Path) -> None:
+    """Copy one JS or CSS file and the source map it refers to (or drop the reference)."""
+    shutil.copy2(src, dst)
+    if src.suffix not in {".js", ".css"}:
+        return
+    text = dst.read_text(encoding="utf-8")
+    for match in SOURCE_MAP.finditer(text):
+        url = match["url"]
+        if url.startswith("data:"):
+            continue
+        map_src = src.parent / url
+        if "/" not in url and map_src.is_file():
+            shutil.copy2(map_src, dst.parent / url)
+        else:
+            text = text.replace(match.group(0), "")
+            dst.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     for source, target in FILES.items():
         src, dst = MODULES / source, TARGET / target
@@ -33,7 +58,7 @@ def main() -> int:
         if src.is_dir():
             shutil.copytree(src, dst, dirs_exist_ok=True)
         else:
-            shutil.copy2(src, dst)
+            copy_with_source_map(src, dst)
     print(f"assets copied to {TARGET.relative_to(ROOT)}")
     return 0
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wangge.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wangge.web.middleware.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +82,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+
+# PostgreSQL roles (README, "Production"): DATABASE_URL is the app's role (DML grants
+# only); `manage.py migrate` connects with DATABASE_MIGRATE_URL, the owner role, when set,
+# and re-grants the app role afterwards. A superuser connection is refused unless allowed.
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL", "")
+WANGGE_DB_ALLOW_SUPERUSER = env_bool("WANGGE_DB_ALLOW_SUPERUSER", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -150,6 +157,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Map tiles come from a configurable URL; empty means "no tiles", the map still works.
 WANGGE_MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")
+# Content-Security-Policy of every page (wangge.core.headers); empty means the built-in
+# strict policy (own origin only, plus the tile server's).
+WANGGE_CSP = env_str("WANGGE_CSP", "")
+# /api/docs and /api/openapi.json for anonymous callers too (production: signed-in only).
+WANGGE_API_DOCS_PUBLIC = env_bool("WANGGE_API_DOCS_PUBLIC", True)
 
 # Open311 GeoReport v2: clients that may POST service requests (comma-separated keys).
 WANGGE_OPEN311_API_KEYS = env_list("WANGGE_OPEN311_API_KEYS", [])

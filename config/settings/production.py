@@ -23,6 +23,8 @@ for _name, _value in [
         raise ImproperlyConfigured(f"{_name} must be set in production")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL")
+# The app's role must not be a superuser (it could switch the audit triggers off).
+WANGGE_DB_ALLOW_SUPERUSER = env_bool("WANGGE_DB_ALLOW_SUPERUSER", False)
 
 # The rate-limit counters must be shared by every gunicorn worker.
 WANGGE_CACHE_URL = env_str("WANGGE_CACHE_URL", "redis://127.0.0.1:6379/2")
@@ -43,3 +45,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+WANGGE_API_DOCS_PUBLIC = env_bool("WANGGE_API_DOCS_PUBLIC", False)
+# Health probes reach the app server directly over plain HTTP; /healthz carries nothing personal.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

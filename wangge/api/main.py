@@ -1,8 +1,29 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from wangge.api.errors import application_error_response
 from wangge.core.errors import ApplicationError
+
+
+def _docs_for_signed_in_users(view):
+    """The API's docs and schema: anonymous callers get them only where
+    WANGGE_API_DOCS_PUBLIC says so (not in production)."""
+
+    @wraps(view, assigned=())
+    def guarded(request, *args, **kwargs):
+        if settings.WANGGE_API_DOCS_PUBLIC or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "Unauthorized"}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
 
 api = NinjaAPI(
     title="Wangge API",
@@ -10,6 +31,7 @@ api = NinjaAPI(
     description="网格化基层治理平台 JSON API。所有列表按用户的区域范围过滤。",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=_docs_for_signed_in_users,
 )
 
 
