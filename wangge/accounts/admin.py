@@ -5,16 +5,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
 from wangge.accounts.permissions import AREA_ADMIN_ROLES, USER_ADMIN_ROLES, has_any_role
-from wangge.accounts.services import role_assign
+from wangge.accounts.services import role_assign, role_revoke
 from wangge.audit.services import audit_record
 from wangge.core.admin import RoleGatedModelAdmin, ScopedInlineMixin
 
 # Roles are RoleAssignments on the area tree; Django's groups and model permissions are
 # not used, so their admin (which no role gates) is not offered.
 admin.site.unregister(Group)
+# TOTP devices hold secrets; the security admin resets a user's second factor from the
+# role page (otp_reset, audited), so django-otp's own admin is not offered.
+admin.site.unregister(TOTPDevice)
 
 GLOBAL_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 
@@ -64,6 +68,11 @@ class RoleAssignmentForm(forms.ModelForm):
             and not (cleaned.get("area") or cleaned.get("department"))
         ):
             raise ValidationError("该角色必须指定区域或部门")
+        if cleaned.get("area") and cleaned.get("department"):
+            raise ValidationError("区域和部门只能选择其一")
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", "失效日期不能早于生效日期")
         return cleaned
 
 
@@ -94,6 +103,13 @@ class RoleAssignmentInline(ScopedInlineMixin, admin.TabularInline):
         return self._may_edit(request, obj)
 
 
+def _changed_fields(formset, instance) -> list[str]:
+    for form in formset.forms:
+        if form.instance is instance:
+            return form.changed_data
+    return []
+
+
 @admin.register(User)
 class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
     """Security admins manage accounts and roles; every change is audited."""
@@ -116,33 +132,27 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
         user = form.instance
         assignments = formset.save(commit=False)
         for assignment in formset.deleted_objects:
-            detail = _assignment_detail(assignment)
-            assignment.delete()
-            audit_record(
-                action="permission_change",
-                request=request,
-                obj=user,
-                detail={"revoked": detail["role"], **detail, "via": "admin"},
-            )
+            role_revoke(actor=request.user, assignment=assignment, request=request)
         for assignment in assignments:
-            if assignment.pk is None:
-                role_assign(
+            if assignment.pk is not None and {"role", "area", "department"} & set(
+                _changed_fields(formset, assignment)
+            ):
+                # A grant moved elsewhere is a revoke of the old one and a new grant.
+                role_revoke(
                     actor=request.user,
-                    user=user,
-                    role=assignment.role,
-                    area=assignment.area,
-                    department=assignment.department,
+                    assignment=RoleAssignment.objects.get(pk=assignment.pk),
                     request=request,
                 )
-            else:
-                assignment.save()
-                detail = _assignment_detail(assignment)
-                audit_record(
-                    action="permission_change",
-                    request=request,
-                    obj=user,
-                    detail={"changed": detail["role"], **detail, "via": "admin"},
-                )
+            role_assign(
+                actor=request.user,
+                user=user,
+                role=assignment.role,
+                area=assignment.area,
+                department=assignment.department,
+                valid_from=assignment.valid_from,
+                valid_until=assignment.valid_until,
+                request=request,
+            )
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
@@ -160,14 +170,6 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
                 detail={"via": "admin", "changes": {"password": "******"}},
             )
         return response
-
-
-def _assignment_detail(assignment) -> dict:
-    return {
-        "role": assignment.role,
-        "area": assignment.area.code if assignment.area_id else None,
-        "department": assignment.department.code if assignment.department_id else None,
-    }
 
 
 @admin.register(Department)
