@@ -49,7 +49,7 @@ def test_register_is_previewed_with_its_households_then_imported(page, login, ba
     page.select_option("#id_default_grid", grid.code)
     page.set_input_files("#id_file", str(path))
     with page.expect_navigation():
-        page.click("form button:has-text(\"上传并预览\")")
+        page.click('form button:has-text("上传并预览")')
     # then the preview lists both households and their members, and nothing is written
     expect(page.locator("#import-preview")).to_contain_text("新建户 2 户")
     table = page.locator("#planned-households + .table-wrap")
