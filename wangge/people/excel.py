@@ -122,21 +122,24 @@ def checked_upload(upload) -> Iterator[Path]:
 
 
 class FormulaWithoutValue:
-    """A formula cell whose result was never computed and saved (by Excel or WPS).
+    """A formula cell whose result was never computed and saved (by Excel or WPS), or a
+    cell holding an error value (#N/A, #REF! …).
 
-    openpyxl reads such a cell as empty; this marker lets the import name it instead.
+    openpyxl reads the first as empty and the second as its error text; this marker lets
+    the import name them instead.
     """
 
-    __slots__ = ("coordinate",)
+    __slots__ = ("coordinate", "error")
 
-    def __init__(self, coordinate: str):
+    def __init__(self, coordinate: str, error: str = ""):
         self.coordinate = coordinate
+        self.error = error
 
     def __str__(self) -> str:
-        return ""
+        return self.error
 
     def __repr__(self) -> str:
-        return f"FormulaWithoutValue({self.coordinate!r})"
+        return f"FormulaWithoutValue({self.coordinate!r}, {self.error!r})"
 
 
 class _Parser(WorkSheetParser):
@@ -144,10 +147,19 @@ class _Parser(WorkSheetParser):
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            coordinate = element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
-            cell["value"] = FormulaWithoutValue(coordinate)
+        if cell["data_type"] == "e" and cell["value"] is not None:
+            cell["value"] = FormulaWithoutValue(self._coordinate(element, cell), str(cell["value"]))
+        elif (
+            cell["value"] is None
+            and cell["data_type"] != "str"  # a saved empty text result, e.g. =IF(…,"",…)
+            and element.find(FORMULA_TAG) is not None
+        ):
+            cell["value"] = FormulaWithoutValue(self._coordinate(element, cell))
         return cell
+
+    @staticmethod
+    def _coordinate(element, cell) -> str:
+        return element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
 
 
 class SheetReader:

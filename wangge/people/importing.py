@@ -6,6 +6,13 @@ one query per batch for duplicates and households, then bulk inserts. "All or
 nothing" stops inserting at the first rejected row, keeps validating to report every
 rejected row, and rolls the transaction back. Every import writes one audit row with
 counts and never with personal data.
+
+Registers as offices keep them are read too: the header is the best-matching row among
+the first ten (title rows above it are skipped), columns go by their everyday names
+(公民身份号码, 手机, 现住址, 户号 …), text cells are NFKC-normalised (full-width digits and
+letters), and residents without a household code are grouped by address and relation
+(a 户主/本人 row starts a household). A preview runs every check and lists the households
+to be created, and writes nothing.
 """
 
 import re
@@ -411,11 +418,16 @@ class KindHandler:
         """Run ``parse`` on a filled cell, record its reason on failure; empty → default."""
         raw = row.cells.get(key)
         if isinstance(raw, FormulaWithoutValue):
-            row.fail(
-                key,
-                f"公式单元格没有计算结果（单元格 {raw.coordinate}），"
-                "请在 Excel 或 WPS 中打开并保存后再导入，或改填数值",
-            )
+            if raw.error:
+                row.fail(
+                    key, f"单元格 {raw.coordinate} 的公式计算出错（{raw.error}），请改正后再导入"
+                )
+            else:
+                row.fail(
+                    key,
+                    f"公式单元格没有计算结果（单元格 {raw.coordinate}），"
+                    "请在 Excel 或 WPS 中打开并保存后再导入，或改填数值",
+                )
             return default
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if self.column(key).required:

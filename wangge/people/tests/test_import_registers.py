@@ -3,6 +3,7 @@ full-width digits, dashed phones, no household codes (households from address an
 relation, shown in a preview before anything is written) and formula cells."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -511,3 +512,39 @@ def test_full_width_birth_dates_and_relations_with_spaces(setting):
     assert result.errors == []
     resident = Resident.objects.get()
     assert (resident.birth_date.isoformat(), resident.relation) == ("1980-01-01", "self")
+
+
+def _with_cell_xml(upload: SimpleUploadedFile, old: bytes, new: bytes) -> SimpleUploadedFile:
+    """The workbook with one cell's XML replaced, as Excel itself would have saved it."""
+    source = zipfile.ZipFile(io.BytesIO(upload.read()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(item, data)
+    return SimpleUploadedFile("花名册.xlsx", buffer.getvalue())
+
+
+def test_formula_errors_are_named_and_saved_empty_results_are_empty(setting):
+    # given a name cell holding #N/A and a phone formula whose saved result is ""
+    first, second = ids(2)
+    upload = register(
+        [
+            [1, "#N/A", "", "", first, "户主", "幸福小区1号楼101", ""],
+            [2, "李四", "", "", second, "子", "幸福小区1号楼101", '=IF(1,"","x")'],
+        ]
+    )
+    upload = _with_cell_xml(
+        upload,
+        b'<c r="H5"><f>IF(1,"","x")</f><v /></c>',
+        b'<c r="H5" t="str"><f>IF(1,"","x")</f><v></v></c>',
+    )
+    result = run(setting, upload)
+    # then the error is named with its cell, and the empty result is just an empty phone
+    assert [(e.row, e.column, e.reason, e.value) for e in result.errors] == [
+        (4, "姓名", "单元格 B4 的公式计算出错（#N/A），请改正后再导入", "#N/A")
+    ]
+    assert Resident.objects.get().phone == ""
