@@ -65,7 +65,9 @@ def open_app(page, login, base_url):
     login(page, "wangfang", PASSWORD)
     page.goto(f"{base_url}/patrols/app/")
     # the service worker controls the page: the shell is cached for offline use
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+    )
     expect(page.locator("#list-overdue li[data-household]")).to_have_count(2)
 
 

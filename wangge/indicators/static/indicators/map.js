@@ -90,8 +90,11 @@
       var cluster = L.markerClusterGroup({ showCoverageOnHover: false });
       data.cases.features.forEach(function (feature) {
         var p = feature.properties, c = feature.geometry.coordinates;
-        var icon = L.divIcon({ className: "", iconSize: [12, 12],
-          html: '<div class="case-dot" style="background:' + (STATUS_COLORS[p.status] || "#1677ff") + '"></div>' });
+        // An element coloured through the CSSOM: the CSP refuses style="" attributes in markup.
+        var dot = document.createElement("div");
+        dot.className = "case-dot";
+        dot.style.background = STATUS_COLORS[p.status] || "#1677ff";
+        var icon = L.divIcon({ className: "", iconSize: [12, 12], html: dot });
         var marker = L.marker([c[1], c[0]], { icon: icon, title: p.number });
         var pop = document.createElement("div");
         var link = text("a", p.number);
