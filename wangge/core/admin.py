@@ -433,7 +433,8 @@ class ScopedInlineMixin(AuditedScopedChoicesMixin):
     rows is done by the parent's ``save_formset``)."""
 
     def related_scope_roles(self, request):
-        return None
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent.related_scope_roles(request) if parent is not None else None
 
 
 class ReferenceDataAdminMixin:

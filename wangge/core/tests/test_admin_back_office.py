@@ -564,3 +564,17 @@ def test_every_admin_page_a_role_is_offered_renders(city, role, where):
         first = model_admin.get_queryset(request).first()
         if first is not None:
             assert client.get(f"{base}{first.pk}/change/").status_code == 200, base
+
+
+def test_the_staff_password_rule_follows_staff_roles_not_only_the_flag(city):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    # given a street officer whose is_staff flag was switched off
+    user = make_user(Role.STREET_STAFF, node(AreaKind.STREET))
+    User.objects.filter(pk=user.pk).update(is_staff=False)
+    user = User.objects.get(pk=user.pk)
+    # then a two-class password is still refused for them, but not for a resident
+    with pytest.raises(ValidationError, match="至少 3 类"):
+        validate_password("mountainriver42", user)
+    validate_password("mountainriver42", make_user(Role.RESIDENT, node(AreaKind.GRID)))
