@@ -98,6 +98,27 @@ def record_visit(page, household: Household, notes: str) -> None:
     expect(page.locator("#outbox-count")).to_have_text("1")
 
 
+def decline_next_dialog(page) -> list[str]:
+    """Dismiss the next dialog at once (a dialog left open blocks the page); its message
+    lands in the returned list."""
+    messages: list[str] = []
+
+    def decline(dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    return messages
+
+
+def wait_for_dialog(page, messages: list[str]) -> str:
+    for _ in range(100):
+        if messages:
+            return messages[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("no dialog was shown")
+
+
 def _without_clear_site_data(route):
     response = route.fetch()
     headers = {k: v for k, v in response.headers.items() if k.lower() != "clear-site-data"}
@@ -189,22 +210,23 @@ def test_logout_warns_about_unsent_records_and_lets_the_worker_sync_first(
 
     # when A logs out on the site and declines the warning
     page.goto(f"{base_url}/")
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    warning = decline_next_dialog(page)
     page.click("form[data-logout] button[type=submit]")
-
-    # then A was told how many records would be lost and is still signed in
+    # then A was told how many records would be lost
+    assert "还有 1 条记录" in wait_for_dialog(page, warning)
+    # and is still signed in
     expect(page.locator("form[data-logout]")).to_be_visible()
-    assert "还有 1 条记录" in browser_log.dialogs[-1]
     assert page.url == f"{base_url}/"
+    assert page.evaluate("fetch('/api/patrols/session').then((r) => r.status)") == 200
 
     # when A goes back to the app and logs out there, declining again
     page.goto(f"{base_url}/patrols/app/")
     expect(page.locator("#outbox-count")).to_have_text("1")
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    warning = decline_next_dialog(page)
     page.click("#logout")
     # then the app tried to send it first, warned, and shows what waits
+    assert "还有 1 条记录未同步" in wait_for_dialog(page, warning)
     expect(page.locator("#view-outbox")).to_be_visible()
-    assert "还有 1 条记录未同步" in browser_log.dialogs[-1]
 
     # when the connection is back and the record is sent, logout needs no warning
     page.unroute("**/api/patrols/visits")

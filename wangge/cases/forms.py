@@ -237,21 +237,29 @@ def dispatch_targets(user, case: Case) -> list[tuple[str, str]]:
     else:
         choices.append(("", "请选择承办单位"))
     seen = {f"{prefix}:{routed.pk}"} if routed is not None else set()
-    for department in Department.objects.select_related("area").order_by("area__path", "code"):
-        key = f"d:{department.pk}"
-        if key not in seen and perms.can_dispatch_to(
-            user, case, department=department, routed=routed
-        ):
-            choices.append((key, department.name))
+    departments = [
+        department
+        for department in Department.objects.select_related("area").order_by("area__path", "code")
+        if f"d:{department.pk}" not in seen
+        and perms.can_dispatch_to(user, case, department=department, routed=routed)
+    ]
     base = case.dispatcher_area
+    areas = []
     if base is not None:
-        areas = Area.objects.filter(path__startswith=base.path, depth__lte=base.depth + 2).order_by(
-            "path"
-        )
-        for area in areas:
-            key = f"a:{area.pk}"
-            if key not in seen and perms.can_dispatch_to(user, case, area=area, routed=routed):
-                choices.append((key, f"{area.get_kind_display()} · {area.name}"))
+        areas = [
+            area
+            for area in Area.objects.filter(
+                path__startswith=base.path, depth__lte=base.depth + 2
+            ).order_by("path")
+            if f"a:{area.pk}" not in seen
+            and perms.can_dispatch_to(user, case, area=area, routed=routed)
+        ]
+    # Only units somebody can handle: the service refuses the others.
+    staffed_departments, staffed_areas = perms.staffed_units(departments=departments, areas=areas)
+    choices += [(f"d:{d.pk}", d.name) for d in departments if d.pk in staffed_departments]
+    choices += [
+        (f"a:{a.pk}", f"{a.get_kind_display()} · {a.name}") for a in areas if a.pk in staffed_areas
+    ]
     return choices
 
 

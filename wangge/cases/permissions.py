@@ -59,17 +59,47 @@ def is_handler(user, case) -> bool:
     return path is not None and path_in_scope(user, path, AREA_HANDLER_ROLES)
 
 
-def unit_has_handlers(*, department=None, area=None) -> bool:
-    """Whether some active account would pass ``is_handler`` for a case sent to this unit:
-    a department handler of the department, or area staff on the node or above it."""
+def _self_and_ancestors(area) -> list[str]:
+    steplen = type(area).steplen
+    return [area.path[:end] for end in range(steplen, len(area.path) + 1, steplen)]
+
+
+def staffed_units(*, departments=(), areas=()) -> tuple[set[int], set[int]]:
+    """(department ids, area ids) of the given units for which some active account would
+    pass ``is_handler``: a department handler of the department, or area staff on the
+    node or above it. Two queries, whatever the number of units."""
     holders = RoleAssignment.objects.filter(user__is_active=True)
-    if department is not None:
-        return holders.filter(role=Role.DEPARTMENT_HANDLER, department=department).exists()
-    if area is not None:
-        steplen = type(area).steplen
-        ancestors = [area.path[:end] for end in range(steplen, len(area.path) + 1, steplen)]
-        return holders.filter(role__in=AREA_HANDLER_ROLES, area__path__in=ancestors).exists()
-    return False
+    departments, areas = list(departments), list(areas)
+    staffed_departments: set[int] = set()
+    if departments:
+        staffed_departments = set(
+            holders.filter(
+                role=Role.DEPARTMENT_HANDLER, department__in=[d.pk for d in departments]
+            ).values_list("department_id", flat=True)
+        )
+    staffed_areas: set[int] = set()
+    if areas:
+        paths = {path for area in areas for path in _self_and_ancestors(area)}
+        staffed_paths = set(
+            holders.filter(role__in=AREA_HANDLER_ROLES, area__path__in=paths).values_list(
+                "area__path", flat=True
+            )
+        )
+        staffed_areas = {
+            area.pk
+            for area in areas
+            if any(path in staffed_paths for path in _self_and_ancestors(area))
+        }
+    return staffed_departments, staffed_areas
+
+
+def unit_has_handlers(*, department=None, area=None) -> bool:
+    """Whether a case sent to this unit could be signed by anybody (``staffed_units``)."""
+    staffed_departments, staffed_areas = staffed_units(
+        departments=[department] if department is not None else [],
+        areas=[area] if area is not None else [],
+    )
+    return bool(staffed_departments or staffed_areas)
 
 
 def can_accept(user, case) -> bool:

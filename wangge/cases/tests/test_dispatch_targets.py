@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from wangge.accounts.models import Department, Role, User
 from wangge.areas.models import Area, AreaKind
 from wangge.cases import permissions as perms
+from wangge.cases.forms import dispatch_targets
 from wangge.cases.models import Case, RoutingRule, Status
 from wangge.cases.selectors import case_box_counts, case_get_for_user, case_list_visible_to
 from wangge.cases.services import case_transition
@@ -149,6 +150,18 @@ def test_routed_area_unit_nobody_handles_is_refused_through_the_api(world):
         f"{far_community.name}目前没有承办人员，不能派遣，请选择其他承办单位"
     )
     assert detail["loc"] == ["body", "handler_area"]
+
+
+def test_the_dispatch_form_offers_only_units_somebody_handles(world):
+    # given a district department nobody handles, next to one that is staffed
+    empty = Department.objects.create(name="水务局", code="D-SW", area=world.district)
+    case = CaseFactory.accepted(world)
+    # when the street, which may send to district departments, opens the dispatch form
+    offered = dict(dispatch_targets(world.street_staff, case))
+    # then the staffed units are offered and the empty department is not
+    assert offered[f"d:{world.other_department.pk}"] == "住建局"
+    assert f"d:{empty.pk}" not in offered
+    assert f"a:{sibling_grid(world).pk}" in offered
 
 
 # --------------------------------------------------------------------------- property
