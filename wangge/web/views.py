@@ -13,9 +13,8 @@ from wangge.accounts import permissions
 from wangge.accounts.models import LoginThrottle
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
-from wangge.audit.models import Outcome
 from wangge.audit.selectors import audit_event_list
-from wangge.audit.services import ACTION_LABELS, audit_record
+from wangge.audit.services import ACTION_LABELS, audit_access_denied, audit_record
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
 from wangge.people.selectors import (
@@ -39,14 +38,12 @@ def guarded(predicate=None):
         @login_required
         def wrapper(request, *args, **kwargs):
             if predicate is not None and not predicate(request.user):
-                audit_record(action="access_denied", outcome=Outcome.DENIED, request=request,
-                             object_type="page", object_id=request.path[:64])
+                audit_access_denied(request)
                 raise Http404
             try:
                 return view(request, *args, **kwargs)
             except NotFoundOrForbidden as exc:
-                audit_record(action="access_denied", outcome=Outcome.DENIED, request=request,
-                             object_type="page", object_id=request.path[:64])
+                audit_access_denied(request)
                 raise Http404(exc.message) from exc
 
         return wrapper
