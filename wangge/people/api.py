@@ -2,8 +2,9 @@ from datetime import date
 from typing import Literal
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from wangge.core.inputs import Pages
 from wangge.people.models import Resident
 from wangge.people.selectors import (
     household_get_for_user,
@@ -61,7 +62,7 @@ class RevealOut(Schema):
 
 
 @router.get("/residents", response=list[ResidentOut], summary="居民列表（脱敏）")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def residents(
     request, name: str = "", care_tag: str = "", residence_status: str = "", id_number: str = ""
 ):
@@ -85,7 +86,7 @@ def resident_reveal_endpoint(request, resident_id: int, payload: RevealIn):
 
 
 @router.get("/households", response=list[HouseholdOut], summary="户列表")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def households(request, q: str = ""):
     return household_list_visible_to(user=request.user, q=q)
 

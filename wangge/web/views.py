@@ -17,6 +17,7 @@ from wangge.audit.selectors import audit_event_list
 from wangge.audit.services import ACTION_LABELS, audit_access_denied, audit_record
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
+from wangge.core.inputs import page_number
 from wangge.people.selectors import (
     care_tag_counts,
     household_list_visible_to,
@@ -53,7 +54,7 @@ def guarded(predicate=None):
 
 def paginate(request, queryset):
     paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
