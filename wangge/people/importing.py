@@ -556,7 +556,9 @@ class ResidentHandler(KindHandler):
                 )
             return
         if not ref.in_scope:
-            row.fail("household", "户编号不在您的管辖范围内")
+            # Not "outside your scope": that would confirm the code exists elsewhere.
+            self.registered_elsewhere += 1
+            row.fail("household", HOUSEHOLD_CODE_UNUSABLE)
         elif grid is not None and grid.id != ref.grid_id:
             where = f"第 {ref.first_row} 行新建的户" if ref.first_row else "该户已登记在其他网格"
             row.fail("grid", f"网格编码与{where}不一致")

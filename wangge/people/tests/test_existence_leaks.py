@@ -140,6 +140,28 @@ def test_import_refuses_numbers_and_codes_from_elsewhere_in_neutral_words(settin
     assert [row["detail"] for row in _denials()] == [{"reason": "registered_elsewhere", "rows": 1}]
 
 
+def test_resident_import_into_a_household_code_from_elsewhere_is_refused_neutrally(setting):
+    # given a resident row naming another district's household code (or an unknown one)
+    upload = _xlsx(
+        ["姓名", "性别", "证件号码", "网格编码", "户编号", "住址"],
+        [
+            ["丙", "男", valid_id_number(seq=903), "", "H-ELSE", ""],
+            ["丁", "男", valid_id_number(seq=905), "", "H-NONE", ""],
+        ],
+    )
+    # when it is imported
+    result = people_import(
+        actor=setting["staff"],
+        kind=ImportKind.RESIDENTS,
+        mode=ImportMode.VALID_ROWS,
+        upload=upload,
+    )
+    # then the code from elsewhere is not confirmed to exist, and the attempt is audited
+    assert [(e.row, e.reason) for e in result.errors][0] == (2, UNUSABLE_CODE)
+    assert "尚未登记" in result.errors[1].reason
+    assert len(_denials()) == 1
+
+
 def test_household_import_refuses_a_code_from_elsewhere_in_neutral_words(setting):
     upload = _xlsx(
         ["户编号", "网格编码", "住址"],
