@@ -8,6 +8,8 @@ from wangge.core.health import healthz
 admin.site.site_header = "网格化基层治理平台 · 后台管理"
 admin.site.site_title = "网格后台"
 admin.site.index_title = "后台管理"
+# Input refused while middleware parsed it (wangge.core.middleware) is answered in words.
+handler400 = "wangge.core.middleware.bad_request"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

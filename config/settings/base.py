@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL bytes and oversized bodies are refused before anything reads them (sessions too).
+    "wangge.core.middleware.InputCleaningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wangge.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +156,12 @@ WANGGE_IMPORT_REPORT_DIR = BASE_DIR / "var" / "import_reports"
 WANGGE_EXPORT_PER_HOUR = env_int("WANGGE_EXPORT_PER_HOUR", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Largest request with files (an Excel import, or six 5 MB photos, plus the form); a
+# bigger one is answered 413 before it is read. Plain and JSON bodies stop at
+# DATA_UPLOAD_MAX_MEMORY_SIZE.
+WANGGE_UPLOAD_MAX_BYTES = env_int(
+    "WANGGE_UPLOAD_MAX_BYTES", max(WANGGE_IMPORT_MAX_BYTES, 30 * 1024 * 1024) + 2 * 1024 * 1024
+)
 
 # Map tiles come from a configurable URL; empty means "no tiles", the map still works.
 WANGGE_MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")

@@ -7,7 +7,8 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from wangge.api.errors import application_error_response
-from wangge.core.errors import ApplicationError
+from wangge.audit.services import audit_access_denied
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 
 
 def _docs_for_signed_in_users(view):
@@ -37,6 +38,9 @@ api = NinjaAPI(
 
 @api.exception_handler(ApplicationError)
 def _application_error(request, exc):
+    if isinstance(exc, NotFoundOrForbidden):
+        # Out of scope answers like missing, and is audited exactly as the pages do.
+        audit_access_denied(request)
     return application_error_response(api, request, exc)
 
 

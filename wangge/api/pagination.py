@@ -2,14 +2,13 @@
 
 from typing import Any
 
-from ninja.pagination import PageNumberPagination
-
 from wangge.accounts.ratelimit import bulk_read_charge
+from wangge.core.inputs import Pages
 
 
-class BulkReadPagination(PageNumberPagination):
+class BulkReadPagination(Pages):
     """Page-number pagination that charges the rows of each page to the user
-    (accounts.ratelimit): past the budget the API answers 429."""
+    (accounts.ratelimit), pages bounded like every other: past the budget the API answers 429."""
 
     def __init__(self, *, what: str = "resident", **kwargs: Any) -> None:
         self.what = what

@@ -1,9 +1,9 @@
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
 from wangge.areas.services import area_locate_point
+from wangge.core.errors import NotFoundOrForbidden
 
 router = Router(tags=["区域"])
 
@@ -30,5 +30,5 @@ def children(request, area_id: int):
     area = filter_to_scope(Area.objects.all(), request.user, field="path").filter(pk=area_id)
     node = area.first()
     if node is None:
-        raise HttpError(404, "未找到该区域")
+        raise NotFoundOrForbidden("未找到该区域")
     return list(Area.objects.get_children(node))

@@ -35,6 +35,21 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def audit_access_denied(request) -> AuditEvent | None:
+    """The denial row of an out-of-scope (or not permitted) request, the same for pages and
+    the API: who asked for which path. Anonymous requests are not audited here (a public
+    lookup of a wrong token is not a denial; pages send them to the login first)."""
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        return None
+    return audit_record(
+        action="access_denied",
+        outcome=Outcome.DENIED,
+        request=request,
+        object_type="page",
+        object_id=request.path[:64],
+    )
+
+
 def audit_record(**fields) -> AuditEvent:
     """Write one audit row; the fields are ``audit_event``'s. Never put ID numbers,
     phones or secrets in ``detail``."""

@@ -6,7 +6,7 @@ answer. Conflicts answer 409, out-of-scope cases 404. Reporter contact is shaped
 ``case_reporter_contact``: departments never see it, anonymous reports show "匿名".
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema
 from ninja import Status as Answer  # the case model has its own Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from wangge.api.responses import prevalidated_response
@@ -56,6 +56,7 @@ from wangge.cases.services import (
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
 from wangge.core.idempotency import idempotent_call
+from wangge.core.inputs import Pages, SafeDate
 
 router = Router(tags=["案件"])
 
@@ -414,7 +415,7 @@ def categories(request):
 
 
 @router.get("", response=list[CaseOut], summary="案件列表（按范围过滤，可选工作箱）")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def case_list(
     request,
     box: Literal[BOXES] | None = None,  # type: ignore[valid-type]
@@ -443,8 +444,8 @@ def boxes(request):
 @router.get("/kpi", response=list[KpiRowOut], summary="问效考核表")
 def kpi(
     request,
-    period_start: date,
-    period_end: date,
+    period_start: SafeDate,
+    period_end: SafeDate,
     group_by: Literal[GROUPINGS] = "department",  # type: ignore[valid-type]
 ):
     if not (perms.can_read_kpi(request.user) or perms.user_department_ids(request.user)):

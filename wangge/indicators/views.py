@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from wangge.accounts import permissions
 from wangge.core.errors import ApplicationError
+from wangge.core.inputs import int_param
 from wangge.indicators.briefing import briefing_build, briefing_export, briefing_title
 from wangge.indicators.dashboard import (
     area_url,
@@ -94,8 +95,8 @@ def area_screen(request, code: str):
         user=request.user, area=area, period=period, rank_by=request.GET.get("rank_by")
     )
     refresh = getattr(settings, "WANGGE_SCREEN_REFRESH_SECONDS", DEFAULT_SCREEN_REFRESH_SECONDS)
-    if request.GET.get("refresh", "").isdigit():
-        refresh = min(max(int(request.GET["refresh"]), MIN_SCREEN_REFRESH_SECONDS), 3600)
+    if (seconds := int_param(request.GET.get("refresh"), low=0)) is not None:
+        refresh = min(max(seconds, MIN_SCREEN_REFRESH_SECONDS), 3600)
     data_url = f"{reverse('indicators:area_data', args=[area.code])}?period={period.key}"
     return render(
         request,

@@ -21,6 +21,7 @@ from wangge.accounts.scope import scope_paths
 from wangge.areas.models import Area, AreaKind
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
+from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
 from wangge.patrols.cadence import RANK, required_visits
 from wangge.patrols.forms import (
@@ -196,12 +197,12 @@ def overdue(request):
     workers = _grid_workers([grid.pk for grid, _ in counts])
     rows = [(grid, total, workers.get(grid.pk, [])) for grid, total in counts]
     grid, page, query = None, None, ""
-    grid_id = request.GET.get("grid", "")
-    if grid_id.isdigit() and len(grid_id) <= 18:
-        grid = selectors.grids_visible_to(user=request.user).filter(pk=int(grid_id)).first()
+    grid_id = int_param(request.GET.get("grid"))
+    if grid_id is not None:
+        grid = selectors.grids_visible_to(user=request.user).filter(pk=grid_id).first()
     if grid is not None:
         households = selectors.overdue_households_in(user=request.user, area=grid, today=today)
-        page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(households, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
         for household in page:
             household.cadence_label = Cadence(household.window.cadence).label
             household.days_overdue = (today - household.window.latest).days
@@ -240,7 +241,7 @@ def assignments(request):
             to_attr="current_assignments",
         )
     )
-    page = Paginator(grids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(grids, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     params = request.GET.copy()
     params.pop("page", None)
     can_assign = can_assign_workers(user)
@@ -273,7 +274,7 @@ def assignment_change(request, action: str):
     try:
         if action == "unassign":
             raw = request.POST.get("assignment", "")
-            assignment_id = int(raw) if raw.isdigit() and len(raw) <= 18 else 0
+            assignment_id = int_param(raw, default=0)
             assignment = (
                 GridAssignment.objects.filter(pk=assignment_id, until__isnull=True)
                 .select_related("worker", "grid")

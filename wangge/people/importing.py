@@ -61,6 +61,7 @@ from wangge.people.models import (
     ResidenceStatus,
     Resident,
 )
+from wangge.people.services import HOUSEHOLD_CODE_UNUSABLE, ID_NUMBER_UNUSABLE
 
 BATCH_SIZE = 1000
 # Households listed in a preview (new ones and registered ones rows join); counts go on.
@@ -397,6 +398,20 @@ class KindHandler:
     notes: tuple[str, ...] = ()
     title = ""
 
+    # Rows refused because their ID number or household code is registered outside the
+    # user's scope: they are told only to ask (services.ID_NUMBER_UNUSABLE), and
+    # people_import audits the attempt.
+    registered_elsewhere = 0
+    REGISTERED_MESSAGES = {"id_number": "该证件号码已登记", "code": "该户编号已存在"}
+    UNUSABLE_MESSAGES = {"id_number": ID_NUMBER_UNUSABLE, "code": HOUSEHOLD_CODE_UNUSABLE}
+
+    def _fail_registered(self, row: "Row", key: str, area_path: str) -> None:
+        if path_in_scope(self.user, area_path):
+            row.fail(key, self.REGISTERED_MESSAGES[key])
+        else:
+            self.registered_elsewhere += 1
+            row.fail(key, self.UNUSABLE_MESSAGES[key])
+
     def __init__(self, *, user):
         self.user = user
         self.grids = GridLookup(user)
@@ -649,9 +664,9 @@ class ResidentHandler(KindHandler):
     def check_batch(self, rows: list[Row]) -> None:
         candidates = [row for row in rows if not row.errors]
         indexes = [row.data["index"] for row in candidates]
-        registered = set(
+        registered = dict(
             Resident.objects.filter(id_number_index__in=indexes).values_list(
-                "id_number_index", flat=True
+                "id_number_index", "area_path"
             )
         )
         unknown = {row.data["household"] for row in candidates} - self.households.keys()
@@ -668,7 +683,7 @@ class ResidentHandler(KindHandler):
             if earlier is not None:
                 row.fail("id_number", f"与第 {earlier} 行的证件号码重复")
             elif data["index"] in registered:
-                row.fail("id_number", "该证件号码已登记")
+                self._fail_registered(row, "id_number", registered[data["index"]])
             self._resolve_household(row)
             if not row.errors:
                 self.seen_ids[data["index"]] = row.number
@@ -701,7 +716,9 @@ class ResidentHandler(KindHandler):
                 self.households[code] = self._new_household(row, grid, code=code)
             return
         if not ref.in_scope:
-            row.fail("household", "户编号不在您的管辖范围内")
+            # Not "outside your scope": that would confirm the code exists elsewhere.
+            self.registered_elsewhere += 1
+            row.fail("household", HOUSEHOLD_CODE_UNUSABLE)
         elif data["grid"] is not None and data["grid"].id != ref.grid_id:
             where = f"第 {ref.first_row} 行新建的户" if ref.first_row else "该户已登记在其他网格"
             row.fail("grid", f"网格编码与{where}不一致")
@@ -940,7 +957,7 @@ class HouseholdHandler(KindHandler):
     def check_batch(self, rows: list[Row]) -> None:
         candidates = [row for row in rows if not row.errors]
         codes = [row.data["code"] for row in candidates]
-        registered = set(Household.objects.filter(code__in=codes).values_list("code", flat=True))
+        registered = dict(Household.objects.filter(code__in=codes).values_list("code", "area_path"))
         wanted = {
             (row.data["grid"].id, row.data["building"])
             for row in candidates
@@ -958,7 +975,7 @@ class HouseholdHandler(KindHandler):
             if earlier is not None:
                 row.fail("code", f"与第 {earlier} 行的户编号重复")
             elif data["code"] in registered:
-                row.fail("code", "该户编号已存在")
+                self._fail_registered(row, "code", registered[data["code"]])
             data["building_id"] = None
             if data["building"]:
                 data["building_id"] = self.buildings.get((data["grid"].id, data["building"]))
@@ -1328,6 +1345,16 @@ def people_import(
             detail=_audit_detail(kind, mode, None, exc.code, preview),
         )
         raise
+    if engine.handler.registered_elsewhere:
+        audit_record(
+            action="access_denied",
+            outcome=Outcome.DENIED,
+            actor=actor,
+            request=request,
+            object_type="people.import",
+            object_id=kind,
+            detail={"reason": "registered_elsewhere", "rows": engine.handler.registered_elsewhere},
+        )
     if preview or not result.applied:
         audit_record(
             action="import",

@@ -27,23 +27,56 @@ def _require_grid_in_write_scope(user, grid: Area) -> None:
         raise NotFoundOrForbidden("未找到该网格")
 
 
-@transaction.atomic
+# A number or code registered outside the user's scope: saying so would tell them that
+# someone with that ID number lives in the city (or that the code is taken elsewhere).
+ID_NUMBER_UNUSABLE = "无法使用该证件号码，请联系上级核实"
+HOUSEHOLD_CODE_UNUSABLE = "无法使用该户编号，请联系上级核实"
+
+
+def _refuse_registered(*, actor, existing, message_in_scope: str, message_elsewhere: str,
+                       field: str, reason: str, request=None) -> None:
+    """Refuse a duplicate in words the user may know; one outside their scope is refused
+    without saying why and audited as a denial. Called outside any atomic block of ours,
+    so that the audit row outlives the refusal."""
+    if existing is None:
+        return
+    if path_in_scope(actor, existing.area_path):
+        raise ApplicationError(message_in_scope, code="duplicate", field=field)
+    audit_record(
+        action="access_denied", outcome=Outcome.DENIED, actor=actor, request=request,
+        obj=existing, detail={"reason": reason},
+    )
+    raise ApplicationError(message_elsewhere, code="duplicate", field=field)
+
+
+def _refuse_household_code(actor, code: str, request=None) -> None:
+    _refuse_registered(
+        actor=actor, existing=Household.objects.filter(code=code).only("area_path").first(),
+        message_in_scope=f"户编号 {code} 已存在", message_elsewhere=HOUSEHOLD_CODE_UNUSABLE,
+        field="code", reason="household_code_registered_elsewhere", request=request,
+    )
+
+
 def household_create(
     *, actor, grid: Area, code: str, address: str, building: Building | None = None,
-    room: str = "",
+    room: str = "", request=None,
 ) -> Household:
     _require_grid_in_write_scope(actor, grid)
     if not address.strip():
         raise ApplicationError("住址不能为空", field="address")
-    if Household.objects.filter(code=code).exists():
-        raise ApplicationError(f"户编号 {code} 已存在", field="code")
+    _refuse_household_code(actor, code, request)
     if building is not None and building.grid_id != grid.id:
         raise ApplicationError("楼栋不在该网格内", field="building")
-    household = Household.objects.create(
-        grid=grid, area_path=grid.path, code=code, address=address.strip(), building=building,
-        room=room,
-    )
-    audit_record(action="create", actor=actor, obj=household)
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                grid=grid, area_path=grid.path, code=code, address=address.strip(),
+                building=building, room=room,
+            )
+            audit_record(action="create", actor=actor, obj=household, request=request)
+    except IntegrityError:
+        _refuse_household_code(actor, code, request)  # registered meanwhile
+        raise
     return household
 
 
@@ -64,6 +97,17 @@ def household_move(
     household.residents.update(area_path=grid.path)
     audit_record(action="update", actor=actor, obj=household, detail={"moved_to": grid.code})
     return household
+
+
+def _refuse_id_number(actor, index: str, request=None) -> None:
+    _refuse_registered(
+        actor=actor,
+        existing=Resident.objects.filter(id_number_index=index).only("area_path").first(),
+        message_in_scope="该证件号码已登记", message_elsewhere=ID_NUMBER_UNUSABLE,
+        field="id_number", reason="id_number_registered_elsewhere", request=request,
+    )
+
+
 
 
 @transaction.atomic
@@ -126,6 +170,7 @@ def resident_create(
     ethnicity: str = "汉族",
     notes: str = "",
     care_tags=(),
+    request=None,
 ) -> Resident:
     _require_grid_in_write_scope(actor, household.grid)
     if not name.strip():
@@ -138,16 +183,16 @@ def resident_create(
     )
     resident.set_id_number(number)
     resident.set_phone(normalize_phone(phone) if phone else "")
-    if Resident.objects.filter(id_number_index=resident.id_number_index).exists():
-        raise ApplicationError("该证件号码已登记", code="duplicate", field="id_number")
+    _refuse_id_number(actor, resident.id_number_index, request)
     try:
         with transaction.atomic():
             resident.save()
-    except IntegrityError as exc:
-        raise ApplicationError("该证件号码已登记", code="duplicate", field="id_number") from exc
-    if care_tags:
-        resident.care_tags.set(care_tags)
-    audit_record(action="create", actor=actor, obj=resident)
+            if care_tags:
+                resident.care_tags.set(care_tags)
+            audit_record(action="create", actor=actor, obj=resident, request=request)
+    except IntegrityError:
+        _refuse_id_number(actor, resident.id_number_index, request)  # registered meanwhile
+        raise
     return resident
 
 

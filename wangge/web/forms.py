@@ -5,6 +5,7 @@ from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
 from wangge.audit.models import Outcome
 from wangge.audit.services import ACTION_LABELS
+from wangge.core.inputs import SafeDateField
 from wangge.people.models import CareTag, ResidenceStatus
 
 
@@ -47,7 +48,7 @@ class AuditFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label="结果", required=False, choices=[("", "全部")] + list(Outcome.choices)
     )
-    date_from = forms.DateField(label="开始日期", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="结束日期", required=False,
+    date_from = SafeDateField(label="开始日期", required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = SafeDateField(label="结束日期", required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))

@@ -3,6 +3,7 @@ from django import forms
 from wangge.accounts.permissions import REGISTRY_WRITE_ROLES
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, AreaKind
+from wangge.core.inputs import SafeDateField
 from wangge.people.models import CareTag, DocType, Gender, Relation, ResidenceStatus
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
@@ -13,9 +14,9 @@ class ResidentForm(forms.Form):
     gender = forms.ChoiceField(label="性别", choices=Gender.choices)
     doc_type = forms.ChoiceField(label="证件类型", choices=DocType.choices)
     id_number = forms.CharField(label="证件号码", max_length=30)
-    birth_date = forms.DateField(label="出生日期", required=False, input_formats=DATE_INPUT_FORMATS,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="可留空，身份证号会自动推算")
+    birth_date = SafeDateField(label="出生日期", required=False, input_formats=DATE_INPUT_FORMATS,
+                               widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text="可留空，身份证号会自动推算")
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
     residence_status = forms.ChoiceField(label="居住状态", choices=ResidenceStatus.choices)

@@ -14,10 +14,10 @@ from wangge.accounts.backends import login_refusal_message
 from wangge.accounts.ratelimit import RateLimited, bulk_read_charge
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
-from wangge.audit.models import Outcome
 from wangge.audit.selectors import audit_event_list
-from wangge.audit.services import ACTION_LABELS, audit_record
+from wangge.audit.services import ACTION_LABELS, audit_access_denied, audit_record
 from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
+from wangge.core.inputs import page_number
 from wangge.people.selectors import (
     care_tag_counts,
     household_list_visible_to,
@@ -39,14 +39,12 @@ def guarded(predicate=None):
         @login_required
         def wrapper(request, *args, **kwargs):
             if predicate is not None and not predicate(request.user):
-                audit_record(action="access_denied", outcome=Outcome.DENIED, request=request,
-                             object_type="page", object_id=request.path[:64])
+                audit_access_denied(request)
                 raise Http404
             try:
                 return view(request, *args, **kwargs)
             except NotFoundOrForbidden as exc:
-                audit_record(action="access_denied", outcome=Outcome.DENIED, request=request,
-                             object_type="page", object_id=request.path[:64])
+                audit_access_denied(request)
                 raise Http404(exc.message) from exc
             except RateLimited as exc:
                 return rate_limited_response(request, exc)
@@ -65,7 +63,7 @@ def rate_limited_response(request, exc: RateLimited) -> HttpResponse:
 
 def paginate(request, queryset):
     paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

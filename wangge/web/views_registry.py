@@ -42,7 +42,9 @@ def household_new(request):
     form = HouseholdForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            household = household_create(actor=request.user, **form.cleaned_data)
+            household = household_create(
+                actor=request.user, request=request, **form.cleaned_data
+            )
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
@@ -81,7 +83,9 @@ def resident_new(request, household_id: int):
                 number = normalize_id_number(data["id_number"])
                 data["birth_date"] = birth_date_from_id(number)
                 data["gender"] = gender_from_id(number) or data["gender"]
-            resident = resident_create(actor=request.user, household=household, **data)
+            resident = resident_create(
+                actor=request.user, household=household, request=request, **data
+            )
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:

@@ -27,6 +27,7 @@ from wangge.cases.open311.formats import error_response, respond
 from wangge.cases.services import case_report
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
+from wangge.core.inputs import date_checked
 
 MAX_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -58,14 +59,16 @@ def _parse_when(raw: str, *, field: str, end: bool = False) -> datetime:
     text = raw.strip()
     # An unencoded "+08:00" in a query string arrives as " 08:00".
     text = re.sub(r" (\d{2}:?\d{2})$", r"+\1", text)
-    value = parse_datetime(text)
+    try:
+        # Both raise ValueError for a well-formed impossible value (2024-02-30).
+        value = parse_datetime(text) or parse_date(text)
+    except ValueError:
+        value = None
     if value is None:
-        day = parse_date(text)
-        if day is None:
-            raise ApplicationError(
-                f"{field} 不是有效的 W3C 日期时间（如 2024-05-01T00:00:00+08:00）"
-            )
-        value = datetime.combine(day + timedelta(days=1) if end else day, time(0))
+        raise ApplicationError(f"{field} 不是有效的 W3C 日期时间（如 2024-05-01T00:00:00+08:00）")
+    date_checked(value, field=field)  # year 1 or 9999 would overflow below
+    if not isinstance(value, datetime):
+        value = datetime.combine(value + timedelta(days=1) if end else value, time(0))
     if value.tzinfo is None:
         value = value.replace(tzinfo=clock.LOCAL_TZ)
     return value

@@ -102,5 +102,6 @@ def test_report_with_odd_bodies_never_500(world):
         ),
         content_type="application/json",
     )
-    assert nul.status_code == 201
-    assert nul.json()["description"] == "路灯坏了"
+    # a NUL byte is refused at the door (core.middleware), naming the first field holding one
+    assert nul.status_code == 400
+    assert nul.json()["detail"][0]["loc"] == ["body", "description"]

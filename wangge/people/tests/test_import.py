@@ -341,7 +341,7 @@ def test_out_of_scope_grid_and_household_are_rejected_like_missing(setting):
     )
     assert [(e.row, e.column, e.reason) for e in result.errors] == [
         (2, "网格编码", "网格编码不存在或不在您的管辖范围内"),
-        (3, "户编号", "户编号不在您的管辖范围内"),
+        (3, "户编号", "无法使用该户编号，请联系上级核实"),
         (4, "网格编码", "网格编码不存在或不在您的管辖范围内"),
     ]
     assert counts() == before
