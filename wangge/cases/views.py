@@ -83,13 +83,25 @@ def can_work_cases(user) -> bool:
 
 
 def _report_limit_reached(request) -> bool:
-    """Reports per client address per hour, counted from the audit rows the service writes."""
+    """Public reports without an account, per real client IP and hour, counted from the
+    audit rows the service writes. Signed-in users, the staff API and Open311 clients (with
+    an API key) are not limited here and do not count: an office behind the same address
+    must not use up its residents' allowance."""
+    if request.user.is_authenticated:
+        return False
     limit = getattr(settings, "WANGGE_CASE_REPORTS_PER_HOUR", 20)
     ip = client_ip(request)
     if not ip:
         return False
     since = clock.now() - timedelta(hours=1)
-    return AuditEvent.objects.filter(action="case_report", ip=ip, at__gte=since).count() >= limit
+    public_reports = AuditEvent.objects.filter(
+        action="case_report",
+        ip=ip,
+        at__gte=since,
+        actor__isnull=True,
+        detail__source=Source.RESIDENT,
+    )
+    return public_reports.count() >= limit
 
 
 def _map_center() -> tuple[float, float]:
