@@ -54,7 +54,7 @@ from wangge.cases.services import (
     summons_rate,
 )
 from wangge.core import clock
-from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.idempotency import idempotent_call
 
 router = Router(tags=["案件"])
@@ -561,14 +561,19 @@ def case_create(request, payload: CaseReportIn):
 @router.post(
     "/{case_id}/attachments",
     response={201: AttachmentOut},
-    summary="上传照片（JPEG/PNG/WebP，按内容校验）",
+    summary="上传照片（JPEG/PNG/WebP，解码校验，去除元数据后存储）",
 )
 def attachment_add(
     request, case_id: int, kind: Form[Literal["report", "result"]], file: File[UploadedFile]
 ):
-    attachment = case_attachment_add(
-        actor=request.user, case_id=case_id, kind=kind, photo=file, request=request
-    )
+    try:
+        attachment = case_attachment_add(
+            actor=request.user, case_id=case_id, kind=kind, photo=file, request=request
+        )
+    except ApplicationError as exc:
+        if exc.field == "photos":
+            exc.field = "file"  # the parameter the client sent
+        raise
     return Answer(201, attachment)
 
 

@@ -250,13 +250,22 @@ class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(CaseEvent, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(max_length=10, choices=[("report", "上报照片"), ("result", "处置照片")])
+    # The re-encoded copy (no metadata) and its thumbnail; never the uploaded bytes.
     file = models.FileField(upload_to="cases/%Y/%m/")
+    thumbnail = models.FileField(upload_to="cases/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    # Unguessable name of the photo on public pages (Open311 media_url): never the id.
+    token = models.CharField(max_length=40)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token"], name="attachment_token_unique")]
 
 
 class Summons(models.Model):

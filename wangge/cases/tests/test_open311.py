@@ -12,13 +12,14 @@ from wangge.accounts.models import Department, Role
 from wangge.areas.models import Area
 from wangge.cases.models import Case, Category, RoutingRule, Source, Status
 from wangge.cases.services import case_report, case_transition
+from wangge.cases.tests.factories import image_bytes
 from wangge.core import clock
 from wangge.testing import grids, make_user
 
 API_KEY = "test-open311-key"
 # Inside the first grid of build_city() (south-west corner 40.5, 109.8, side 0.01).
 IN_GRID = {"lat": "40.505", "long": "109.805"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 REQUEST_FIELDS = [
     "service_request_id",
     "status",
@@ -374,8 +375,8 @@ def test_post_with_a_photo_publishes_it_as_media_url(client, world):
     row = client.get(f"/open311/v2/requests/{case.number}.json").json()[0]
     assert row["media_url"] == f"http://testserver/open311/v2/media/{attachment.pk}"
     served = client.get(f"/open311/v2/media/{attachment.pk}")
-    assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    assert b"".join(served.streaming_content) == PNG
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content) == attachment.file.open("rb").read()
 
 
 def test_media_of_a_hidden_category_is_not_served(client, world):
