@@ -31,6 +31,7 @@ from wangge.cases.models import (
     Status,
     SummonsResponse,
 )
+from wangge.cases.open311.public import case_is_public, public_text
 from wangge.cases.selectors import (
     BOXES,
     case_allowed_actions,
@@ -470,15 +471,16 @@ def track(request, token: str):
         and clock.now() <= case.resolved_at + followup_window()
         and not case.evaluations.filter(at__gte=case.resolved_at).exists()
     )
+    shown = case_is_public(case)  # a non-public category's matter and answer stay out
     return {
         "number": case.number,
         "status": case.status,
         "status_label": Status(case.status).label,
-        "category_name": case.category.name,
+        "category_name": case.category.name if shown else "个人事项",
         "created_at": case.created_at,
         "resolved_at": case.resolved_at,
         "closed_at": case.closed_at,
-        "result": case.result,
+        "result": public_text(case.result) if shown else "",
         "can_evaluate": can_evaluate,
         "timeline": [
             {**row, "at": row["at"].isoformat()} for row in case_public_timeline(case=case)

@@ -20,6 +20,9 @@ class Category(MP_Node):
     name = models.CharField("名称", max_length=60)
     default_priority = models.CharField("默认紧急程度", max_length=10, default="normal")
     open311_enabled = models.BooleanField("对外开放(Open311)", default=True)
+    # Whether anyone may read this category's requests (Open311 feed, tracking page).
+    # Off for social assistance and anything tied to a care tag.
+    public = models.BooleanField("公开办理情况", default=True)
     active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -145,6 +148,8 @@ class Case(models.Model):
         related_name="reported_cases",
     )
     anonymous = models.BooleanField("匿名", default=False)
+    # Never public whatever its category (a need raised during a household visit).
+    private = models.BooleanField("不公开", default=False)
     reporter_name = models.CharField("联系人", max_length=50, blank=True)
     reporter_phone_enc = models.TextField(blank=True, default="")
     # No single-column index: the work-list index below starts with this column.

@@ -376,12 +376,14 @@ def case_report(
     reporter_name: str = "",
     reporter_phone: str = "",
     photos: Iterable = (),
+    private: bool = False,
     request=None,
 ) -> Case:
     """Open a case at ``reported``: locate its grid, number it, pick its dispatcher.
 
     ``actor`` is None for a public report without an account. The phone is stored
-    encrypted; an anonymous report keeps no name and no phone at all.
+    encrypted; an anonymous report keeps no name and no phone at all. A ``private`` case
+    (a need raised during a household visit) is never public, whatever its category.
     """
     category = _resolve_category(category)
     description = clean_text(description)
@@ -428,6 +430,7 @@ def case_report(
             checked=checked,
             now=now,
             request=request,
+            private=private,
         )
 
 
@@ -449,6 +452,7 @@ def _case_create(
     checked,
     now,
     request,
+    private=False,
 ) -> Case:
     number, case_id = _next_number(now)
     case = Case(
@@ -467,6 +471,7 @@ def _case_create(
         area_path=area.path,
         reporter=reporter,
         anonymous=anonymous,
+        private=private,
         reporter_name="" if anonymous else reporter_name[:50],
         reporter_phone_enc=crypto.encrypt(phone),
         dispatcher_area=dispatcher,
