@@ -174,6 +174,16 @@ WANGGE_API_DOCS_PUBLIC = env_bool("WANGGE_API_DOCS_PUBLIC", True)
 # Open311 GeoReport v2: clients that may POST service requests (comma-separated keys).
 WANGGE_OPEN311_API_KEYS = env_list("WANGGE_OPEN311_API_KEYS", [])
 
+# The client IP (audit rows, report limits, login throttling): REMOTE_ADDR unless the
+# header the reverse proxy writes is named here and the request came from a trusted proxy.
+WANGGE_TRUSTED_PROXY_HEADER = env_str("WANGGE_TRUSTED_PROXY_HEADER", "")
+WANGGE_TRUSTED_PROXY_COUNT = env_int("WANGGE_TRUSTED_PROXY_COUNT", 1)
+WANGGE_TRUSTED_PROXIES = env_list("WANGGE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Public reports without an account, per client IP and hour.
+WANGGE_CASE_REPORTS_PER_HOUR = env_int("WANGGE_CASE_REPORTS_PER_HOUR", 20)
+# Photos are decoded and re-encoded; larger images are refused before decoding.
+WANGGE_CASE_PHOTO_MAX_PIXELS = env_int("WANGGE_CASE_PHOTO_MAX_PIXELS", 50_000_000)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

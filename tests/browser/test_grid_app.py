@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from wangge.accounts.models import User
 from wangge.areas.models import Area, AreaKind
 from wangge.cases.models import Attachment, Case, Category
+from wangge.cases.tests.factories import image_bytes
 from wangge.core import clock
 from wangge.patrols.models import Patrol, Visit
 from wangge.patrols.services import grid_assign
@@ -20,7 +21,7 @@ from wangge.testing import Role, build_city, grids, make_household, make_residen
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Secret-pass-123"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 @dataclass

@@ -1,3 +1,7 @@
+import ipaddress
+
+from django.conf import settings
+
 from wangge.audit.models import AuditEvent, Outcome
 from wangge.core import clock
 from wangge.core.inserts import insert_row
@@ -29,10 +33,65 @@ ACTION_LABELS = {
 }
 
 
+def _address(text: str) -> str | None:
+    """A bare IP address from one header entry or REMOTE_ADDR (``1.2.3.4``, ``1.2.3.4:80``,
+    ``[::1]:80``); None when it is not one."""
+    text = (text or "").strip().strip('"')
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def _trusted_peer(address: str | None) -> bool:
+    trusted = getattr(settings, "WANGGE_TRUSTED_PROXIES", [])
+    if "*" in trusted:
+        return True
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    for entry in trusted:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _meta_key(header: str) -> str:
+    key = header.strip().upper().replace("-", "_")
+    return key if key.startswith("HTTP_") or key == "REMOTE_ADDR" else f"HTTP_{key}"
+
+
 def client_ip(request) -> str | None:
+    """The client's IP address: the one place that decides it (audit rows, report limits,
+    login throttling all call this).
+
+    ``REMOTE_ADDR`` unless ``WANGGE_TRUSTED_PROXY_HEADER`` names the header the reverse
+    proxy writes (e.g. ``X-Forwarded-For``) and the request came from one of
+    ``WANGGE_TRUSTED_PROXIES``. Each of the ``WANGGE_TRUSTED_PROXY_COUNT`` proxies appends the
+    address it saw, so the client is that many entries from the right; what a client
+    wrote further left is never believed. A missing or malformed header falls back to
+    ``REMOTE_ADDR``."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    meta = request.META
+    peer = _address(meta.get("REMOTE_ADDR", ""))
+    header = getattr(settings, "WANGGE_TRUSTED_PROXY_HEADER", "")
+    if not header or not _trusted_peer(peer):
+        return peer
+    entries = [item for item in meta.get(_meta_key(header), "").split(",") if item.strip()]
+    if not entries:
+        return peer
+    count = max(1, getattr(settings, "WANGGE_TRUSTED_PROXY_COUNT", 1))
+    # Fewer entries than proxies: the request passed fewer proxies; its first is the client.
+    chosen = entries[-count] if len(entries) >= count else entries[0]
+    return _address(chosen) or peer
 
 
 def audit_access_denied(request) -> AuditEvent | None:

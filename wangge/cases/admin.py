@@ -25,9 +25,9 @@ ROUTING_ROLES = frozenset({Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_O
 class CategoryAdmin(ReferenceDataAdminMixin, TreeAdmin, RoleGatedModelAdmin):
     roles = CONFIG_ROLES
     form = movenodeform_factory(
-        Category, fields=["code", "name", "default_priority", "open311_enabled", "active"]
+        Category, fields=["code", "name", "default_priority", "open311_enabled", "public", "active"]
     )
-    list_display = ["name", "code", "default_priority", "open311_enabled", "active"]
+    list_display = ["name", "code", "default_priority", "open311_enabled", "public", "active"]
     search_fields = ["name", "code"]
 
 

@@ -31,6 +31,7 @@ from wangge.cases.models import (
     Status,
     SummonsResponse,
 )
+from wangge.cases.open311.public import case_is_public, public_text
 from wangge.cases.selectors import (
     BOXES,
     case_allowed_actions,
@@ -54,7 +55,7 @@ from wangge.cases.services import (
     summons_rate,
 )
 from wangge.core import clock
-from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.idempotency import idempotent_call
 from wangge.core.inputs import Pages, SafeDate
 
@@ -471,15 +472,16 @@ def track(request, token: str):
         and clock.now() <= case.resolved_at + followup_window()
         and not case.evaluations.filter(at__gte=case.resolved_at).exists()
     )
+    shown = case_is_public(case)  # a non-public category's matter and answer stay out
     return {
         "number": case.number,
         "status": case.status,
         "status_label": Status(case.status).label,
-        "category_name": case.category.name,
+        "category_name": case.category.name if shown else "个人事项",
         "created_at": case.created_at,
         "resolved_at": case.resolved_at,
         "closed_at": case.closed_at,
-        "result": case.result,
+        "result": public_text(case.result) if shown else "",
         "can_evaluate": can_evaluate,
         "timeline": [
             {**row, "at": row["at"].isoformat()} for row in case_public_timeline(case=case)
@@ -562,14 +564,19 @@ def case_create(request, payload: CaseReportIn):
 @router.post(
     "/{case_id}/attachments",
     response={201: AttachmentOut},
-    summary="上传照片（JPEG/PNG/WebP，按内容校验）",
+    summary="上传照片（JPEG/PNG/WebP，解码校验，去除元数据后存储）",
 )
 def attachment_add(
     request, case_id: int, kind: Form[Literal["report", "result"]], file: File[UploadedFile]
 ):
-    attachment = case_attachment_add(
-        actor=request.user, case_id=case_id, kind=kind, photo=file, request=request
-    )
+    try:
+        attachment = case_attachment_add(
+            actor=request.user, case_id=case_id, kind=kind, photo=file, request=request
+        )
+    except ApplicationError as exc:
+        if exc.field == "photos":
+            exc.field = "file"  # the parameter the client sent
+        raise
     return Answer(201, attachment)
 
 

@@ -20,6 +20,9 @@ class Category(MP_Node):
     name = models.CharField("名称", max_length=60)
     default_priority = models.CharField("默认紧急程度", max_length=10, default="normal")
     open311_enabled = models.BooleanField("对外开放(Open311)", default=True)
+    # Whether anyone may read this category's requests (Open311 feed, tracking page).
+    # Off for social assistance and anything tied to a care tag.
+    public = models.BooleanField("公开办理情况", default=True)
     active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -145,6 +148,8 @@ class Case(models.Model):
         related_name="reported_cases",
     )
     anonymous = models.BooleanField("匿名", default=False)
+    # Never public whatever its category (a need raised during a household visit).
+    private = models.BooleanField("不公开", default=False)
     reporter_name = models.CharField("联系人", max_length=50, blank=True)
     reporter_phone_enc = models.TextField(blank=True, default="")
     # No single-column index: the work-list index below starts with this column.
@@ -250,13 +255,22 @@ class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(CaseEvent, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(max_length=10, choices=[("report", "上报照片"), ("result", "处置照片")])
+    # The re-encoded copy (no metadata) and its thumbnail; never the uploaded bytes.
     file = models.FileField(upload_to="cases/%Y/%m/")
+    thumbnail = models.FileField(upload_to="cases/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    # Unguessable name of the photo on public pages (Open311 media_url): never the id.
+    token = models.CharField(max_length=40)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token"], name="attachment_token_unique")]
 
 
 class Summons(models.Model):

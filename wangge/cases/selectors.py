@@ -280,7 +280,8 @@ def case_get_by_token(*, token: str) -> Case:
         .select_related("category", "handler_department", "handler_area")
         .first()
     )
-    if case is None or not token:
+    # A need raised during a household visit has no reporter holding the token: never public.
+    if case is None or not token or case.private:
         raise NotFoundOrForbidden("未找到该案件")
     return case
 
@@ -290,13 +291,19 @@ def case_timeline(*, case: Case) -> QuerySet:
 
 
 def case_public_timeline(*, case: Case) -> list[dict]:
-    """The tracking page's timeline: what happened and when, never who inside the office."""
+    """The tracking page's timeline: what happened and when, never who inside the office.
+    The answer (resolve, reject) is shown for public cases only, phones masked."""
+    from wangge.cases.open311.public import case_is_public, public_text
+
+    with_notes = case_is_public(case)
     return [
         {
             "at": event.at,
             "action": event.action,
             "to_status": event.to_status,
-            "note": event.note if event.action in ("resolve", "reject") else "",
+            "note": public_text(event.note)
+            if with_notes and event.action in ("resolve", "reject")
+            else "",
         }
         for event in case.events.order_by("at", "id")
     ]

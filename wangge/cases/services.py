@@ -49,6 +49,7 @@ from wangge.cases.models import (
     Summons,
     SummonsResponse,
 )
+from wangge.cases.photos import PreparedPhoto, photo_prepare
 from wangge.cases.reference import (
     ancestor_paths,
     category_by_code,
@@ -101,21 +102,6 @@ def followup_window() -> timedelta:
 
 # --------------------------------------------------------------------------- photos
 
-PHOTO_TYPES = (
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
-
-
-def photo_content_type(data: bytes) -> tuple[str, str]:
-    """(content type, extension) judged by the bytes, never by the name the client sent."""
-    for magic, content_type, ext in PHOTO_TYPES:
-        if data.startswith(magic):
-            return content_type, ext
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    raise ApplicationError("照片只能是 JPEG、PNG 或 WebP 图片", field="photos")
-
 
 def _read_photo(photo) -> bytes:
     limit = _setting("WANGGE_CASE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
@@ -135,31 +121,35 @@ def _read_photo(photo) -> bytes:
     return data
 
 
-def _check_photos(photos: Iterable) -> list[tuple[bytes, str, str]]:
+def _check_photos(photos: Iterable) -> list[PreparedPhoto]:
+    """Every photo upload path ends here: size and count, then ``photos.photo_prepare``
+    (decoded, verified, re-encoded without metadata, with a thumbnail)."""
     photos = list(photos or ())
     most = _setting("WANGGE_CASE_PHOTO_MAX_COUNT", 6)
     if len(photos) > most:
         raise ApplicationError(f"每次最多上传 {most} 张照片", field="photos")
-    checked = []
-    for photo in photos:
-        data = _read_photo(photo)
-        content_type, ext = photo_content_type(data)
-        checked.append((data, content_type, ext))
-    return checked
+    return [photo_prepare(_read_photo(photo)) for photo in photos]
 
 
-def _store_photos(*, case: Case, checked, kind: str, actor, event: CaseEvent | None) -> list:
+def _store_photos(
+    *, case: Case, checked: list[PreparedPhoto], kind: str, actor, event: CaseEvent | None
+) -> list:
     stored = []
-    for data, content_type, ext in checked:
+    for photo in checked:
         attachment = Attachment(
             case=case,
             event=event,
             kind=kind,
-            content_type=content_type,
-            size=len(data),
+            content_type=photo.content_type,
+            size=len(photo.data),
+            width=photo.width,
+            height=photo.height,
+            token=secrets.token_urlsafe(24),
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
-        attachment.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+        name = uuid.uuid4().hex
+        attachment.file.save(f"{name}.{photo.ext}", ContentFile(photo.data), save=False)
+        attachment.thumbnail.save(f"{name}.thumb.jpg", ContentFile(photo.thumbnail), save=False)
         attachment.save()
         stored.append(attachment)
     return stored
@@ -386,12 +376,14 @@ def case_report(
     reporter_name: str = "",
     reporter_phone: str = "",
     photos: Iterable = (),
+    private: bool = False,
     request=None,
 ) -> Case:
     """Open a case at ``reported``: locate its grid, number it, pick its dispatcher.
 
     ``actor`` is None for a public report without an account. The phone is stored
-    encrypted; an anonymous report keeps no name and no phone at all.
+    encrypted; an anonymous report keeps no name and no phone at all. A ``private`` case
+    (a need raised during a household visit) is never public, whatever its category.
     """
     category = _resolve_category(category)
     description = clean_text(description)
@@ -438,6 +430,7 @@ def case_report(
             checked=checked,
             now=now,
             request=request,
+            private=private,
         )
 
 
@@ -459,6 +452,7 @@ def _case_create(
     checked,
     now,
     request,
+    private=False,
 ) -> Case:
     number, case_id = _next_number(now)
     case = Case(
@@ -477,6 +471,7 @@ def _case_create(
         area_path=area.path,
         reporter=reporter,
         anonymous=anonymous,
+        private=private,
         reporter_name="" if anonymous else reporter_name[:50],
         reporter_phone_enc=crypto.encrypt(phone),
         dispatcher_area=dispatcher,

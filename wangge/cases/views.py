@@ -30,7 +30,13 @@ from wangge.cases.forms import (
     WorkListFilterForm,
 )
 from wangge.cases.models import Attachment, Case, Satisfaction, Source, Status
-from wangge.cases.open311.public import PUBLIC_EVENT_LABELS, STATUS_NOTES
+from wangge.cases.open311.public import (
+    PUBLIC_EVENT_LABELS,
+    STATUS_NOTES,
+    case_is_public,
+    public_location,
+    public_text,
+)
 from wangge.cases.selectors import (
     BOX_LABELS,
     BOXES,
@@ -83,13 +89,25 @@ def can_work_cases(user) -> bool:
 
 
 def _report_limit_reached(request) -> bool:
-    """Reports per client address per hour, counted from the audit rows the service writes."""
+    """Public reports without an account, per real client IP and hour, counted from the
+    audit rows the service writes. Signed-in users, the staff API and Open311 clients (with
+    an API key) are not limited here and do not count: an office behind the same address
+    must not use up its residents' allowance."""
+    if request.user.is_authenticated:
+        return False
     limit = getattr(settings, "WANGGE_CASE_REPORTS_PER_HOUR", 20)
     ip = client_ip(request)
     if not ip:
         return False
     since = clock.now() - timedelta(hours=1)
-    return AuditEvent.objects.filter(action="case_report", ip=ip, at__gte=since).count() >= limit
+    public_reports = AuditEvent.objects.filter(
+        action="case_report",
+        ip=ip,
+        at__gte=since,
+        actor__isnull=True,
+        detail__source=Source.RESIDENT,
+    )
+    return public_reports.count() >= limit
 
 
 def _map_center() -> tuple[float, float]:
@@ -221,19 +239,28 @@ def _can_evaluate(case: Case) -> bool:
 
 
 def _public_case_context(request, case: Case, evaluation_form=None) -> dict:
+    """The tracking page shows public facts only: for a public case the coarse location
+    and masked text; for a case of a non-public category (a resident's own welfare
+    matter) progress alone — not the matter, the place, the answer or the photos."""
     timeline = [
         {**row, "label": PUBLIC_EVENT_LABELS.get(row["action"], "办理进展")}
         for row in case_public_timeline(case=case)
     ]
     last_evaluation = case.evaluations.order_by("-at", "-id").first()
+    shown = case_is_public(case)
+    address = public_location(case)[0] if shown else ""
     return {
         "case": case,
+        "shown": shown,
+        "public_address": address,
+        "public_description": public_text(case.description) if shown else "",
+        "public_result": public_text(case.result) if shown else "",
         "status_note": STATUS_NOTES.get(case.status, ""),
         "timeline": timeline,
         "can_evaluate": _can_evaluate(case),
         "evaluation_form": evaluation_form or EvaluationForm(),
         "last_evaluation": last_evaluation,
-        "photos": list(case.attachments.order_by("id").only("pk", "kind")),
+        "photos": list(case.attachments.order_by("id").only("pk", "kind")) if shown else [],
         "track_url": request.build_absolute_uri(reverse("cases:track_case", args=[case.token])),
         "is_new": request.GET.get("new") == "1",
     }
@@ -291,6 +318,8 @@ def track_photo(request, token: str, attachment_id: int):
         case = case_get_by_token(token=token)
     except NotFoundOrForbidden:
         raise Http404 from None
+    if not case_is_public(case):
+        raise Http404
     return _serve(case.attachments.filter(pk=attachment_id).first())
 
 

@@ -485,18 +485,23 @@ def finding_report(request, data: Form[FindingForm], photo: File[UploadedFile] =
         payload["photo"] = {"sha256": digest.hexdigest(), "size": photo.size}
 
     def perform():
-        case = services.patrol_finding_report(
-            actor=request.user,
-            grid_id=data.grid_id,
-            category_id=data.category_id,
-            description=data.description,
-            patrol_ref=data.patrol_ref,
-            duty=data.duty,
-            lat=data.lat,
-            lng=data.lng,
-            address=data.address,
-            photos=(photo,) if photo is not None else (),
-        )
+        try:
+            case = services.patrol_finding_report(
+                actor=request.user,
+                grid_id=data.grid_id,
+                category_id=data.category_id,
+                description=data.description,
+                patrol_ref=data.patrol_ref,
+                duty=data.duty,
+                lat=data.lat,
+                lng=data.lng,
+                address=data.address,
+                photos=(photo,) if photo is not None else (),
+            )
+        except ApplicationError as exc:
+            if exc.field == "photos":
+                exc.field = "photo"  # the parameter the phone sent
+            raise
         return 201, {"case_id": case.id, "case_number": case.number, "patrol_ref": data.patrol_ref}
 
     return _idempotent(request=request, scope="patrols.finding", payload=payload, perform=perform)

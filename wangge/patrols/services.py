@@ -322,6 +322,7 @@ def visit_record(
             source=Source.GRID_WORKER,
             address=f"{household.address}{household.room}"[:200],
             grid=household.grid,
+            private=True,  # a visit's needs are never public
         )
         VisitNeed.objects.create(visit=visit, case=case)
     return visit

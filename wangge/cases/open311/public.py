@@ -6,10 +6,20 @@ These are read-only helpers over the cases domain; the workflow lives in
 ``wangge.cases.services``.
 """
 
+import re
+
 from django.db.models import Q, QuerySet
 
+from wangge.areas.models import Estate
+from wangge.areas.reference import area_at_depth
 from wangge.cases.models import Attachment, Case, CaseEvent, Category, Status
 from wangge.cases.services import OPEN_STATUSES
+from wangge.core.masking import mask_id_number, mask_phone
+
+# Public coordinates are rounded to this many decimals (about 110 m north–south).
+COORD_DECIMALS = 3
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 
 # Open311 knows two statuses. A case stays "open" until the loop is closed: resolved and
 # verified cases still wait for the reporter's verdict and may be reopened.
@@ -68,11 +78,57 @@ def public_category_get(code: str) -> Category | None:
     return Category.objects.filter(code=code, open311_enabled=True, active=True).first()
 
 
+PUBLIC_CASE = Q(category__open311_enabled=True, category__public=True, private=False)
+
+
+def case_is_public(case: Case) -> bool:
+    """Anyone may read it: its category is public and it was not raised on a visit."""
+    return not case.private and case.category.public and case.category.open311_enabled
+
+
 def public_case_queryset() -> QuerySet[Case]:
-    """Cases whose category is open to Open311 clients."""
-    return Case.objects.filter(category__open311_enabled=True).select_related(
-        "category", "handler_department", "handler_area", "dispatcher_area"
+    """Cases anyone may read: a public category open to Open311, not a visit's need."""
+    return Case.objects.filter(PUBLIC_CASE).select_related(
+        "category", "handler_department", "handler_area", "dispatcher_area", "grid"
     )
+
+
+def public_text(text: str) -> str:
+    """User or staff text as the public sees it: phone and ID numbers masked."""
+    text = _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s-]", "", m.group(1))), text or "")
+    return _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+
+
+def estate_names(grid_ids) -> dict[int, list[str]]:
+    """Estate names per grid (one query), for ``public_location`` over many cases."""
+    names: dict[int, list[str]] = {}
+    rows = Estate.objects.filter(grid_id__in=set(grid_ids)).values_list("grid_id", "name")
+    for grid_id, name in rows:
+        names.setdefault(grid_id, []).append(name)
+    return names
+
+
+def public_location(
+    case: Case, estates: dict[int, list[str]] | None = None
+) -> tuple[str, float | None, float | None]:
+    """Where the public is told the case is: the street and community, plus the estate
+    when the reported address names one of the grid's estates — never the building, unit
+    or flat the reporter typed; the point rounded to about 100 m."""
+    parts = []
+    for depth in (3, 4):
+        area = area_at_depth(case.area_path, depth)
+        if area is not None:
+            parts.append(area.name)
+    if case.grid_id and case.address:
+        if estates is None:
+            estates = estate_names([case.grid_id])
+        names = estates.get(case.grid_id, [])
+        found = [name for name in names if name and name in case.address]
+        if found:
+            parts.append(max(found, key=len))
+    lat = round(case.lat, COORD_DECIMALS) if case.lat is not None else None
+    lng = round(case.lng, COORD_DECIMALS) if case.lng is not None else None
+    return " ".join(parts), lat, lng
 
 
 def open311_status(case: Case) -> str:
@@ -99,9 +155,9 @@ def reject_reasons(case_ids) -> dict[int, str]:
 def status_note(case: Case, reject_reason: str = "") -> str:
     note = STATUS_NOTES.get(case.status, Status(case.status).label)
     if case.status == Status.REJECTED and reject_reason:
-        return f"{note}：{reject_reason}"
+        return f"{note}：{public_text(reject_reason)}"
     if case.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED) and case.result:
-        return f"{note}。处置结果：{case.result}"
+        return f"{note}。处置结果：{public_text(case.result)}"
     return note
 
 

@@ -15,5 +15,5 @@ urlpatterns = [
     re_path(r"^requests" + FMT, views.requests_view, name="requests"),
     re_path(r"^requests/(?P<request_id>[\w-]+?)" + FMT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[\w-]+?)" + FMT, views.token_detail, name="token"),
-    path("media/<int:attachment_id>", views.media, name="media"),
+    path("media/<str:token>", views.media, name="media"),
 ]

@@ -4,7 +4,9 @@ Endpoints (each in ``.json`` and ``.xml``): ``services``, ``services/{service_co
 ``requests`` (GET list, POST create with ``api_key``), ``requests/{service_request_id}``
 and ``tokens/{token}``. Reading is public, as the spec intends; only categories marked
 ``open311_enabled`` are visible. Our ``service_request_id`` is the case number; the
-``token`` is the case's tracking token. ``jurisdiction_id`` is accepted and ignored: one
+``token`` is the case's tracking token.
+Only public requests are read (category flagged public, not a visit's need), at a
+coarsened location, without names or phones; photos are named by unguessable tokens. ``jurisdiction_id`` is accepted and ignored: one
 deployment serves one city.
 """
 
@@ -24,7 +26,7 @@ from wangge.areas.services import area_locate_point
 from wangge.cases.models import Attachment, Case, Category, Source
 from wangge.cases.open311 import public
 from wangge.cases.open311.formats import error_response, respond
-from wangge.cases.services import case_report
+from wangge.cases.services import case_report, is_token_shaped
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import date_checked
@@ -136,29 +138,30 @@ def _attributes() -> list[dict]:
     ]
 
 
-def _request_row(request, case, *, reasons: dict, photos: dict) -> dict:
+def _request_row(request, case, *, reasons: dict, photos: dict, estates: dict) -> dict:
     status = public.open311_status(case)
     photo = photos.get(case.pk)
     media_url = (
-        request.build_absolute_uri(reverse("open311:media", args=[photo.pk])) if photo else None
+        request.build_absolute_uri(reverse("open311:media", args=[photo.token])) if photo else None
     )
+    address, lat, lng = public.public_location(case, estates)
     return {
         "service_request_id": case.number,
         "status": status,
         "status_notes": public.status_note(case, reasons.get(case.pk, "")),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description,
+        "description": public.public_text(case.description),
         "agency_responsible": public.agency_name(case),
         "service_notice": None,
         "requested_datetime": case.created_at,
         "updated_datetime": case.updated_at,
         "expected_datetime": case.resolve_due_at,
-        "address": case.address or None,
+        "address": address or None,
         "address_id": None,
         "zipcode": None,
-        "lat": case.lat,
-        "long": case.lng,
+        "lat": lat,
+        "long": lng,
         "media_url": media_url,
     }
 
@@ -168,7 +171,11 @@ def _request_rows(request, cases) -> list[dict]:
     ids = [case.pk for case in cases]
     reasons = public.reject_reasons([c.pk for c in cases if c.status == "rejected"])
     photos = public.first_report_photos(ids)
-    return [_request_row(request, case, reasons=reasons, photos=photos) for case in cases]
+    estates = public.estate_names(case.grid_id for case in cases if case.grid_id)
+    return [
+        _request_row(request, case, reasons=reasons, photos=photos, estates=estates)
+        for case in cases
+    ]
 
 
 def _api_key_valid(key: str) -> bool:
@@ -377,23 +384,21 @@ def request_detail(request, request_id: str, fmt: str):
 def token_detail(request, token: str, fmt: str):
     if request.method not in ("GET", "HEAD"):
         return _method_not_allowed(fmt, ["GET"])
-    case = (
-        Case.objects.filter(token=token, category__open311_enabled=True)
-        .only("number", "token")
-        .first()
-    )
+    case = Case.objects.filter(public.PUBLIC_CASE, token=token).only("number", "token").first()
     if case is None:
         return error_response(fmt, 404, "未找到该 token 对应的服务请求")
     rows = [{"service_request_id": case.number, "token": case.token}]
     return respond(fmt, rows, root="service_requests", item="request")
 
 
-def media(request, attachment_id: int):
-    """The photo behind ``media_url``: report photos of public cases only."""
+def media(request, token: str):
+    """The photo behind ``media_url``, named by its unguessable token (never its id):
+    report photos of public requests only."""
+    if not is_token_shaped(token):
+        raise Http404
+    public_cases = public.public_case_queryset().values("pk")
     attachment = (
-        Attachment.objects.filter(
-            pk=attachment_id, kind="report", case__category__open311_enabled=True
-        )
+        Attachment.objects.filter(token=token, kind="report", case__in=public_cases)
         .only("file", "content_type")
         .first()
     )

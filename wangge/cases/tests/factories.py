@@ -4,7 +4,10 @@ States are reached through the real services (``CaseFactory.dispatched(world)``)
 test starts from a case exactly as the workflow leaves it.
 """
 
+import io
 from dataclasses import dataclass
+
+from PIL import Image
 
 from wangge.accounts.models import Department, Role, User
 from wangge.areas.models import Area
@@ -12,9 +15,17 @@ from wangge.cases.models import Case, Category, RoutingRule
 from wangge.cases.services import case_report, case_transition
 from wangge.testing import grids, make_user
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+
+def image_bytes(fmt: str, size: tuple[int, int] = (8, 6), **options) -> bytes:
+    """A real, decodable image (photos are decoded and re-encoded on upload)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, fmt, **options)
+    return out.getvalue()
+
+
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
+WEBP = image_bytes("WEBP")
 
 
 @dataclass

@@ -8,12 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from wangge.cases.models import Attachment, Case, Category
+from wangge.cases.tests.factories import image_bytes
 from wangge.core.models import IdempotencyRecord
 from wangge.patrols.models import Patrol, PatrolFinding, Visit, VisitNeed
 from wangge.patrols.tests.conftest import household, visit
 from wangge.people.services import household_move
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def client_for(user) -> Client:
