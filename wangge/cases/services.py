@@ -1000,7 +1000,8 @@ def case_evaluate(*, token: str, rating: str, comment: str = "", request=None) -
         raise ApplicationError("请选择满意、基本满意或不满意", field="rating")
     comment = _optional_text(comment, "comment")
     case = (
-        Case.objects.select_for_update().filter(token=token).first()
+        # A visit's need has no reporter holding the token: like the tracking page, none.
+        Case.objects.select_for_update().filter(token=token, private=False).first()
         if is_token_shaped(token)
         else None
     )

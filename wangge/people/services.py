@@ -154,7 +154,6 @@ def _move_households_of(households, grid: Area) -> None:
     Resident.objects.filter(household_id__in=ids).update(area_path=grid.path)
 
 
-@transaction.atomic
 def resident_create(
     *,
     actor,

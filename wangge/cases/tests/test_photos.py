@@ -192,3 +192,20 @@ def test_open311_post_refuses_html_behind_a_jpeg_signature(client, world, settin
     assert response.status_code == 400
     assert response.json()[0]["description"] == f"media：{MARKUP}"
     assert Case.objects.count() == 0
+
+
+def test_photos_stored_before_verification_are_re_encoded_by_command(world):
+    # given a photo stored the old way: the uploaded bytes, GPS and all, no thumbnail
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    case = CaseFactory.reported(world)
+    legacy = Attachment(case=case, kind="report", content_type="image/jpeg", size=1, token="t1")
+    legacy.file.save("legacy.jpg", ContentFile(jpeg_with_gps()), save=True)
+    # when
+    call_command("reencode_photos", stdout=io.StringIO())
+    # then
+    legacy.refresh_from_db()
+    stored = legacy.file.read()
+    assert b"PhoneMaker" not in stored and dict(Image.open(io.BytesIO(stored)).getexif()) == {}
+    assert legacy.thumbnail and legacy.size == len(stored)

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from wangge.areas.models import Estate
-from wangge.cases.models import Category
+from wangge.cases.models import Category, Evaluation
 from wangge.cases.tests.factories import PNG, CaseFactory
 
 FLAT = "幸福小区3号楼2单元301室"
@@ -48,13 +48,21 @@ def test_private_category_cases_are_not_in_the_public_feed(client, world, code):
 
 
 def test_a_visit_case_is_never_public_whatever_its_category(client, world):
-    # given a need raised during a household visit, in a public category
-    case = CaseFactory.reported(world, address=FLAT, private=True)
+    # given a need raised during a household visit, in a public category, resolved
+    case = CaseFactory.resolved(world, address=FLAT, private=True)
     # then neither the feed, the single request, nor the tracking page shows it
     assert feed(client) == []
     assert client.get(f"/open311/v2/requests/{case.number}.xml").status_code == 404
     assert client.get(f"/cases/track/{case.token}/").status_code == 404
     assert client.get(f"/api/cases/track/{case.token}").status_code == 404
+    # and nobody can give the verdict through the token either
+    evaluated = client.post(
+        f"/api/cases/track/{case.token}/evaluate",
+        '{"rating": "satisfied"}',
+        content_type="application/json",
+    )
+    assert evaluated.status_code == 404
+    assert not Evaluation.objects.filter(case=case).exists()
 
 
 def test_public_request_has_a_coarse_location_and_no_personal_details(client, world):
