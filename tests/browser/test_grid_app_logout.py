@@ -73,9 +73,11 @@ def phone(base_url) -> Phone:
 def open_app(page, login, base_url, username: str, households: int):
     login(page, username, PASSWORD)
     page.goto(f"{base_url}/patrols/app/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+    )
     expect(page.locator("#list-overdue li[data-household]")).to_have_count(households)
-    page.wait_for_function(f"({HOUSEHOLDS_IN_DB})().then((n) => n === {households})")
+    page.wait_for_function(f"() => ({HOUSEHOLDS_IN_DB})().then((n) => n === {households})")
 
 
 def assert_nothing_of_a(page, phone: Phone) -> None:

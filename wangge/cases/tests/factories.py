@@ -103,6 +103,20 @@ def grid_point(grid: Area) -> tuple[float, float]:
     return grid.min_lat + 0.005, grid.min_lng + 0.005
 
 
+def anonymous_report_form(world: World, **extra) -> dict:
+    """The public report page's form for an anonymous resident, inside the world's grid."""
+    lat, lng = grid_point(world.grid)
+    return {
+        "category": str(world.category.pk),
+        "description": "楼下路灯一直不亮",
+        "lat": str(lat),
+        "lng": str(lng),
+        "coord_system": "wgs84",
+        "anonymous": "on",
+        **extra,
+    }
+
+
 class CaseFactory:
     """Cases in each state, reached through the workflow services."""
 

@@ -13,7 +13,13 @@ from PIL import Image
 
 from wangge.cases.models import Attachment, Case
 from wangge.cases.photos import THUMBNAIL_SIDE
-from wangge.cases.tests.factories import JPEG, CaseFactory, grid_point, image_bytes
+from wangge.cases.tests.factories import (
+    JPEG,
+    CaseFactory,
+    anonymous_report_form,
+    grid_point,
+    image_bytes,
+)
 
 NOT_AN_IMAGE = "无法读取该文件：照片只能是 JPEG、PNG 或 WebP 图片"
 MARKUP = "照片中夹带了网页或脚本内容，已拒绝"
@@ -127,16 +133,9 @@ def test_stored_photo_is_re_encoded_without_metadata_and_has_a_thumbnail(world):
 
 
 def test_report_page_refuses_a_polyglot_on_the_photo_field(client, world):
-    lat, lng = grid_point(world.grid)
-    data = {
-        "category": str(world.category.pk),
-        "description": "楼下路灯一直不亮",
-        "lat": str(lat),
-        "lng": str(lng),
-        "coord_system": "wgs84",
-        "anonymous": "on",
-        "photo": SimpleUploadedFile("p.jpg", VALID_JPEG_THEN_HTML, content_type="image/jpeg"),
-    }
+    data = anonymous_report_form(
+        world, photo=SimpleUploadedFile("p.jpg", VALID_JPEG_THEN_HTML, content_type="image/jpeg")
+    )
     response = client.post("/cases/report/", data)
     assert response.status_code == 400
     assert MARKUP in response.content.decode()
@@ -144,16 +143,9 @@ def test_report_page_refuses_a_polyglot_on_the_photo_field(client, world):
 
 
 def test_report_page_stores_a_clean_copy(client, world):
-    lat, lng = grid_point(world.grid)
-    data = {
-        "category": str(world.category.pk),
-        "description": "楼下路灯一直不亮",
-        "lat": str(lat),
-        "lng": str(lng),
-        "coord_system": "wgs84",
-        "anonymous": "on",
-        "photo": SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg"),
-    }
+    data = anonymous_report_form(
+        world, photo=SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    )
     assert client.post("/cases/report/", data).status_code == 302
     stored = Attachment.objects.get().file.read()
     assert b"PhoneMaker" not in stored and dict(Image.open(io.BytesIO(stored)).getexif()) == {}

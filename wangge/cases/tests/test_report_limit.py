@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from wangge.cases.models import Case
-from wangge.cases.tests.factories import grid_point
+from wangge.cases.tests.factories import anonymous_report_form, grid_point
 
 LIMIT_TEXT = "提交过于频繁，请稍后再试"
 API_KEY = "office-open311-key"
@@ -21,16 +21,7 @@ def limited(settings):
 
 
 def page_report(world, client: Client, **headers):
-    lat, lng = grid_point(world.grid)
-    data = {
-        "category": str(world.category.pk),
-        "description": "楼下路灯一直不亮",
-        "lat": str(lat),
-        "lng": str(lng),
-        "coord_system": "wgs84",
-        "anonymous": "on",
-    }
-    return client.post("/cases/report/", data, **headers)
+    return client.post("/cases/report/", anonymous_report_form(world), **headers)
 
 
 def api_report(world, client: Client):
