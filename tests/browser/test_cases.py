@@ -88,6 +88,7 @@ def test_report_dispatch_resolve_and_rate(page, phone_page, login, base_url, wor
 
     # and the department handler signs for it and resolves it with a photo
     page.click(".topbar >> text=退出")
+    page.wait_for_url("**/login/")  # the signed-out page clears the device, then moves on
     login(page, "dh", PASSWORD)
     page.goto(f"{base_url}/cases/?tab=my_unit_open")
     page.click(f"#case-table >> text={case.number}")
