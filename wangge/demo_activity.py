@@ -1048,6 +1048,8 @@ class _World:
                 if not second_round
                 else rng.choice([Satisfaction.SATISFIED, Satisfaction.BASIC, None])
             )
+            if case.private:
+                rating = None  # a visit's need: no reporter holds a token to rate it with
             if rating is not None and rng.random() < 0.3:
                 yield self.later(rng, 1, 20, office=False)
                 case = self._evaluate(case, rating, rng)
