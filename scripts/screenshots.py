@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",
 ]
 SIZES = {
-    "desktop": {"viewport": {"width": 1366, "height": 860}},
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+    "wide": {"viewport": {"width": 1920, "height": 1080}},
     "phone": {
         "viewport": {"width": 390, "height": 844},
         "device_scale_factor": 2,
