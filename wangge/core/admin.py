@@ -12,7 +12,10 @@ checks it), so each of them
   autocomplete) only objects inside the user's write scope, checked by the form's
   field on the server, not only by the widget;
 - writes an audit row for every add, change, delete and action: who, which object and
-  the changed fields before and after, personal values masked.
+  the changed fields before and after, personal values masked;
+- filters its list only on what the list offers (its list filters, its date hierarchy
+  within sane years, the id, and the popups' lookups): a query string cannot probe a
+  hidden field such as a case's tracking token by halving (400, audited).
 """
 
 import datetime
@@ -23,6 +26,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -216,6 +220,22 @@ class AuditedScopedChoicesMixin:
         formset.form = _audit_refused_choices(formset.form, request, self.model)
         return formset
 
+    # --- list filters ----------------------------------------------------------------
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Only the lookups the changelist itself offers; anything else is a probe."""
+        if not _lookup_offered(self, lookup, value, request):
+            if request is not None:
+                audit_record(
+                    action="access_denied",
+                    request=request,
+                    outcome=Outcome.DENIED,
+                    object_type=self.model._meta.label_lower,
+                    detail={"via": "admin", "refused_lookup": lookup},
+                )
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     # --- audit -----------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -295,6 +315,66 @@ def _audited_action(func, name):
         return response
 
     return run
+
+
+# What a list filter's own links put after the field path (choices, booleans, all
+# values, dates, empty-or-not, related objects by their key).
+_FILTER_SUFFIXES = frozenset({"exact", "isnull", "in", "gte", "lt", "isempty"})
+_RELATED_KEYS = frozenset({"id", "pk"})
+_DATE_PARTS = {"year": (1900, 2100), "month": (1, 12), "day": (1, 31)}
+
+
+def _lookup_offered(model_admin, lookup: str, value, request) -> bool:
+    """Is ``lookup=value`` one the changelist offers? Its list filters (field paths and
+    simple filters' parameters), its date hierarchy with a year in 1900..2100, the
+    primary key, and the lookups of a raw id popup (``limit_choices_to``)."""
+    opts = model_admin.model._meta
+    for fk_lookup in opts.related_fkey_lookups:  # raw id popups, as Django allows them
+        if callable(fk_lookup):
+            fk_lookup = fk_lookup()
+        if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+            return True
+    path, _, suffix = lookup.rpartition("__")
+    if not path:
+        path, suffix = lookup, "exact"
+    if path in {"pk", "id", opts.pk.name}:
+        return suffix in _FILTER_SUFFIXES
+    hierarchy = model_admin.date_hierarchy
+    if hierarchy and path == hierarchy and suffix in _DATE_PARTS:
+        low, high = _DATE_PARTS[suffix]
+        try:
+            return low <= int(str(value)) <= high
+        except ValueError:
+            return False
+    filter_list = model_admin.get_list_filter(request) if request is not None else ()
+    for item in filter_list:
+        if isinstance(item, (tuple, list)):
+            item = item[0]
+        if isinstance(item, str):
+            field_path = item
+        elif isinstance(item, type) and hasattr(item, "parameter_name"):
+            if lookup == item.parameter_name:  # a SimpleListFilter
+                return True
+            continue
+        else:
+            continue
+        if path == field_path and suffix in _FILTER_SUFFIXES:
+            return True
+        head, _, key = path.rpartition("__")
+        if head == field_path and key in _RELATED_KEYS | {_target_name(opts, field_path)}:
+            return suffix in _FILTER_SUFFIXES
+    return False
+
+
+def _target_name(opts, field_path: str) -> str | None:
+    from django.contrib.admin.utils import get_fields_from_path
+
+    try:
+        field = get_fields_from_path(opts.model, field_path)[-1]
+    except Exception:  # noqa: BLE001 - a list filter that is no field: nothing to add
+        return None
+    target = getattr(field, "target_field", None)
+    return target.name if target is not None else None
 
 
 def _scope_field_of(model) -> str | None:

@@ -578,3 +578,128 @@ def test_the_staff_password_rule_follows_staff_roles_not_only_the_flag(city):
     with pytest.raises(ValidationError, match="至少 3 类"):
         validate_password("mountainriver42", user)
     validate_password("mountainriver42", make_user(Role.RESIDENT, node(AreaKind.GRID)))
+
+
+# --- the changelist filters only on what it offers -------------------------------------
+
+
+@pytest.fixture
+def reported_case(city):
+    from wangge.cases.tests.factories import CaseFactory, build_world
+
+    world = build_world(city)
+    case = CaseFactory.reported(world, reporter_name="张建国", reporter_phone="13812345678")
+    return world, case
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "token__startswith",
+        "token__lt",
+        "token__regex",
+        "reporter_name__startswith",
+        "reporter_phone_enc__startswith",
+        "description__contains",
+    ],
+)
+def test_case_list_refuses_filters_it_does_not_offer(reported_case, lookup):
+    # given street staff who may read the case in the back office
+    world, case = reported_case
+    client = client_for(world.street_staff)
+    base = f"/admin/cases/case/?id__exact={case.pk}"
+    assert client.get(base).context["cl"].result_count == 1
+    # when they filter on a hidden field with each first character
+    answers = {
+        client.get(f"{base}&{lookup}={char}").status_code for char in "0123456789abcdefRSTUVXYZ张"
+    }
+    # then every probe is refused alike: the answer says nothing about the value
+    assert answers == {400}
+    assert AuditEvent.objects.filter(
+        action="access_denied", object_type="cases.case", detail__refused_lookup=lookup
+    ).exists()
+
+
+def test_case_list_keeps_its_offered_filters_search_and_ordering(reported_case):
+    # given street staff and the case
+    world, case = reported_case
+    client = client_for(world.street_staff)
+    # when they use the list filters, the id, the search box and the ordering
+    queries = [
+        f"status__exact={case.status}",
+        f"priority__exact={case.priority}",
+        f"source__exact={case.source}",
+        "status__isnull=False",
+        f"id__exact={case.pk}",
+        f"pk={case.pk}",
+        f"q={case.number}",
+        "o=-1",
+    ]
+    for query in queries:
+        response = client.get(f"/admin/cases/case/?{query}")
+        # then each works and finds the case
+        assert response.status_code == 200, query
+        assert response.context["cl"].result_count == 1, query
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/admin/cases/case/", "created_at__year"),
+        ("/admin/patrols/patrol/", "started_at__year"),
+        ("/admin/people/resident/", "birth_date__year"),
+        ("/admin/patrols/patrol/", "date__year"),
+        ("/admin/patrols/visit/", "date__year"),
+    ],
+)
+@pytest.mark.parametrize("year", ["0", "-1", "99999", "9999", "1", "x"])
+def test_date_lookups_out_of_range_are_refused_not_a_server_error(tree, path, param, year):
+    # given street staff
+    client = client_for(tree["street_staff"])
+    # when they ask a list for an impossible year
+    response = client.get(f"{path}?{param}={year}")
+    # then the admin refuses it (400) or shows its bad-filter page, never a 500
+    assert response.status_code == 400 or (
+        response.status_code == 302 and response["Location"].endswith("?e=1")
+    ), (path, param, year, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date__year=2026",
+        "date__year=2026&date__month=3",
+        "date__year=2026&date__month=3&date__day=9",
+    ],
+)
+def test_date_hierarchy_and_date_filters_still_work(tree, query):
+    # given street staff
+    client = client_for(tree["street_staff"])
+    # when they step through the date hierarchy or use the date list filter
+    for path in ["/admin/patrols/patrol/", "/admin/patrols/visit/"]:
+        response = client.get(f"{path}?{query}")
+        # then the list answers
+        assert response.status_code == 200, (path, query)
+    assert (
+        client.get("/admin/patrols/patrol/?date__gte=2026-01-01&date__lt=2026-02-01").status_code
+        == 200
+    )
+    assert client.get("/admin/patrols/gridassignment/?until__isnull=True").status_code == 200
+    assert client.get("/admin/people/resident/?care_tags__id__exact=1").status_code == 200
+    assert client.get("/admin/people/resident/?care_tags__isnull=True").status_code == 200
+
+
+def test_raw_id_popup_and_autocomplete_still_work(tree):
+    # given a system administrator (users' area is a raw id field) and street staff
+    client = client_for(make_user(Role.SYSTEM_ADMIN, node(AreaKind.CITY)))
+    street = client_for(tree["street_staff"])
+    # when they open the area popup (and filter it) and the grid autocomplete
+    popup = client.get("/admin/areas/area/?_to_field=id&_popup=1")
+    popup_kind = client.get("/admin/areas/area/?_to_field=id&_popup=1&kind__exact=grid")
+    auto = street.get(
+        "/admin/autocomplete/?app_label=areas&model_name=estate&field_name=grid&term="
+    )
+    # then they work
+    assert popup.status_code == 200
+    assert popup_kind.status_code == 200
+    assert auto.status_code == 200 and auto.json()["results"]
