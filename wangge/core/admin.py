@@ -231,7 +231,7 @@ class AuditedScopedChoicesMixin:
                     request=request,
                     outcome=Outcome.DENIED,
                     object_type=self.model._meta.label_lower,
-                    detail={"via": "admin", "refused_lookup": lookup},
+                    detail={"via": "admin", "refused_lookup": lookup[:100]},
                 )
             return False
         return super().lookup_allowed(lookup, value, request)
