@@ -100,16 +100,32 @@ def public_case_queryset() -> QuerySet[Case]:
     )
 
 
+# Characters whose NFKC form is one of these are folded before matching (full-width
+# digits, ＋, （）, －, Ｘ, the ideographic space); Chinese punctuation stays as written.
+_FOLDED = frozenset("0123456789+()-Xx ")
+
+
+def _fold(text: str) -> str:
+    folded = []
+    for char in text:
+        if not char.isascii():
+            normal = unicodedata.normalize("NFKC", char)
+            if normal and all(c in _FOLDED for c in normal):
+                char = normal
+        folded.append(char)
+    return "".join(folded)
+
+
 def _stars(match: re.Match) -> str:
     return re.sub(r"\d", "*", match.group(0))
 
 
 def public_text(text: str) -> str:
-    """User or staff text as the token holder sees it: full-width characters folded
+    """User or staff text as the token holder sees it: full-width digits and signs folded
     (NFKC), then ID numbers, mobiles (also with 86/+86/0086), landlines and building,
     unit, floor and flat numbers masked. The anonymous Open311 feed shows no free text
     at all (``status_note`` and the category's name stand in)."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = _fold(text or "")
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
     text = _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s-]", "", m.group(1))), text)
     text = _LANDLINE.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group(0))), text)

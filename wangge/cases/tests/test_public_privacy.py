@@ -200,7 +200,7 @@ def test_public_text_masks_prefixed_full_width_and_landline_phones_and_flats():
     for landline in ("(0472)5123456", "（0472）5123456", "0472 5123456", "04725123456"):
         assert "5123456" not in public_text(f"电话{landline}")
     # and ordinary numbers stay
-    assert public_text("更换路灯2盏, 清理垃圾3车") == "更换路灯2盏, 清理垃圾3车"
+    assert public_text("更换路灯2盏，清理垃圾3车。") == "更换路灯2盏，清理垃圾3车。"
 
 
 def test_tracking_page_and_api_mask_the_answer(client, world):
