@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from wangge.api.responses import prevalidated_response
+from wangge.areas.models import Area
 from wangge.cases import permissions as perms
 from wangge.cases.calendar import calendar_status
 from wangge.cases.kpi import GROUPINGS, kpi_table
@@ -41,6 +42,7 @@ from wangge.cases.selectors import (
     case_list_visible_to,
     case_public_timeline,
     case_reporter_contact,
+    case_shows_staff_names_to,
     category_tree,
 )
 from wangge.cases.services import (
@@ -357,6 +359,7 @@ def case_detail(user, case_id: int) -> dict:
     reporter = case_reporter_contact(user=user, case=case)
     # The reporter's own account name would unmask an anonymous or hidden reporter.
     hide_reporter = case.anonymous or not reporter["name"]
+    staff_names = case_shows_staff_names_to(user, case)
     events = [
         {
             "at": e.at,
@@ -369,6 +372,8 @@ def case_detail(user, case_id: int) -> dict:
                 else "上报人"
                 if hide_reporter and e.actor_id == case.reporter_id and e.actor_id != user.pk
                 else str(e.actor)
+                if staff_names or e.actor_id == case.reporter_id
+                else ""
             ),
             "note": e.note,
             "data": e.data,
@@ -527,8 +532,17 @@ def attachment_get(request, case_id: int, attachment_id: int):
 )
 def case_create(request, payload: CaseReportIn):
     source = payload.source or Source.RESIDENT
-    if not perms.has_any_role(request.user, perms.CASE_AREA_READ_ROLES):
+    grid = payload.grid_id
+    if not perms.has_any_role(request.user, perms.REPORT_STAFF_ROLES):
         source = Source.RESIDENT  # residents cannot pose as a grid worker or the hotline
+    else:
+        if not perms.can_report_as(request.user, source):
+            raise ApplicationError("您的角色不能以该来源上报", field="source")
+        if grid is not None:
+            # Out of scope answers like a grid that does not exist.
+            grid = Area.objects.filter(pk=grid).first()
+            if grid is None or not perms.can_report_into(request.user, grid):
+                raise ApplicationError("未找到该网格", field="grid_id")
 
     def perform():
         case = case_report(
@@ -541,7 +555,7 @@ def case_create(request, payload: CaseReportIn):
             lng=payload.lng,
             coord_system=payload.coord_system,
             address=payload.address,
-            grid=payload.grid_id,
+            grid=grid,
             anonymous=payload.anonymous,
             reporter_name=payload.reporter_name,
             reporter_phone=payload.reporter_phone,

@@ -34,6 +34,17 @@ CASE_AREA_READ_ROLES = frozenset(
 )
 # Roles that may see the reporter's name and masked phone (never of anonymous reports).
 REPORTER_CONTACT_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF})
+# Who may file a case under which source through the API (``Source`` values). Anyone
+# may report as a resident; the Open311 source belongs to the Open311 endpoint alone.
+REPORT_SOURCE_ROLES = {
+    "grid_worker": frozenset({Role.GRID_WORKER}),
+    "meeting": frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF}),
+    "hotline": frozenset(
+        {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
+    ),
+    "department": frozenset({Role.DEPARTMENT_HANDLER}),
+}
+REPORT_STAFF_ROLES = CASE_AREA_READ_ROLES | {Role.DEPARTMENT_HANDLER}
 KPI_ROLES = frozenset(
     {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
 )
@@ -149,6 +160,15 @@ def can_check_in(user, response) -> bool:
 
 def can_rate_summons(user, summons) -> bool:
     return path_in_scope(user, summons.street.path, SUMMON_ROLES)
+
+
+def can_report_as(user, source: str) -> bool:
+    return source == "resident" or has_any_role(user, REPORT_SOURCE_ROLES.get(source, ()))
+
+
+def can_report_into(user, grid) -> bool:
+    """A staff member's explicit grid must lie in their area scope."""
+    return path_in_scope(user, grid.path, CASE_AREA_READ_ROLES)
 
 
 def can_see_reporter_contact(user) -> bool:

@@ -113,6 +113,22 @@ def case_is_visible_to(user, case: Case) -> bool:
         return True
     if case.reporter_id is not None and case.reporter_id == user.pk:
         return True
+    return case_is_staff_visible_to(user, case)
+
+
+def case_shows_staff_names_to(user, case: Case) -> bool:
+    """Who inside the office did what is for the office: a viewer who sees the case only
+    as its reporter (a resident, or staff reporting outside their scope) sees what
+    happened, not who did it."""
+    if case.reporter_id is None or case.reporter_id != getattr(user, "pk", None):
+        return True  # the case was visible to them through a staff role
+    if perms.path_in_scope(user, case.area_path, perms.CASE_AREA_READ_ROLES):
+        return True
+    return case_is_staff_visible_to(user, case)
+
+
+def case_is_staff_visible_to(user, case: Case) -> bool:
+    """Visible through a handling unit or a summons (not through the area scope)."""
     if perms.is_handler(user, case):
         return True
     departments = perms.user_department_ids(user)

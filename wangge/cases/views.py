@@ -47,6 +47,7 @@ from wangge.cases.selectors import (
     case_list_visible_to,
     case_public_timeline,
     case_reporter_contact,
+    case_shows_staff_names_to,
     case_timeline,
     summons_for_case,
 )
@@ -394,9 +395,10 @@ EVENT_LABELS = {
 RATING_LABELS = dict(Satisfaction.choices)
 
 
-def _event_rows(case: Case, reporter: dict) -> list[dict]:
+def _event_rows(case: Case, reporter: dict, *, staff_names: bool = True) -> list[dict]:
     """Timeline rows for staff. The reporter appears as the contact the viewer may see
-    ("匿名" for anonymous reports), never by account name."""
+    ("匿名" for anonymous reports), never by account name; without ``staff_names`` (the
+    viewer sees the case only as its reporter) office staff appear as "工作人员"."""
     rows = []
     for event in case_timeline(case=case):
         data = event.data or {}
@@ -420,6 +422,8 @@ def _event_rows(case: Case, reporter: dict) -> list[dict]:
             details.append(f"{data['days']} 个工作日")
         if event.actor_id and event.actor_id == case.reporter_id:
             who = reporter["name"] or "上报人"
+        elif event.actor_id and not staff_names:
+            who = "工作人员"
         elif event.actor_id:
             who = event.actor.display_name or event.actor.username
         else:
@@ -460,7 +464,7 @@ def _panel_context(
     )
     return {
         "case": case,
-        "events": _event_rows(case, reporter),
+        "events": _event_rows(case, reporter, staff_names=case_shows_staff_names_to(user, case)),
         "action_forms": _action_forms(user, case, bound=bound),
         "reporter": reporter,
         "photos": list(case.attachments.order_by("id")),

@@ -7,19 +7,26 @@ These are read-only helpers over the cases domain; the workflow lives in
 """
 
 import re
+import unicodedata
 
 from django.db.models import Q, QuerySet
 
 from wangge.areas.models import Estate
 from wangge.areas.reference import area_at_depth
-from wangge.cases.models import Attachment, Case, CaseEvent, Category, Status
+from wangge.cases.models import Attachment, Case, Category, Status
 from wangge.cases.services import OPEN_STATUSES
 from wangge.core.masking import mask_id_number, mask_phone
 
 # Public coordinates are rounded to this many decimals (about 110 m north–south).
 COORD_DECIMALS = 3
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
+# A mobile, with or without the country code (86, +86, 0086).
+_PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?)?(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
+# A landline with its area code: 0472-5123456, (0472)5123456, 0472 5123456, 04725123456.
+_LANDLINE = re.compile(r"(?<!\d)(\(0\d{2,3}\)|0\d{2,3})[\s-]?(\d{7,8})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+# Building, unit, floor and flat numbers: 5号楼 2单元 301室, 5栋, 12层, and 5-2-301.
+_FLAT_PART = re.compile(r"\d+(?=\s*(?:号楼|栋|幢|座|单元|门|层|楼|室|户))")
+_FLAT_TRIPLE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,2}-\d{3,4}(?![\d-])")
 
 # Open311 knows two statuses. A case stays "open" until the loop is closed: resolved and
 # verified cases still wait for the reporter's verdict and may be reopened.
@@ -93,10 +100,37 @@ def public_case_queryset() -> QuerySet[Case]:
     )
 
 
+# Characters whose NFKC form is one of these are folded before matching (full-width
+# digits, ＋, （）, －, Ｘ, the ideographic space); Chinese punctuation stays as written.
+_FOLDED = frozenset("0123456789+()-Xx ")
+
+
+def _fold(text: str) -> str:
+    folded = []
+    for char in text:
+        if not char.isascii():
+            normal = unicodedata.normalize("NFKC", char)
+            if normal and all(c in _FOLDED for c in normal):
+                char = normal
+        folded.append(char)
+    return "".join(folded)
+
+
+def _stars(match: re.Match) -> str:
+    return re.sub(r"\d", "*", match.group(0))
+
+
 def public_text(text: str) -> str:
-    """User or staff text as the public sees it: phone and ID numbers masked."""
-    text = _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s-]", "", m.group(1))), text or "")
-    return _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+    """User or staff text as the token holder sees it: full-width digits and signs folded
+    (NFKC), then ID numbers, mobiles (also with 86/+86/0086), landlines and building,
+    unit, floor and flat numbers masked. The anonymous Open311 feed shows no free text
+    at all (``status_note`` and the category's name stand in)."""
+    text = _fold(text or "")
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+    text = _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s-]", "", m.group(1))), text)
+    text = _LANDLINE.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group(0))), text)
+    text = _FLAT_TRIPLE.sub(_stars, text)
+    return _FLAT_PART.sub(_stars, text)
 
 
 def estate_names(grid_ids) -> dict[int, list[str]]:
@@ -141,24 +175,10 @@ def agency_name(case: Case) -> str | None:
     return unit.name if unit is not None else None
 
 
-def reject_reasons(case_ids) -> dict[int, str]:
-    """The last rejection reason of each of these cases (one query)."""
-    reasons: dict[int, str] = {}
-    events = CaseEvent.objects.filter(case_id__in=list(case_ids), action="reject").order_by(
-        "at", "id"
-    )
-    for case_id, note in events.values_list("case_id", "note"):
-        reasons[case_id] = note
-    return reasons
-
-
-def status_note(case: Case, reject_reason: str = "") -> str:
-    note = STATUS_NOTES.get(case.status, Status(case.status).label)
-    if case.status == Status.REJECTED and reject_reason:
-        return f"{note}：{public_text(reject_reason)}"
-    if case.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED) and case.result:
-        return f"{note}。处置结果：{public_text(case.result)}"
-    return note
+def status_note(case: Case) -> str:
+    """A fixed phrase per status: the feed is anonymous, so no staff text (result,
+    rejection reason) goes out with it."""
+    return STATUS_NOTES.get(case.status, Status(case.status).label)
 
 
 def first_report_photos(case_ids) -> dict[int, Attachment]:

@@ -138,7 +138,7 @@ def _attributes() -> list[dict]:
     ]
 
 
-def _request_row(request, case, *, reasons: dict, photos: dict, estates: dict) -> dict:
+def _request_row(request, case, *, photos: dict, estates: dict) -> dict:
     status = public.open311_status(case)
     photo = photos.get(case.pk)
     media_url = (
@@ -148,10 +148,11 @@ def _request_row(request, case, *, reasons: dict, photos: dict, estates: dict) -
     return {
         "service_request_id": case.number,
         "status": status,
-        "status_notes": public.status_note(case, reasons.get(case.pk, "")),
+        "status_notes": public.status_note(case),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": public.public_text(case.description),
+        # Nothing the reporter wrote is published: the category's name stands in.
+        "description": case.category.name,
         "agency_responsible": public.agency_name(case),
         "service_notice": None,
         "requested_datetime": case.created_at,
@@ -169,13 +170,9 @@ def _request_row(request, case, *, reasons: dict, photos: dict, estates: dict) -
 def _request_rows(request, cases) -> list[dict]:
     cases = list(cases)
     ids = [case.pk for case in cases]
-    reasons = public.reject_reasons([c.pk for c in cases if c.status == "rejected"])
     photos = public.first_report_photos(ids)
     estates = public.estate_names(case.grid_id for case in cases if case.grid_id)
-    return [
-        _request_row(request, case, reasons=reasons, photos=photos, estates=estates)
-        for case in cases
-    ]
+    return [_request_row(request, case, photos=photos, estates=estates) for case in cases]
 
 
 def _api_key_valid(key: str) -> bool:

@@ -344,3 +344,92 @@ def test_a_signed_in_anonymous_reporter_is_not_named_in_the_timeline(world):
     own = client_for(world.resident).get(f"/api/cases/{case.pk}")
     assert own.status_code == 200
     assert "赵六" in {event["actor_name"] for event in own.json()["events"]}
+
+
+def test_the_reporter_sees_what_happened_not_who_in_the_office_did_it(world):
+    # given a resident's case accepted and dispatched by a named community worker
+    world.community_staff.display_name = "张伟"
+    world.community_staff.save()
+    world.resident.display_name = "赵六"
+    world.resident.save()
+    case = CaseFactory.dispatched(world, actor=world.resident)
+    # when the reporter reads their own case
+    body = client_for(world.resident).get(f"/api/cases/{case.pk}").json()
+    # then staff actors are blank, the reporter's own event keeps their name
+    names = [event["actor_name"] for event in body["events"]]
+    assert "张伟" not in names and world.community_staff.username not in names
+    assert names == ["赵六", "", ""]
+    # while the office still sees who did it
+    staff = client_for(world.street_staff).get(f"/api/cases/{case.pk}").json()
+    assert "张伟" in {event["actor_name"] for event in staff["events"]}
+
+
+def test_staff_reporting_outside_their_scope_see_no_staff_names(world):
+    # given a grid worker's report that lands, by its point, in another district
+    world.community_staff.display_name = "张伟"
+    world.community_staff.save()
+    other_staff = world.other_community_staff
+    other_staff.display_name = "李娜"
+    other_staff.save()
+    lat, lng = grid_point(world.other_grid)
+    response = post(
+        client_for(world.grid_worker), "/api/cases", report_body(world, lat=lat, lng=lng)
+    )
+    assert response.status_code == 201
+    case = Case.objects.get(pk=response.json()["id"])
+    CaseEvent.objects.create(case=case, at=case.created_at, action="accept", actor=other_staff)
+    # when the grid worker reads it through the API and the case page
+    client = client_for(world.grid_worker)
+    body = client.get(f"/api/cases/{case.pk}").json()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    # then no staff name is shown
+    assert "李娜" not in {event["actor_name"] for event in body["events"]}
+    assert "李娜" not in page and other_staff.username not in page
+
+
+def test_staff_grid_id_outside_scope_is_refused_like_a_missing_one(world):
+    # given a grid worker and a grid in another district
+    client = client_for(world.grid_worker)
+    # when
+    outside = post(client, "/api/cases", report_body(world, grid_id=world.other_grid.pk))
+    missing = post(client, "/api/cases", report_body(world, grid_id=999999))
+    inside = post(client, "/api/cases", report_body(world, grid_id=world.grid.pk))
+    # then
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json() == missing.json()
+    assert outside.json()["detail"][0]["loc"] == ["body", "grid_id"]
+    assert not Case.objects.filter(grid=world.other_grid).exists()
+    assert inside.status_code == 201
+    # and a resident still reports into any grid by its id
+    resident = post(
+        client_for(world.resident), "/api/cases", report_body(world, grid_id=world.other_grid.pk)
+    )
+    assert resident.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("user", "source", "allowed"),
+    [
+        ("grid_worker", "grid_worker", True),
+        ("grid_worker", "meeting", True),
+        ("grid_worker", "resident", True),
+        ("grid_worker", "hotline", False),
+        ("grid_worker", "department", False),
+        ("grid_worker", "open311", False),
+        ("community_staff", "hotline", True),
+        ("community_staff", "grid_worker", False),
+        ("street_staff", "hotline", True),
+        ("handler", "department", True),
+        ("handler", "hotline", False),
+    ],
+)
+def test_staff_may_report_only_with_their_role_sources(world, user, source, allowed):
+    # when
+    response = post(client_for(world.user(user)), "/api/cases", report_body(world, source=source))
+    # then
+    if allowed:
+        assert response.status_code == 201 and response.json()["source"] == source
+    else:
+        assert response.status_code in (400, 422)
+        assert response.json()["detail"][0]["loc"][-1] == "source"
+        assert Case.objects.count() == 0

@@ -9,7 +9,9 @@ import pytest
 from django.apps import apps
 
 from wangge.areas.models import Estate
-from wangge.cases.models import Category, Evaluation
+from wangge.cases.models import Category, Evaluation, Status
+from wangge.cases.open311.public import STATUS_NOTES, public_text
+from wangge.cases.services import case_transition
 from wangge.cases.tests.factories import PNG, CaseFactory
 
 FLAT = "幸福小区3号楼2单元301室"
@@ -87,7 +89,8 @@ def test_public_request_has_a_coarse_location_and_no_personal_details(client, wo
     assert (row["lat"], row["long"]) != (case.lat, case.lng)
     # and no name or phone anywhere
     assert "王小明" not in text and "13812345678" not in text
-    assert "138****5678" in row["description"]
+    # and nothing the reporter wrote: the category's name stands in for the description
+    assert row["description"] == case.category.name
 
 
 def test_without_a_known_estate_the_location_is_the_community(client, world):
@@ -151,3 +154,67 @@ def test_data_migration_marks_existing_categories(world):
     # then
     assert not Category.objects.filter(code__in=PRIVATE_CODES, public=True).exists()
     assert Category.objects.get(code="C0103").public
+
+
+PROBE = (
+    "我是张建国，住欣园小区5号楼2单元301室，家里老人独居且低保。联系8613812345678 或"
+    "＋86 １３９１２３４５６７８ 或 0472-5123456，身份证１５０２０２１９８００１０１１２３４"
+)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_open311_publishes_no_free_text_of_the_reporter_or_staff(client, world, fmt):
+    # given a report in the reporter's own words, one resolved with a result, one rejected
+    reported = CaseFactory.reported(world, description=PROBE)
+    resolved = CaseFactory.resolved(world, description=PROBE)
+    rejected = CaseFactory.reported(world, description=PROBE)
+    case_transition(
+        actor=world.community_staff,
+        case_id=rejected.pk,
+        action="reject",
+        reason="张建国家 5号楼 独居老人，电话13812345678",
+    )
+    # when anyone reads the list and each single request
+    bodies = [client.get(f"/open311/v2/requests.{fmt}").content.decode()]
+    for case in (reported, resolved, rejected):
+        bodies.append(client.get(f"/open311/v2/requests/{case.number}.{fmt}").content.decode())
+    # then the description is the category's name and the notes a fixed phrase
+    for body in bodies:
+        for word in ("张建国", "5号楼", "301", "独居", "低保", "13812345678", "5123456", "灯泡"):
+            assert word not in body, (word, body)
+    assert world.category.name in bodies[0]
+    rows = {row["service_request_id"]: row for row in feed(client)}
+    assert {row["description"] for row in rows.values()} == {world.category.name}
+    assert rows[rejected.number]["status_notes"] == STATUS_NOTES[Status.REJECTED]
+    assert rows[resolved.number]["status_notes"] == STATUS_NOTES[Status.RESOLVED]
+
+
+def test_public_text_masks_prefixed_full_width_and_landline_phones_and_flats():
+    # when
+    text = public_text(PROBE)
+    # then no phone, landline, ID number or flat number is left readable
+    for secret in ("13812345678", "13912345678", "5123456", "150202", "2单元", "301室"):
+        assert secret not in text, (secret, text)
+    assert "138****5678" in text and "139****5678" in text
+    assert "*单元***室" in text
+    for landline in ("(0472)5123456", "（0472）5123456", "0472 5123456", "04725123456"):
+        assert "5123456" not in public_text(f"电话{landline}")
+    # and ordinary numbers stay
+    assert public_text("更换路灯2盏，清理垃圾3车。") == "更换路灯2盏，清理垃圾3车。"
+
+
+def test_tracking_page_and_api_mask_the_answer(client, world):
+    # given a public case resolved with an answer naming a flat and a prefixed phone
+    case = CaseFactory.in_progress(world)
+    case_transition(
+        actor=world.handler,
+        case_id=case.pk,
+        action="resolve",
+        result="已修复 3号楼2单元301室 门口路灯，联系+86 13812345678",
+    )
+    # when the token holder reads the page and the API
+    page = client.get(f"/cases/track/{case.token}/").content.decode()
+    api = client.get(f"/api/cases/track/{case.token}").content.decode()
+    # then
+    for body in (page, api):
+        assert "301" not in body and "13812345678" not in body and "2单元" not in body
