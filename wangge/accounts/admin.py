@@ -73,6 +73,8 @@ class RoleAssignmentForm(forms.ModelForm):
             raise ValidationError("该角色必须指定区域或部门")
         if cleaned.get("area") and cleaned.get("department"):
             raise ValidationError("区域和部门只能选择其一")
+        if role == Role.DEPARTMENT_HANDLER and not cleaned.get("department"):
+            self.add_error("department", "职能部门办理人必须指定部门")
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", "失效日期不能早于生效日期")

@@ -543,6 +543,42 @@ def test_a_password_set_in_the_admin_for_someone_else_is_temporary(db):
     assert User.objects.get(pk=target.pk).password_temporary
 
 
+def test_a_department_handler_without_a_department_is_a_form_error_in_the_admin(city):
+    client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
+    target = User.objects.create_user(username="wg4", password=STRONG)
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "wg4",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": Role.DEPARTMENT_HANDLER,
+            "role_assignments-0-area": node(AreaKind.GRID).pk,
+        },
+    )
+    assert response.status_code == 200 and "必须指定部门" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    # and a grant ending before today is a form error too (role_assign refuses it)
+    from wangge.core import clock
+
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "wg4",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": Role.GRID_WORKER,
+            "role_assignments-0-area": node(AreaKind.GRID).pk,
+            "role_assignments-0-valid_until": "2020-01-01",
+        },
+    )
+    assert clock.today().year > 2020
+    assert response.status_code == 200 and "失效日期不能早于今天" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+
+
 def test_a_role_needing_an_area_is_refused_without_one(db):
     client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
     target = User.objects.create_user(username="wg2", password=STRONG)
