@@ -5,7 +5,8 @@ check that it answers, and stop everything it started. Called by CI (`.ci/run`).
   (`manage.py db_roles` as the superuser; migrations as the owner, the app as the app role);
 - production settings with freshly generated keys;
 - `migrate`, `collectstatic`, a small generated city (a bulk tool, run as the owner) and a
-  district officer made with `manage.py user_create`;
+  district officer made with `manage.py user_create` (its password is temporary: the
+  check changes it on the page the first sign-in leads to);
 - gunicorn with `config/gunicorn.conf.py` on a free loopback port, a Celery worker and beat
   against the local Redis;
 - `/healthz` must report database, Redis and the Celery worker ok; the officer signs in
@@ -219,6 +220,41 @@ def run_checks(client: Client, processes: dict[str, subprocess.Popen]) -> None:
     check(
         response.status == 302 and "sessionid" in client.cookies,
         f"sign-in failed ({response.status}): {html.unescape(content)[:500]}",
+    )
+
+    say("the password user_create set is temporary: changed first, as at any first sign-in")
+    response, _ = client.request("GET", "/")
+    location = response.getheader("Location") or ""
+    check(
+        response.status == 302 and location.startswith("/account/password/"),
+        f"/ with a temporary password answered {response.status} {location}",
+    )
+    response, page = client.request("GET", "/account/password/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    check(response.status == 200 and token is not None, "no password change form")
+    new_password = "Prod-own-" + secrets.token_hex(6)
+    form = urlencode(
+        {
+            "csrfmiddlewaretoken": html.unescape(token[1]),
+            "old_password": PASSWORD,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        }
+    )
+    response, content = client.request(
+        "POST",
+        "/account/password/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": origin,
+            "Referer": f"{origin}/account/password/",
+        },
+    )
+    check(
+        response.status == 302
+        and not (response.getheader("Location") or "").startswith("/account/password/"),
+        f"password change failed ({response.status}): {html.unescape(content)[:500]}",
     )
 
     for path in ("/", "/cases/", "/dashboard/", f"/dashboard/{DISTRICT}/", "/api/cases"):

@@ -70,3 +70,31 @@ def test_a_new_worker_enrols_the_second_factor_at_first_sign_in(page, base_url, 
         page.click("#otp-form button[type=submit]")
     # then the workbench opens
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+
+
+def test_a_password_the_security_admin_set_is_changed_at_the_next_sign_in(
+    page, login, base_url, world
+):
+    # given the security admin sets the newcomer's password in the back office
+    login(page, "secadmin", PASSWORD)
+    page.goto(f"{base_url}/admin/accounts/user/{world['newcomer'].pk}/password/")
+    page.fill("#id_password1", "Temp-pass-2026x")
+    page.fill("#id_password2", "Temp-pass-2026x")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    page.context.clear_cookies()
+    # when the newcomer signs in with it
+    login(page, "wg001", "Temp-pass-2026x")
+    # then they are on the change page, told the password is temporary
+    assert "/account/password/" in page.url
+    expect(page.locator(".msg-warning")).to_contain_text("临时密码")
+    # when they choose their own
+    page.fill("#id_old_password", "Temp-pass-2026x")
+    page.fill("#id_new_password1", "Own-pass-2026y")
+    page.fill("#id_new_password2", "Own-pass-2026y")
+    with page.expect_navigation():
+        page.get_by_role("button", name="修改密码").click()
+    # then they are in, and the password is theirs
+    assert "/account/password/" not in page.url
+    page.goto(f"{base_url}/account/password/")
+    expect(page.locator(".msg-warning")).to_have_count(0)

@@ -5,13 +5,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
 from wangge.accounts.permissions import AREA_ADMIN_ROLES, USER_ADMIN_ROLES, has_any_role
-from wangge.accounts.services import role_assign, role_revoke
+from wangge.accounts.services import role_assign, role_revoke, roles_separation_check
 from wangge.audit.services import audit_record
+from wangge.core import clock
 from wangge.core.admin import RoleGatedModelAdmin, ScopedInlineMixin
+from wangge.core.errors import ApplicationError
 
 # Roles are RoleAssignments on the area tree; Django's groups and model permissions are
 # not used, so their admin (which no role gates) is not offered.
@@ -70,10 +73,45 @@ class RoleAssignmentForm(forms.ModelForm):
             raise ValidationError("该角色必须指定区域或部门")
         if cleaned.get("area") and cleaned.get("department"):
             raise ValidationError("区域和部门只能选择其一")
+        if role == Role.DEPARTMENT_HANDLER and not cleaned.get("department"):
+            self.add_error("department", "职能部门办理人必须指定部门")
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", "失效日期不能早于生效日期")
+        elif self.has_changed() and valid_until and valid_until < clock.today():
+            self.add_error("valid_until", "失效日期不能早于今天")
         return cleaned
+
+
+class RoleAssignmentFormSet(BaseInlineFormSet):
+    """The roles the account holds once saved keep three-role separation (三员分立); the
+    refusal is a form error here, so ``role_assign`` in write_formset does not meet it."""
+
+    request = None  # set per request by RoleAssignmentInline.get_formset
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return
+        shown = {form.instance.pk for form in self.forms if form.instance.pk}
+        roles = set(
+            RoleAssignment.objects.filter(user=self.instance)
+            .exclude(pk__in=shown)
+            .values_list("role", flat=True)
+        )
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("role") and not self._should_delete_form(form):
+                roles.add(data["role"])
+        try:
+            roles_separation_check(
+                actor=getattr(self.request, "user", None),
+                user=self.instance,
+                roles=roles,
+                request=self.request,
+            )
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from exc
 
 
 class RoleAssignmentInline(ScopedInlineMixin, admin.TabularInline):
@@ -81,8 +119,14 @@ class RoleAssignmentInline(ScopedInlineMixin, admin.TabularInline):
 
     model = RoleAssignment
     form = RoleAssignmentForm
+    formset = RoleAssignmentFormSet
     extra = 0
     raw_id_fields = ["area", "department"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on each call
+        formset.request = request
+        return formset
 
     def has_view_permission(self, request, obj=None):
         return has_any_role(request.user, USER_ADMIN_ROLES)
@@ -154,6 +198,11 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
                 request=request,
             )
 
+    def save_model(self, request, obj, form, change):
+        if not change and obj.has_usable_password():
+            obj.password_temporary = True  # set by someone else: changed at first sign-in
+        super().save_model(request, obj, form, change)
+
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         # Success redirects to the user's page; a refusal re-renders or comes back here.
@@ -162,6 +211,8 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
             and response.status_code == 302
             and (response["Location"] != request.get_full_path())
         ):
+            # Another person's password set here is temporary (changed at next sign-in).
+            User.objects.filter(pk=id).exclude(pk=request.user.pk).update(password_temporary=True)
             audit_record(
                 action="update",
                 request=request,

@@ -84,6 +84,10 @@ class AccountGateMiddleware:
             return self._answer(request, 401, "otp_required",
                                 "请先输入动态口令完成双因素验证", "accounts:otp")
         if not request.path.startswith(_BEFORE_PASSWORD_CHANGE) and must_change_password(user):
+            if user.password_temporary:
+                return self._answer(request, 403, "password_temporary",
+                                    "当前密码由他人设置，请先修改密码",
+                                    "accounts:password_change")
             days = settings.WANGGE_PASSWORD_MAX_AGE_DAYS
             return self._answer(request, 403, "password_expired",
                                 f"密码已超过 {days} 天未修改，请先修改密码",

@@ -22,6 +22,10 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set when someone else set the password (the admin's add and password forms,
+    # user_create): the user changes it at the next sign-in before anything else
+    # (AccountGateMiddleware); cleared by their own password_change.
+    password_temporary = models.BooleanField("临时密码", default=False, editable=False)
     # Bumped whenever a role assignment of this user is added, changed or removed: the
     # row is read on every request anyway, so a cached copy of the roles keyed by it can
     # never outlive a change (accounts.permissions.role_assignments_of).

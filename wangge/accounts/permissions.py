@@ -140,12 +140,17 @@ def can_view_dashboard(user) -> bool:
 
 
 def must_change_password(user) -> bool:
-    """Staff whose password is older than WANGGE_PASSWORD_MAX_AGE_DAYS (0: never) change
-    it before doing anything else. A password never changed counts from date_joined."""
+    """Staff whose password is older than WANGGE_PASSWORD_MAX_AGE_DAYS (0: never), and
+    anyone whose password someone else set (password_temporary), change it before doing
+    anything else. A password never changed counts from date_joined."""
     from datetime import timedelta
 
     days = settings.WANGGE_PASSWORD_MAX_AGE_DAYS
-    if days <= 0 or not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "password_temporary", False):
+        return True  # set by someone else: changed before anything else, whatever the role
+    if days <= 0:
         return False
     if not (user.is_staff or is_staff_user(user)):
         return False

@@ -7,6 +7,7 @@ from django.db import transaction
 from wangge.accounts.models import Department, Role, RoleAssignment, User
 from wangge.accounts.permissions import forget_role_assignments
 from wangge.areas.models import Area
+from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError, PermissionRefused
@@ -29,7 +30,25 @@ def _refuse_own(actor, user: User) -> None:
         raise PermissionRefused("不能授予或撤销自己的角色，请由其他安全管理员操作")
 
 
-@transaction.atomic
+ADMIN_ROLES_SEPARATE = "三员分立：系统管理员、安全管理员、审计管理员角色不能与其他任何角色由同一账号兼任"
+
+
+def roles_separation_check(
+    *, actor, user: User, roles: set[str], request=None, field: str = "role"
+) -> None:
+    """Three-role separation (三员分立): an account holding the system, security or audit
+    admin role holds no other role at all. ``roles`` is every role the account would hold
+    after the change; a refusal is audited (called outside any atomic block of ours, so the
+    audit row outlives the refusal) and raised as a field error."""
+    if not (roles & ADMIN_ROLES) or len(roles) <= 1:
+        return
+    audit_record(
+        action="permission_change", outcome=Outcome.DENIED, actor=actor, request=request,
+        obj=user, detail={"refused": sorted(roles), "reason": "admin_role_separation"},
+    )
+    raise ApplicationError(ADMIN_ROLES_SEPARATE, code="forbidden", field=field)
+
+
 def role_assign(
     *, actor, user: User, role: str, area: Area | None = None,
     department: Department | None = None, valid_from: date | None = None,
@@ -37,8 +56,17 @@ def role_assign(
 ) -> RoleAssignment:
     """Give ``user`` a role on an area subtree or a department, from ``valid_from`` to
     ``valid_until`` (inclusive; empty means open-ended); audited. Granting the same role
-    on the same place again sets its dates. ``actor`` None is the system (demo, tests)."""
+    on the same place again sets its dates. ``actor`` None is the system (demo, tests).
+    An admin role and any other role never meet on one account (roles_separation_check)."""
     _refuse_own(actor, user)
+    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    roles_separation_check(actor=actor, user=user, roles=held | {role}, request=request)
+    return _role_assign(actor=actor, user=user, role=role, area=area, department=department,
+                        valid_from=valid_from, valid_until=valid_until, request=request)
+
+
+@transaction.atomic
+def _role_assign(*, actor, user, role, area, department, valid_from, valid_until, request):
     if role not in Role.values:
         raise ApplicationError("未知角色", field="role")
     if area is not None and department is not None:
@@ -99,5 +127,6 @@ def password_change(*, user: User, old_password: str, new_password: str, request
     except ValidationError as exc:
         raise ApplicationError("；".join(exc.messages), field="new_password1") from exc
     user.set_password(new_password)  # records password_changed_at
-    user.save(update_fields=["password", "password_changed_at"])
+    user.password_temporary = False
+    user.save(update_fields=["password", "password_changed_at", "password_temporary"])
     audit_record(action="password_change", actor=user, request=request, obj=user)

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import scope_paths
 from wangge.areas.models import Area, AreaKind
+from wangge.audit.services import audit_access_denied
 from wangge.core import clock
-from wangge.core.errors import ApplicationError
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
 from wangge.patrols.cadence import RANK, required_visits
@@ -282,7 +283,12 @@ def assignment_change(request, action: str):
             )
             if assignment is None:
                 raise ApplicationError("该分工不存在或已结束")
-            services.grid_unassign(actor=user, worker=assignment.worker, grid=assignment.grid)
+            try:
+                services.grid_unassign(actor=user, worker=assignment.worker, grid=assignment.grid)
+            except NotFoundOrForbidden:
+                # Another area's assignment answers like a missing one (audited).
+                audit_access_denied(request)
+                raise ApplicationError("该分工不存在或已结束") from None
             messages.success(
                 request, f"已结束 {assignment.worker} 在 {assignment.grid.name} 的分工"
             )

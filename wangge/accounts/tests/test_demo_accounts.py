@@ -23,6 +23,12 @@ def test_demo_logins_cover_every_role(city, capsys):
     grid_worker = User.objects.get(username="gridworker")
     assert grid_worker.role_assignments.get().area.kind == "grid"
     assert Area.objects.count() > 0
+    # the demo logins work as printed (no temporary password) and keep three-role separation
+    assert not User.objects.filter(password_temporary=True).exists()
+    admin_roles = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+    for user in User.objects.all():
+        held = set(user.role_assignments.values_list("role", flat=True))
+        assert not (held & admin_roles) or len(held) == 1, user.username
 
 
 def test_changing_the_password_ends_other_sessions(client, db):

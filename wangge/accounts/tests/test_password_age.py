@@ -116,3 +116,38 @@ def test_the_age_is_configurable_and_a_never_changed_password_counts_from_joinin
     client.force_login(officer)
     # then
     assert client.get("/")["Location"].startswith("/account/password/")
+
+
+def test_a_password_set_by_someone_else_is_changed_at_the_next_sign_in(client, officer):
+    # given a recent password that a security administrator set (temporary)
+    User.objects.filter(pk=officer.pk).update(password_temporary=True)
+    client.force_login(officer)
+    # when
+    page = client.get("/residents/")
+    api = client.get("/api/people/residents")
+    # then nothing works but the change page, whatever the password's age
+    assert page.status_code == 302 and page["Location"].startswith("/account/password/")
+    assert api.status_code == 403 and api.json()["detail"][0]["type"] == "password_temporary"
+    assert "临时密码" in client.get("/account/password/").content.decode()
+    # and once the user changed it themselves, they are in and it is no longer temporary
+    response = client.post("/account/password/", {
+        "old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert client.get("/residents/").status_code == 200
+    assert not User.objects.get(pk=officer.pk).password_temporary
+
+
+@override_settings(WANGGE_PASSWORD_MAX_AGE_DAYS=0)
+def test_a_temporary_password_is_changed_even_without_a_maximum_age(client, city):
+    # given a resident whose password someone else set
+    resident = make_user(Role.RESIDENT, city, username="jm")
+    User.objects.filter(pk=resident.pk).update(password_temporary=True)
+    client.force_login(resident)
+    # when / then
+    assert client.get("/")["Location"].startswith("/account/password/")
+
+
+def test_accounts_made_by_code_are_not_temporary(db):
+    assert not make_user(username="plain").password_temporary

@@ -206,3 +206,40 @@ def test_the_unlock_action_lifts_a_lock(client, secadmin, newcomer):
                                        "password": "Secret-pass-123"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="unlock", object_id=newcomer.username).exists()
+
+
+@pytest.mark.parametrize(
+    ("held", "granted"),
+    [
+        (Role.DISTRICT_OFFICER, Role.SECURITY_ADMIN),
+        (Role.SECURITY_ADMIN, Role.CITY_OFFICER),
+        (Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN),
+        (Role.AUDIT_ADMIN, Role.GRID_WORKER),
+    ],
+)
+def test_an_admin_role_and_any_other_role_never_meet_on_one_account(
+    client, secadmin, city, held, granted
+):
+    # given an account holding one role
+    area = None if held in (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN) else grids()[0]
+    target = make_user(held, area, username="wg-holder")
+    client.force_login(secadmin)
+    # when the security admin grants a second one where one of the two is an admin role
+    body = _grant(client, target, role=granted,
+                  area="" if granted in (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+                  else grids()[0].code).content.decode()
+    # then it is refused on the role field, in Chinese, and the refusal is on record
+    assert "三员分立" in body and 'class="field has-error"' in body
+    assert list(target.role_assignments.values_list("role", flat=True)) == [held]
+    refusal = AuditEvent.objects.get(action="permission_change", outcome=Outcome.DENIED,
+                                     object_id=str(target.pk))
+    assert refusal.actor_id == secadmin.pk
+
+
+def test_the_same_admin_role_may_be_granted_again(city):
+    # given
+    target = make_user(Role.SYSTEM_ADMIN, username="sys")
+    # when the same admin role is granted on another place, nothing is refused
+    role_assign(actor=None, user=target, role=Role.SYSTEM_ADMIN, area=grids()[0])
+    # then
+    assert target.role_assignments.count() == 2

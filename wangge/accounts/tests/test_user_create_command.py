@@ -35,6 +35,8 @@ def test_user_create_makes_a_staff_user_with_an_audited_role(city, monkeypatch):
         (Role.DISTRICT_OFFICER, district.pk)
     ]
     assert AuditEvent.objects.filter(action="permission_change", object_id=str(user.pk)).exists()
+    # and the password, chosen by the operator, is changed by its holder at first sign-in
+    assert user.password_temporary
 
 
 def test_user_create_applies_the_staff_password_rules(city, monkeypatch):

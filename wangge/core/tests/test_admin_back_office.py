@@ -501,6 +501,84 @@ def test_roles_granted_in_the_admin_go_through_role_assign_and_not_to_oneself(ci
     assert list(secadmin.role_assignments.values_list("role", flat=True)) == [Role.SECURITY_ADMIN]
 
 
+def test_the_admin_inline_keeps_admin_roles_apart_as_a_form_error(city):
+    secadmin = make_user(Role.SECURITY_ADMIN, username="aq")
+    target = make_user(Role.DISTRICT_OFFICER, node(AreaKind.GRID), username="wg3")
+    existing = target.role_assignments.get()
+    # when an admin role is added next to the business role
+    response = client_for(secadmin).post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "wg3",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "2",
+            "role_assignments-INITIAL_FORMS": "1",
+            "role_assignments-0-id": existing.pk,
+            "role_assignments-0-user": target.pk,
+            "role_assignments-0-role": existing.role,
+            "role_assignments-0-area": existing.area_id,
+            "role_assignments-1-role": Role.SECURITY_ADMIN,
+        },
+    )
+    # then the form says why (no 500), nothing changes, the refusal is on record
+    assert response.status_code == 200 and "三员分立" in response.content.decode()
+    assert list(target.role_assignments.values_list("role", flat=True)) == [Role.DISTRICT_OFFICER]
+    assert AuditEvent.objects.filter(
+        action="permission_change", outcome="denied", object_id=str(target.pk)
+    ).exists()
+
+
+def test_a_password_set_in_the_admin_for_someone_else_is_temporary(db):
+    client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
+    # when an account is made with a password, and another one's password is set
+    assert _user_add(client, STRONG).status_code == 302
+    target = User.objects.create_user(username="plain", password=STRONG)
+    ok = client.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"password1": "Nn8&" + STRONG, "password2": "Nn8&" + STRONG},
+    )
+    # then both passwords are temporary: changed by their holder at the next sign-in
+    assert ok.status_code == 302
+    assert User.objects.get(username="wg150202001001001").password_temporary
+    assert User.objects.get(pk=target.pk).password_temporary
+
+
+def test_a_department_handler_without_a_department_is_a_form_error_in_the_admin(city):
+    client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
+    target = User.objects.create_user(username="wg4", password=STRONG)
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "wg4",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": Role.DEPARTMENT_HANDLER,
+            "role_assignments-0-area": node(AreaKind.GRID).pk,
+        },
+    )
+    assert response.status_code == 200 and "必须指定部门" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    # and a grant ending before today is a form error too (role_assign refuses it)
+    from wangge.core import clock
+
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "wg4",
+            "is_active": "on",
+            "role_assignments-TOTAL_FORMS": "1",
+            "role_assignments-INITIAL_FORMS": "0",
+            "role_assignments-0-role": Role.GRID_WORKER,
+            "role_assignments-0-area": node(AreaKind.GRID).pk,
+            "role_assignments-0-valid_until": "2020-01-01",
+        },
+    )
+    assert clock.today().year > 2020
+    assert response.status_code == 200 and "失效日期不能早于今天" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+
+
 def test_a_role_needing_an_area_is_refused_without_one(db):
     client = client_for(make_user(Role.SECURITY_ADMIN, username="aq"))
     target = User.objects.create_user(username="wg2", password=STRONG)

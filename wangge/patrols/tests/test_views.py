@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from wangge.accounts.models import Role, RoleAssignment
+from wangge.audit.models import AuditEvent
 from wangge.patrols.models import GridAssignment, HouseholdAssignment, Visit
 from wangge.patrols.selectors import visit_due_lists
 from wangge.patrols.tests.conftest import household, reload, visit
@@ -219,11 +220,33 @@ def test_staff_cannot_end_an_assignment_outside_their_community(world):
         "/patrols/assignments/unassign/", {"assignment": assignment.pk}, follow=True
     )
 
-    # then
-    assert [str(m) for m in response.context["messages"]] == ["未找到该网格"]
+    # then the answer is the one a missing id gets (nothing tells the id exists), and
+    # the attempt is audited
+    assert [str(m) for m in response.context["messages"]] == ["该分工不存在或已结束"]
     assignment.refresh_from_db()
     assert assignment.until is None
     assert RoleAssignment.objects.filter(user=world.worker_c, area=world.g3).exists()
+    assert AuditEvent.objects.filter(action="access_denied", actor=world.staff).exists()
+
+
+def test_unassign_answers_a_missing_id_and_another_areas_id_alike(world):
+    # given an id that does not exist and one from another community
+    other = GridAssignment.objects.get(worker=world.worker_c, grid=world.g3)
+    missing = GridAssignment.objects.order_by("-pk").first().pk + 1000
+    client = client_for(world.staff)
+
+    # when
+    answers = [
+        client.post("/patrols/assignments/unassign/", {"assignment": pk}, follow=True)
+        for pk in (missing, other.pk)
+    ]
+
+    # then
+    assert [[str(m) for m in r.context["messages"]] for r in answers] == [
+        ["该分工不存在或已结束"],
+        ["该分工不存在或已结束"],
+    ]
+    assert [r.status_code for r in answers] == [200, 200]
 
 
 def test_assignments_are_opened_for_grid_worker_roles_without_one(world):

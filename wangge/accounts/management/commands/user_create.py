@@ -52,6 +52,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 user.set_password(password)
+                user.password_temporary = True  # changed by its holder at the first sign-in
                 user.save()
                 role_assign(actor=None, user=user, role=role, area=node)
         except ApplicationError as exc:
