@@ -15,3 +15,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Uploaded photos and import reports of test runs never land in the project's var/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="wangge-test-media-")
 WANGGE_IMPORT_REPORT_DIR = tempfile.mkdtemp(prefix="wangge-test-reports-")
+
+# A test-only domain module (tests/exampledomain): found by every extension point without
+# any shared file naming it.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.exampledomain"]  # noqa: F405
