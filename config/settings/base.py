@@ -191,6 +191,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# A refused CSRF check answers with a page in the site's layout that says what to do.
+CSRF_FAILURE_VIEW = "wangge.web.errors.csrf_failure"
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
