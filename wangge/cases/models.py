@@ -9,6 +9,13 @@ from wangge.accounts.models import Department
 from wangge.areas.models import Area
 
 
+class Priority(models.TextChoices):
+    URGENT = "urgent", "紧急（危及生命财产）"
+    HIGH = "high", "较急（水电气暖）"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "复杂"
+
+
 class Category(MP_Node):
     """Event/component classes of the national city-management standard plus community
     matters; a tree (大类 → 小类)."""
@@ -18,7 +25,9 @@ class Category(MP_Node):
 
     code = models.CharField("编码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=60)
-    default_priority = models.CharField("默认紧急程度", max_length=10, default="normal")
+    default_priority = models.CharField(
+        "默认紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     open311_enabled = models.BooleanField("对外开放(Open311)", default=True)
     # Whether anyone may read this category's requests (Open311 feed, tracking page).
     # Off for social assistance and anything tied to a care tag.
@@ -31,13 +40,6 @@ class Category(MP_Node):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Priority(models.TextChoices):
-    URGENT = "urgent", "紧急（危及生命财产）"
-    HIGH = "high", "较急（水电气暖）"
-    NORMAL = "normal", "一般"
-    COMPLEX = "complex", "复杂"
 
 
 class SlaPolicy(models.Model):

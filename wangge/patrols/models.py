@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from wangge.areas.models import Area
-from wangge.people.models import Household
+from wangge.people.models import Cadence, Household
 
 
 class Duty(models.TextChoices):
@@ -188,7 +188,7 @@ class Visit(models.Model):
     # Household facts the worker saw change, for the registry to review: {field: value}.
     changes = models.JSONField("发现的信息变化", default=dict, blank=True)
     # The household's cadence and window when the visit was made (tags have no history).
-    cadence = models.CharField("走访频次", max_length=10)
+    cadence = models.CharField("走访频次", max_length=10, choices=Cadence.choices)
     window_due = models.DateField("应访日期", null=True, blank=True)
     timing = models.CharField("时效", max_length=8, choices=VisitTiming.choices)
     created_at = models.DateTimeField(auto_now_add=True)
