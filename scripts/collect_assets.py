@@ -27,6 +27,8 @@ FILES = {
     "leaflet.markercluster/dist/leaflet.markercluster.js": "leaflet/leaflet.markercluster.js",
     "leaflet.markercluster/dist/MarkerCluster.css": "leaflet/MarkerCluster.css",
     "leaflet.markercluster/dist/MarkerCluster.Default.css": "leaflet/MarkerCluster.Default.css",
+    # Only the browser tests load it (accessibility checks); no page refers to it.
+    "axe-core/axe.min.js": "axe.min.js",
 }
 
 
