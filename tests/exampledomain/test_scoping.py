@@ -5,12 +5,11 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from tests.exampledomain.models import Bench
+from tests.exampledomain.permissions import BENCH_READ_ROLES
 from wangge.accounts.models import Role
 from wangge.accounts.scoping import ScopedModel, check_scoped_models_indexed, scoped_index_errors
 from wangge.areas.models import Area, AreaKind
 from wangge.testing import grids, make_user
-
-BENCH_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
 
 
 def _bench(grid, name):
@@ -32,7 +31,7 @@ def test_a_grid_worker_sees_the_benches_of_their_grid_only(city):
     bench_a, _ = _bench(grid_a, "东门长椅"), _bench(grid_b, "西门长椅")
     worker = make_user(Role.GRID_WORKER, grid_a)
     # when the worker's benches are listed
-    seen = list(Bench.objects.filter_to_scope(worker, roles=BENCH_ROLES))
+    seen = list(Bench.objects.filter_to_scope(worker, roles=BENCH_READ_ROLES))
     # then only the bench of their grid shows
     assert seen == [bench_a]
 
@@ -45,7 +44,7 @@ def test_community_staff_see_every_grid_of_their_community(city):
     benches = {_bench(grid_a, "一号"), _bench(grid_b, "二号")}
     staff = make_user(Role.COMMUNITY_STAFF, community)
     # when listed / then both show
-    assert set(Bench.objects.filter_to_scope(staff, roles=BENCH_ROLES)) == benches
+    assert set(Bench.objects.filter_to_scope(staff, roles=BENCH_READ_ROLES)) == benches
 
 
 def test_a_role_outside_the_named_roles_sees_nothing(city):
@@ -55,7 +54,7 @@ def test_a_role_outside_the_named_roles_sees_nothing(city):
     street = Area.objects.filter(kind=AreaKind.STREET).order_by("path").first()
     officer = make_user(Role.STREET_STAFF, street)
     # when listed with the domain's roles / then nothing shows, not the registry's roles
-    assert list(Bench.objects.filter_to_scope(officer, roles=BENCH_ROLES)) == []
+    assert list(Bench.objects.filter_to_scope(officer, roles=BENCH_READ_ROLES)) == []
 
 
 def test_filter_to_scope_chains_after_other_filters(city):
@@ -65,7 +64,7 @@ def test_filter_to_scope_chains_after_other_filters(city):
     _bench(grid, "好")
     worker = make_user(Role.GRID_WORKER, grid)
     # when filtered first by state, then to scope
-    seen = list(Bench.objects.filter(broken=True).filter_to_scope(worker, roles=BENCH_ROLES))
+    seen = list(Bench.objects.filter(broken=True).filter_to_scope(worker, roles=BENCH_READ_ROLES))
     # then
     assert seen == [broken]
 

@@ -14,7 +14,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 
-from wangge.accounts.permissions import EXPORT_ROLES, can_export
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, Building
 from wangge.audit.models import AuditEvent
@@ -23,6 +22,7 @@ from wangge.core import clock
 from wangge.core.errors import ApplicationError, PermissionRefused
 from wangge.people.excel import XlsxWriter
 from wangge.people.models import CareTag, Resident
+from wangge.people.permissions import EXPORT_ROLES, can_export
 from wangge.people.selectors import household_list_visible_to, resident_list_visible_to
 
 EXPORT_KINDS = {"residents": "居民", "households": "户", "buildings": "楼栋"}

@@ -30,7 +30,6 @@ from django.db import IntegrityError, models, transaction
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
 
-from wangge.accounts.permissions import REGISTRY_WRITE_ROLES, can_import
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.audit.models import Outcome
@@ -61,6 +60,7 @@ from wangge.people.models import (
     ResidenceStatus,
     Resident,
 )
+from wangge.people.permissions import REGISTRY_WRITE_ROLES, can_import
 from wangge.people.services import HOUSEHOLD_CODE_UNUSABLE, ID_NUMBER_UNUSABLE
 
 BATCH_SIZE = 1000
