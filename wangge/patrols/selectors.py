@@ -497,7 +497,7 @@ def _run_report(sql: str, params: list) -> list[tuple]:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")
             # A city's households hashed in memory rather than spilled to disk.
-            work_mem = getattr(settings, "WANGGE_REPORT_WORK_MEM", "256MB")
+            work_mem = settings.WANGGE_REPORT_WORK_MEM
             cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]

@@ -50,7 +50,7 @@ BUILDING_HEADERS = ["网格编码", "网格", "楼栋名称", "小区名称", "�
 
 
 def _export_limit_reached(actor) -> bool:
-    per_hour = getattr(settings, "WANGGE_EXPORT_PER_HOUR", 30)
+    per_hour = settings.WANGGE_EXPORT_PER_HOUR
     since = clock.now() - timedelta(hours=1)
     return AuditEvent.objects.filter(actor_id=actor.pk, action="export", at__gte=since).count() >= (
         per_hour

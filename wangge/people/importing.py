@@ -1401,8 +1401,7 @@ def import_template_write(*, kind: str, target, grid_code: str = "") -> None:
 
 
 def _report_dir() -> Path:
-    default = Path(settings.MEDIA_ROOT).parent / "import_reports"
-    return Path(getattr(settings, "WANGGE_IMPORT_REPORT_DIR", default))
+    return Path(settings.WANGGE_IMPORT_REPORT_DIR)
 
 
 def import_report_store(*, actor, result: ImportResult) -> str | None:
