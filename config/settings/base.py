@@ -109,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "wangge.accounts.validators.StaffCharacterClassValidator"},
 ]
 
-# Account and session policy (security.md); every number can be overridden.
+# Account and session policy (docs/security.md); every number can be overridden.
 # Wrong passwords or codes per username before a lockout of WANGGE_LOCKOUT_MINUTES.
 WANGGE_LOCKOUT_FAILURES = env_int("WANGGE_LOCKOUT_FAILURES", 5)
 WANGGE_LOCKOUT_MINUTES = env_int("WANGGE_LOCKOUT_MINUTES", 30)

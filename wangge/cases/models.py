@@ -1,4 +1,4 @@
-"""The closed loop (domain.md): categories, routing, cases, their timeline, summons,
+"""The closed loop (docs/domain.md): categories, routing, cases, their timeline, summons,
 evaluation, and the calendar that deadlines are counted on."""
 
 from django.conf import settings

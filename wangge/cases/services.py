@@ -61,7 +61,7 @@ from wangge.core.errors import ApplicationError, NotFoundOrForbidden, Permission
 from wangge.core.identity import normalize_phone
 from wangge.core.inserts import insert_row, insert_rows, rows_deferred
 
-# (sign-for minutes, resolve minutes, counted in working time) — domain.md defaults.
+# (sign-for minutes, resolve minutes, counted in working time) — docs/domain.md defaults.
 DEFAULT_SLA: dict[str, tuple[int, int, bool]] = {
     Priority.URGENT: (30, 120, False),
     Priority.HIGH: (120, 24 * 60, False),
