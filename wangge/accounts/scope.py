@@ -1,7 +1,11 @@
 """The scope rule: a user sees the subtrees of the area nodes their roles sit on.
 
 Every scoped model carries ``area_path`` (the materialised path of its grid or node),
-so "everything under this street" is one prefix filter on an indexed column.
+so "everything under this street" is one range filter on an indexed column. Domain rows
+derive from ``wangge.accounts.scoping.ScopedModel`` and filter with
+``Model.objects.filter_to_scope(user, roles=...)``, which always names its roles. The
+functions here default to ``AREA_STAFF_ROLES`` (the staff who work on the area tree) for
+the area tree itself: pickers and the area API.
 """
 
 from django.db.models import Q, QuerySet
