@@ -1,4 +1,4 @@
-"""The closed loop (domain.md): categories, routing, cases, their timeline, summons,
+"""The closed loop (docs/domain.md): categories, routing, cases, their timeline, summons,
 evaluation, and the calendar that deadlines are counted on."""
 
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.db import models
 from treebeard.mp_tree import MP_Node
 
 from wangge.accounts.models import Department
+from wangge.accounts.scoping import ScopedModel
 from wangge.areas.models import Area
 
 
@@ -120,7 +121,7 @@ class Source(models.TextChoices):
     OPEN311 = "open311", "Open311"
 
 
-class Case(models.Model):
+class Case(ScopedModel):
     number = models.CharField("案件编号", max_length=20)
     # Unguessable token for the resident's tracking page and Open311 tokens.
     token = models.CharField(max_length=32)
@@ -140,7 +141,8 @@ class Case(models.Model):
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     # Path of the grid (or the smallest known area): scope filters use it.
-    # Indexed as the leading column of case_scope_status (range scans, never LIKE).
+    # Redeclared without ScopedModel's own index: the leading column of
+    # case_scope_status serves the range scans (every index is paid on intake).
     area_path = models.CharField(max_length=255)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -30,7 +30,6 @@ from django.db import IntegrityError, models, transaction
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
 
-from wangge.accounts.permissions import REGISTRY_WRITE_ROLES, can_import
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.audit.models import Outcome
@@ -61,6 +60,7 @@ from wangge.people.models import (
     ResidenceStatus,
     Resident,
 )
+from wangge.people.permissions import REGISTRY_WRITE_ROLES, can_import
 from wangge.people.services import HOUSEHOLD_CODE_UNUSABLE, ID_NUMBER_UNUSABLE
 
 BATCH_SIZE = 1000
@@ -1401,8 +1401,7 @@ def import_template_write(*, kind: str, target, grid_code: str = "") -> None:
 
 
 def _report_dir() -> Path:
-    default = Path(settings.MEDIA_ROOT).parent / "import_reports"
-    return Path(getattr(settings, "WANGGE_IMPORT_REPORT_DIR", default))
+    return Path(settings.WANGGE_IMPORT_REPORT_DIR)
 
 
 def import_report_store(*, actor, result: ImportResult) -> str | None:

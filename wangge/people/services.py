@@ -2,11 +2,6 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from wangge.accounts.permissions import (
-    REGISTRY_WRITE_ROLES,
-    can_reveal_personal_data,
-    can_write_registry,
-)
 from wangge.accounts.ratelimit import reveal_charge
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind, Building, Estate
@@ -16,6 +11,12 @@ from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.identity import normalize_id_number, normalize_phone
 from wangge.people.models import DocType, Household, Resident
+from wangge.people.permissions import (
+    REGISTRY_READ_ROLES,
+    REGISTRY_WRITE_ROLES,
+    can_reveal_personal_data,
+    can_write_registry,
+)
 
 REVEALABLE_FIELDS = {"id_number": "证件号码", "phone": "联系电话"}
 
@@ -40,7 +41,7 @@ def _refuse_registered(*, actor, existing, message_in_scope: str, message_elsewh
     so that the audit row outlives the refusal."""
     if existing is None:
         return
-    if path_in_scope(actor, existing.area_path):
+    if path_in_scope(actor, existing.area_path, REGISTRY_READ_ROLES):
         raise ApplicationError(message_in_scope, code="duplicate", field=field)
     audit_record(
         action="access_denied", outcome=Outcome.DENIED, actor=actor, request=request,

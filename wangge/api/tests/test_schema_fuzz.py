@@ -1,4 +1,4 @@
-"""schemathesis against our OpenAPI document (security.md): whatever a signed-in client
+"""schemathesis against our OpenAPI document (docs/security.md): whatever a signed-in client
 sends to any operation, the API answers with a client error at worst, never a 500 — with
 NUL bytes, huge numbers and out-of-range dates among the input (issue 9, item 6)."""
 
