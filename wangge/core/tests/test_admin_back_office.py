@@ -663,7 +663,8 @@ def test_the_staff_password_rule_follows_staff_roles_not_only_the_flag(city):
 
 @pytest.fixture
 def reported_case(city):
-    from wangge.cases.tests.factories import CaseFactory, build_world
+    from wangge.testing.cases import CaseFactory
+    from wangge.testing.worlds import build_world
 
     world = build_world(city)
     case = CaseFactory.reported(world, reporter_name="张建国", reporter_phone="13812345678")
