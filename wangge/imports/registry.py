@@ -30,6 +30,8 @@ class Kind:
     permission: Callable = can_import
     # Shown under the template buttons on the import page.
     hint: str = ""
+    # Added to "上传后先预览：检查每一行…" (what else the kind's preview shows).
+    preview_hint: str = ""
     # An extra section of the result (e.g. the households a preview would create).
     result_template: str = ""
     # AuditEvent.object_type of the import rows; default "<app label>.import".

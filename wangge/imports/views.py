@@ -169,6 +169,8 @@ def _import_page(request):
             (kind.key, kind.label, _url(request, "import_template", kind.key)) for kind in kinds
         ],
         "hints": [kind.hint for kind in kinds if kind.hint],
+        "preview_notes": [kind.preview_hint for kind in kinds if kind.preview_hint],
+        "uses_default_grid": any(kind.handler.uses_default_grid for kind in kinds),
         "page_links": import_page_links(request.user),
         "page_url": _url(request, "import"),
     }

@@ -20,6 +20,7 @@ IMPORT_KINDS = [
         label="居民",
         handler=ResidentHandler,
         hint=REGISTER_HINT,
+        preview_hint="（居民导入还列出将新建的户）",
         result_template="people/_import_households.html",
     ),
     Kind(key="households", label="户", handler=HouseholdHandler),
