@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wangge.audit",
     "wangge.areas",
     "wangge.accounts",
+    "wangge.imports",
     "wangge.people",
     "wangge.cases",
     "wangge.patrols",

@@ -20,7 +20,7 @@ from wangge.audit.models import AuditEvent
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError, PermissionRefused
-from wangge.people.excel import XlsxWriter
+from wangge.imports.excel import XlsxWriter
 from wangge.people.models import CareTag, Resident
 from wangge.people.permissions import EXPORT_ROLES, can_export
 from wangge.people.selectors import household_list_visible_to, resident_list_visible_to

@@ -97,7 +97,9 @@ class Resident(ScopedModel):
         "与户主关系", max_length=12, choices=Relation.choices, default=Relation.SELF
     )
     residence_status = models.CharField(
-        "居住状态", max_length=20, choices=ResidenceStatus.choices,
+        "居住状态",
+        max_length=20,
+        choices=ResidenceStatus.choices,
         default=ResidenceStatus.PERMANENT,
     )
     ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")

@@ -68,6 +68,11 @@ def care_tag_counts(*, user, area: Area | None = None) -> list[dict]:
     )
     totals = {row["care_tags__code"]: row["total"] for row in rows}
     return [
-        {"code": tag.code, "name": tag.name, "cadence": tag.cadence, "total": totals.get(tag.code, 0)}
+        {
+            "code": tag.code,
+            "name": tag.name,
+            "cadence": tag.cadence,
+            "total": totals.get(tag.code, 0),
+        }
         for tag in CareTag.objects.all()
     ]

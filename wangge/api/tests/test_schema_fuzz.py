@@ -9,8 +9,9 @@ from hypothesis import given
 
 from wangge.api.main import api
 from wangge.api.tests.fuzzing import FUZZ, configure, hostile_cases, send
-from wangge.cases.tests.factories import CaseFactory, build_world
 from wangge.testing import build_city
+from wangge.testing.cases import CaseFactory
+from wangge.testing.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 

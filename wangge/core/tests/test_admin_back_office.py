@@ -365,7 +365,8 @@ def test_admin_actions_are_audited(db):
 
 @pytest.fixture
 def reported_case(city):
-    from wangge.cases.tests.factories import CaseFactory, build_world
+    from wangge.testing.cases import CaseFactory
+    from wangge.testing.worlds import build_world
 
     world = build_world(city)
     case = CaseFactory.reported(world, reporter_name="张建国", reporter_phone="13812345678")
