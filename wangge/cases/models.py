@@ -109,6 +109,29 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", "挂账"
 
 
+# Status sets the workflow, the selectors and the figures share.
+OPEN_STATUSES = frozenset(
+    {
+        Status.REPORTED,
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.RETURNED,
+        Status.SUSPENDED,
+        Status.RESOLVED,
+        Status.VERIFIED,
+    }
+)
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.CLOSED})
+# Statuses in which a handler's clock runs.
+ACTIVE_STATUSES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
+RESOLVED_STATUSES = frozenset({Status.RESOLVED, Status.VERIFIED, Status.CLOSED})
+# Statuses in which a street may summon departments (吹哨).
+SUMMONS_STATUSES = frozenset(
+    {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURNED, Status.SUSPENDED}
+)
+
+
 class Source(models.TextChoices):
     RESIDENT = "resident", "居民上报"
     GRID_WORKER = "grid_worker", "网格员上报"
