@@ -245,7 +245,7 @@ class Case(models.Model):
 
 class CaseNumberSeq(models.Model):
     """Per-day counter behind case numbers like 2026112500001 (SQLite; PostgreSQL uses a
-    sequence per day, see ``services._next_number``)."""
+    sequence per day, see ``services.numbering.case_number_next``)."""
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)
