@@ -5,6 +5,8 @@ class AccountsConfig(AppConfig):
     name = "wangge.accounts"
     label = "accounts"
     verbose_name = "账号与权限"
+    # Mounted by config/urls.py: (path prefix, URLconf module).
+    urls = [("account/", "wangge.accounts.urls")]
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

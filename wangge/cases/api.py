@@ -61,6 +61,7 @@ from wangge.core.errors import ApplicationError, NotFoundOrForbidden, Permission
 from wangge.core.idempotency import idempotent_call
 from wangge.core.inputs import Pages, SafeDate
 
+API_PREFIX = "/cases"
 router = Router(tags=["案件"])
 
 Text = Field(default="", max_length=2000)

@@ -28,8 +28,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import filter_to_scope, scope_paths
 from wangge.areas.models import Area, AreaKind
-from wangge.cases.calendar import exceptions_between, is_workday
 from wangge.core import clock
+from wangge.core.calendar import exceptions_between, is_workday
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.core.lookups import path_successor
 from wangge.patrols.cadence import (

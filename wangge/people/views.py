@@ -11,10 +11,12 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from wangge.accounts import permissions
+from wangge.accounts.guards import guarded
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, AreaKind
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.people.exporting import EXPORT_KINDS, people_export
+from wangge.people.forms import ResidentFilterForm
 from wangge.people.importing import (
     CREATED_LABELS,
     ImportKind,
@@ -26,8 +28,6 @@ from wangge.people.importing import (
     import_upload_path,
     people_import,
 )
-from wangge.web.forms import ResidentFilterForm
-from wangge.web.views import guarded
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rejected rows shown on the page; the downloadable report has them all.
