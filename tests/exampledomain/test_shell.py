@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from tests.exampledomain.models import Bench
 from wangge.accounts.models import Role
-from wangge.areas.models import Area
 from wangge.api.main import api
+from wangge.areas.models import Area
 from wangge.testing import build_city, grids, make_user
 
 pytestmark = pytest.mark.django_db
