@@ -15,5 +15,6 @@ from wangge.core.calendar import (  # noqa: F401
     exceptions_between,
     is_workday,
     next_working_day_end,
+    working_days,
     working_minutes_between,
 )

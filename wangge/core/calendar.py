@@ -64,6 +64,19 @@ def is_workday(day: date, exceptions: dict[date, bool] | None = None) -> bool:
     return day.weekday() < 5
 
 
+def working_days(start: date, end: date) -> list[date]:
+    """The working days in [start, end], in order."""
+    if end < start:
+        return []
+    exceptions = exceptions_between(start, end)
+    days = (end - start).days + 1
+    return [
+        start + timedelta(days=offset)
+        for offset in range(days)
+        if is_workday(start + timedelta(days=offset), exceptions)
+    ]
+
+
 class _WorkdayOracle:
     """Answers ``is_workday`` for a moving window, loading exceptions in chunks."""
 

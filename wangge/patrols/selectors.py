@@ -29,7 +29,7 @@ from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import filter_to_scope, scope_paths
 from wangge.areas.models import Area, AreaKind
 from wangge.core import clock
-from wangge.core.calendar import exceptions_between, is_workday
+from wangge.core.calendar import working_days
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.core.lookups import path_successor
 from wangge.patrols.cadence import (
@@ -410,16 +410,7 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
 # ---------------------------------------------------------------- working days
 
 
-def working_days(start: date, end: date) -> list[date]:
-    if end < start:
-        return []
-    exceptions = exceptions_between(start, end)
-    days = (end - start).days + 1
-    return [
-        start + timedelta(days=offset)
-        for offset in range(days)
-        if is_workday(start + timedelta(days=offset), exceptions)
-    ]
+# working_days lives in wangge.core.calendar (imported above; still importable from here).
 
 
 # ---------------------------------------------------------------- compliance
