@@ -38,5 +38,5 @@ def guarded(predicate=None):
 def rate_limited_response(request, exc: RateLimited) -> HttpResponse:
     """429 with the reason; htmx swaps only 2xx answers, so it gets the message as 200."""
     if request.headers.get("HX-Request"):
-        return render(request, "web/_rate_limited.html", {"message": exc.message})
-    return render(request, "web/rate_limited.html", {"message": exc.message}, status=429)
+        return render(request, "accounts/_rate_limited.html", {"message": exc.message})
+    return render(request, "accounts/rate_limited.html", {"message": exc.message}, status=429)
