@@ -58,7 +58,6 @@ from django.utils import timezone
 
 from wangge.accounts.models import Department, Role, RoleAssignment, User
 from wangge.areas.models import Area, AreaKind, Building
-from wangge.cases.calendar import exceptions_between, is_workday
 from wangge.cases.models import (
     Case,
     Category,
@@ -83,6 +82,7 @@ from wangge.cases.services import (
     summons_rate,
 )
 from wangge.core import clock
+from wangge.core.calendar import exceptions_between, is_workday
 from wangge.core.errors import ApplicationError
 from wangge.core.refcache import refcache_clear_all
 from wangge.patrols.cadence import window_from

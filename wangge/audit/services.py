@@ -6,31 +6,14 @@ from wangge.audit.models import AuditEvent, Outcome
 from wangge.core import clock
 from wangge.core.inserts import insert_row
 
-# Human labels of actions for the audit page.
-ACTION_LABELS = {
-    "login": "登录",
-    "login_failed": "登录失败",
-    "login_locked": "账号锁定中登录",
-    "logout": "退出",
-    "session_expired": "会话超时",
-    "access_denied": "越权访问被拒绝",
-    "reveal": "查看完整个人信息",
-    "import": "导入",
-    "export": "导出",
-    "permission_change": "权限变更",
-    "unlock": "解除锁定",
-    "login_throttled": "同一地址登录失败过多被拒绝",
-    "otp_verified": "动态口令验证",
-    "otp_failed": "动态口令错误",
-    "otp_enrol": "绑定动态口令",
-    "otp_reset": "重置动态口令",
-    "password_change": "修改密码",
-    "bulk_read": "批量查阅人员信息",
-    "create": "新增",
-    "update": "修改",
-    "delete": "删除",
-    "admin_action": "后台批量操作",
-}
+
+def __getattr__(name):
+    # The labels moved to each app's nav.py (AUDIT_LABELS), collected by wangge.audit.labels.
+    if name == "ACTION_LABELS":
+        from wangge.audit.labels import action_labels
+
+        return action_labels()
+    raise AttributeError(name)
 
 
 def _address(text: str) -> str | None:

@@ -21,7 +21,6 @@ from wangge.api.responses import prevalidated_response
 from wangge.areas.models import Area
 from wangge.cases import permissions as perms
 from wangge.cases.actions import ACTIONS, Action
-from wangge.cases.calendar import calendar_status
 from wangge.cases.events import case_events_collected
 from wangge.cases.kpi import GROUPINGS, kpi_table
 from wangge.cases.models import (
@@ -75,6 +74,7 @@ from wangge.cases.services import (
     summons_rate,
 )
 from wangge.core import clock
+from wangge.core.calendar import calendar_status
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.idempotency import idempotent_call
 from wangge.core.inputs import Pages, SafeDate

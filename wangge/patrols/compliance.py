@@ -19,8 +19,8 @@ from django.db.models import (
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import scope_paths
 from wangge.areas.models import Area, AreaKind
-from wangge.cases.calendar import exceptions_between, is_workday
 from wangge.core import clock
+from wangge.core.calendar import working_days
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.core.lookups import path_successor
 from wangge.patrols.cadence import (
@@ -134,21 +134,6 @@ def overdue_counts_by_grid(*, user, area: Area | None = None, today: date | None
     totals = dict(_run_report(sql, params))
     grids = Area.objects.filter(pk__in=list(totals)).order_by("path")
     return [(grid, totals[grid.pk]) for grid in grids]
-
-
-# ---------------------------------------------------------------- working days
-
-
-def working_days(start: date, end: date) -> list[date]:
-    if end < start:
-        return []
-    exceptions = exceptions_between(start, end)
-    days = (end - start).days + 1
-    return [
-        start + timedelta(days=offset)
-        for offset in range(days)
-        if is_workday(start + timedelta(days=offset), exceptions)
-    ]
 
 
 # ---------------------------------------------------------------- compliance

@@ -49,7 +49,6 @@ from wangge.patrols.compliance import (  # noqa: F401
     patrol_compliance_inputs,
     staffed_grid_ids,
     visit_compliance_rows,
-    working_days,
 )
 from wangge.patrols.models import (
     UNCOUNTED_OUTCOMES,

@@ -15,6 +15,7 @@ from wangge.people.selectors import (
 )
 from wangge.people.services import resident_reveal
 
+API_PREFIX = "/people"
 router = Router(tags=["人口"])
 
 

@@ -8,7 +8,6 @@ disappears when it is closed.
 """
 
 import tempfile
-from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, Building
-from wangge.audit.models import AuditEvent
+from wangge.audit.selectors import audit_recent_count
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError, PermissionRefused
@@ -51,10 +50,7 @@ BUILDING_HEADERS = ["网格编码", "网格", "楼栋名称", "小区名称", "�
 
 def _export_limit_reached(actor) -> bool:
     per_hour = settings.WANGGE_EXPORT_PER_HOUR
-    since = clock.now() - timedelta(hours=1)
-    return AuditEvent.objects.filter(actor_id=actor.pk, action="export", at__gte=since).count() >= (
-        per_hour
-    )
+    return audit_recent_count(action="export", actor=actor) >= per_hour
 
 
 def _residents(actor, filters: dict) -> tuple[QuerySet, Any]:

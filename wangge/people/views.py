@@ -3,10 +3,10 @@
 from django.http import FileResponse, Http404, HttpResponse
 
 from wangge.accounts import permissions
+from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.people.exporting import EXPORT_KINDS, people_export
-from wangge.web.forms import ResidentFilterForm
-from wangge.web.views import guarded
+from wangge.people.forms import ResidentFilterForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

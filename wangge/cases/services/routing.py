@@ -8,9 +8,9 @@ from django.db.models import Q
 from wangge.accounts.models import Department, Role, RoleAssignment
 from wangge.areas.models import KIND_DEPTH, Area, AreaKind
 from wangge.areas.reference import area_at_depth
-from wangge.cases.calendar import DAY_MINUTES, add_working_minutes
 from wangge.cases.models import Case, Category, Priority, SlaPolicy
 from wangge.cases.reference import ancestor_paths, routing_rule_for
+from wangge.core.calendar import DAY_MINUTES, add_working_minutes
 
 # (sign-for minutes, resolve minutes, counted in working time) — docs/domain.md defaults.
 DEFAULT_SLA: dict[str, tuple[int, int, bool]] = {

@@ -7,11 +7,11 @@ from django.db import transaction
 
 from wangge.areas.reference import area_at_depth
 from wangge.cases import permissions as perms
-from wangge.cases.calendar import next_working_day_end
 from wangge.cases.events import case_event_write
 from wangge.cases.models import SUMMONS_STATUSES, Status, Summons, SummonsResponse
 from wangge.cases.services.common import case_lock, conflict, department_from, optional_text
 from wangge.core import clock
+from wangge.core.calendar import next_working_day_end
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 
 SUMMONS_URGENT_MINUTES = 30

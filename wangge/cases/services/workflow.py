@@ -18,7 +18,6 @@ from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
 from wangge.cases import permissions as perms
 from wangge.cases.actions import ACTION_ALIASES, ACTION_BY_NAME, ACTIONS, Action, action_get
-from wangge.cases.calendar import DAY_MINUTES, add_working_minutes, working_minutes_between
 from wangge.cases.events import case_event_write
 from wangge.cases.models import Case, Evaluation, Satisfaction, Status
 from wangge.cases.services.common import (
@@ -32,6 +31,7 @@ from wangge.cases.services.common import (
 from wangge.cases.services.photos import photos_check, photos_store
 from wangge.cases.services.routing import case_route, deadlines_set, sla_for
 from wangge.core import clock
+from wangge.core.calendar import DAY_MINUTES, add_working_minutes, working_minutes_between
 from wangge.core.errors import ApplicationError, PermissionRefused
 
 

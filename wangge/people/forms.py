@@ -1,3 +1,5 @@
+"""Forms of the registry pages: the resident filter, households and residents."""
+
 from django import forms
 
 from wangge.accounts.permissions import REGISTRY_WRITE_ROLES
@@ -7,6 +9,32 @@ from wangge.core.inputs import SafeDateField
 from wangge.people.models import CareTag, DocType, Gender, Relation, ResidenceStatus
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
+
+
+class ResidentFilterForm(forms.Form):
+    area = forms.CharField(label="区域编码", required=False, max_length=20)
+    name = forms.CharField(label="姓名", required=False, max_length=50)
+    id_number = forms.CharField(label="证件号码（精确）", required=False, max_length=30)
+    care_tag = forms.ChoiceField(label="关爱标签", required=False)
+    residence_status = forms.ChoiceField(
+        label="居住状态", required=False, choices=[("", "全部")] + list(ResidenceStatus.choices)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["care_tag"].choices = [("", "全部")] + [
+            (tag.code, tag.name) for tag in CareTag.objects.all()
+        ]
+
+    def clean_area(self):
+        code = self.cleaned_data["area"].strip()
+        if not code:
+            return None
+        area = filter_to_scope(Area.objects.filter(code=code), self.user, field="path").first()
+        if area is None:
+            raise forms.ValidationError("该区域编码不存在或不在您的管辖范围内")
+        return area
 
 
 class ResidentForm(forms.Form):

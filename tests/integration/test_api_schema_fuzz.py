@@ -1,6 +1,9 @@
 """schemathesis against our OpenAPI document (docs/security.md): whatever a signed-in client
 sends to any operation, the API answers with a client error at worst, never a 500 — with
-NUL bytes, huge numbers and out-of-range dates among the input (issue 9, item 6)."""
+NUL bytes, huge numbers and out-of-range dates among the input (issue 9, item 6).
+
+Project-level: it fuzzes every app's routes with a domain's data (cases), so it lives
+outside wangge/api (the shell imports no domain app)."""
 
 import pytest
 import schemathesis
