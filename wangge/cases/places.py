@@ -84,8 +84,7 @@ def place_search(*, q: str, limit: int = MAX_RESULTS) -> list[dict]:
     estates = (
         Estate.objects.filter(name__icontains=q)
         .select_related("grid")
-        .only("pk", "name", "grid__pk", "grid__name", "grid__path", "grid__min_lat",
-              "grid__max_lat", "grid__min_lng", "grid__max_lng")
+        .defer("grid__polygon")
         .order_by("name", "pk")[:limit]
     )
     estates = list(estates)
@@ -101,6 +100,7 @@ def place_search(*, q: str, limit: int = MAX_RESULTS) -> list[dict]:
             Building.objects.annotate(full_name=full)
             .filter(Q(full_name__icontains=q) | Q(name__icontains=q))
             .select_related("grid")
+            .defer("grid__polygon")
             .order_by("full_name", "pk")[: limit - len(rows)]
         )
         for building in buildings:
