@@ -168,7 +168,7 @@ def _event_rows(case: Case, reporter: dict, *, staff_names: bool = True) -> list
         elif event.actor_id:
             who = event.actor.display_name or event.actor.username
         else:
-            who = "群众" if event.action in ("report", "evaluate") else "系统"
+            who = "群众" if event.action in ("report", "evaluate", "follow") else "系统"
         rows.append(
             {
                 "event": event,

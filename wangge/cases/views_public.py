@@ -215,6 +215,9 @@ def public_case_context(
         # The badge says the status; the note only when it says more than the badge.
         "status_note": "" if note == case.get_status_display() else note,
         "handling_unit": agency_name(case) or handling_unit(case.area_path)["community"],
+        "handling_label": "承办单位"
+        if case.handler_department_id or case.handler_area_id
+        else "受理单位",
         "timeline": timeline,
         "can_evaluate": _can_evaluate(case) and not followed,
         "evaluation_form": evaluation_form or EvaluationForm(),

@@ -237,7 +237,7 @@
         item.dataset.number = row.number;
         item.appendChild(el("strong", "", row.category));
         item.appendChild(el("span", "badge", row.status));
-        var meta = [row.place, "约 " + row.distance + " 米", row.age];
+        var meta = [row.place, row.distance < 20 ? "就在附近" : "约 " + row.distance + " 米", row.age];
         if (row.followers) { meta.push(row.followers + " 人关注"); }
         item.appendChild(el("div", "muted small", meta.join(" · ")));
         var button = el("button", "btn btn-small follow-button", "这也是我的问题");
