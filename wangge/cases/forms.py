@@ -10,6 +10,7 @@ from wangge.areas.services import area_locate_point
 from wangge.cases import permissions as perms
 from wangge.cases.actions import ACTION_BY_NAME, ACTIONS, Action, Text
 from wangge.cases.models import Case, Category, Priority, Satisfaction, Status
+from wangge.cases.places import grid_for_place
 from wangge.cases.selectors import category_tree
 from wangge.cases.services import MAX_NOTE, case_route
 from wangge.core.errors import ApplicationError
@@ -75,6 +76,8 @@ class ReportForm(forms.Form):
     coord_system = forms.ChoiceField(
         required=False, choices=COORD_SYSTEMS, widget=forms.HiddenInput, initial="wgs84"
     )
+    # The grid of the estate or building picked from the search (views_residents).
+    place_grid = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     community = forms.ChoiceField(label="所在社区", required=False)
     address = forms.CharField(
         label="详细地址",
@@ -117,7 +120,8 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         lat, lng = data.get("lat"), data.get("lng")
-        community = data.get("community")
+        # A place picked from the search stands in for the community select.
+        community = data.get("community") or grid_for_place(data.get("place_grid"))
         data["grid"] = None
         if (lat is None) != (lng is None):
             lat = lng = data["lat"] = data["lng"] = None

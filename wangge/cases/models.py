@@ -142,6 +142,10 @@ class Source(models.TextChoices):
     MEETING = "meeting", "民情恳谈会"
     DEPARTMENT = "department", "部门巡查"
     OPEN311 = "open311", "Open311"
+    # Staff intake channels (views_intake): a visitor at the office, a patrol, a letter.
+    WALK_IN = "walk_in", "群众来访"
+    PATROL = "patrol", "巡查发现"
+    LETTER = "letter", "群众来信"
 
 
 class Case(ScopedModel):
@@ -373,3 +377,35 @@ class KpiWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response}/{self.resolution}/{self.satisfaction}"
+
+
+class CaseFollower(models.Model):
+    """这也是我的问题: a resident who has the same problem as an open public case follows
+    it instead of reporting it again. One row per phone (blind index) or device per case;
+    the phone is stored encrypted like the reporter's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    # Unguessable: lets the follower's phone read the case's public progress (never rate).
+    token = models.CharField(max_length=32)
+    phone_enc = models.TextField(blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="")
+    # A random id the phone keeps in localStorage (one follow per phone without a number).
+    device = models.CharField(max_length=40, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "关注人"
+        verbose_name_plural = "关注人"
+        constraints = [
+            models.UniqueConstraint(fields=["token"], name="case_follower_token_unique"),
+            models.UniqueConstraint(
+                fields=["case", "phone_index"],
+                condition=~models.Q(phone_index=""),
+                name="case_follower_phone_once",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "device"],
+                condition=~models.Q(device=""),
+                name="case_follower_device_once",
+            ),
+        ]

@@ -6,16 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import has_any_role
 from wangge.cases import permissions as perms
+from wangge.cases.permissions import CASE_DESK_ROLES, can_work_cases  # noqa: F401
 from wangge.cases.selectors import case_workbench_counts
 from wangge.core.nav import MenuItem, PublicLink, Tile, per_request
 
-# Roles that work with cases at all (the work list and the case page); as cases.views.
-CASE_DESK_ROLES = perms.CASE_AREA_READ_ROLES | {Role.DEPARTMENT_HANDLER}
 HANDLING_ROLES = perms.AREA_HANDLER_ROLES | {Role.DEPARTMENT_HANDLER}
-
-
-def can_work_cases(user) -> bool:
-    return has_any_role(user, CASE_DESK_ROLES)
 
 
 def _roles(roles):
@@ -54,8 +49,10 @@ WORKBENCH = [
 PUBLIC = [
     PublicLink(_("我要上报"), "cases:report",
                _("路面破损、垃圾堆放、噪音扰民……拍照上报，网格员会处理"), order=10),
-    PublicLink(_("查询我的上报"), "cases:track",
-               _("用上报后拿到的查询码，查看办理进度并评价"), order=20),
+    PublicLink(_("我的上报"), "cases:my_reports",
+               _("在这部手机上报过、关注过的问题，查看办理进度并评价"), order=20),
+    PublicLink(_("用查询码查询"), "cases:track",
+               _("在别的设备上报的，用查询码查看办理进度"), order=30),
 ]
 
 # Audit actions the closed loop writes: "case_" + the transition, and its own.

@@ -178,3 +178,10 @@ def can_see_reporter_contact(user) -> bool:
 def can_read_kpi(user) -> bool:
     return has_any_role(user, KPI_ROLES)
 
+
+# Roles that work with cases at all (the work list, the case page and the menu entry).
+CASE_DESK_ROLES = CASE_AREA_READ_ROLES | {Role.DEPARTMENT_HANDLER}
+
+
+def can_work_cases(user) -> bool:
+    return has_any_role(user, CASE_DESK_ROLES)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from wangge.accounts import permissions
+from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
 from wangge.indicators.briefing import briefing_build, briefing_export, briefing_title
@@ -29,7 +30,6 @@ from wangge.indicators.selectors import (
     map_case_points,
     map_grids,
 )
-from wangge.web.views import guarded
 
 MIN_SCREEN_REFRESH_SECONDS = 2
 DEFAULT_MAP_INDICATOR = "residents"

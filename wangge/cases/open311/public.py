@@ -64,6 +64,7 @@ PUBLIC_EVENT_LABELS = {
     "evaluate": "群众评价",
     "summon": "街道吹哨，部门报到",
     "check_in": "部门报到",
+    "follow": "又有群众反映同一问题",
 }
 
 

@@ -84,7 +84,7 @@ def test_a_resident_gets_the_front_door_not_a_workbench(client, world, cases):
     response = client.get("/")
     # then they get the public entries, no tiles
     assert "tiles" not in response.context
-    assert [link["label"] for link in response.context["links"]][:2] == ["我要上报", "查询我的上报"]
+    assert [link["label"] for link in response.context["links"]][:2] == ["我要上报", "我的上报"]
 
 
 def test_a_summoned_department_sees_the_summons_waiting_for_its_check_in(client, world, cases):

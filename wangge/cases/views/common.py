@@ -2,18 +2,9 @@
 
 from django.http import FileResponse, Http404
 
-from wangge.accounts.models import Role
-from wangge.accounts.permissions import has_any_role
-from wangge.cases import permissions as perms
 from wangge.cases.models import Attachment
+from wangge.cases.permissions import CASE_DESK_ROLES, can_work_cases  # noqa: F401
 from wangge.core.errors import ApplicationError
-
-# Roles that work with cases at all (the work list and the case page).
-CASE_DESK_ROLES = perms.CASE_AREA_READ_ROLES | {Role.DEPARTMENT_HANDLER}
-
-
-def can_work_cases(user) -> bool:
-    return has_any_role(user, CASE_DESK_ROLES)
 
 
 def form_error(form, exc: ApplicationError, field_map: dict[str, str]) -> None:

@@ -21,10 +21,12 @@ from wangge.cases.models import RESOLVED_STATUSES, Case, Source
 from wangge.cases.open311.public import (
     PUBLIC_EVENT_LABELS,
     STATUS_NOTES,
+    agency_name,
     case_is_public,
     public_location,
     public_text,
 )
+from wangge.cases.places import handling_unit
 from wangge.cases.selectors import case_get_by_token, case_public_timeline
 from wangge.cases.services import case_evaluate, case_report, followup_window
 from wangge.cases.views.common import form_error, serve_attachment
@@ -59,7 +61,7 @@ def _report_limit_reached(request) -> bool:
     return public_reports.count() >= limit
 
 
-def _map_center() -> tuple[float, float]:
+def map_center() -> tuple[float, float]:
     box = Area.objects.filter(kind=AreaKind.GRID, min_lat__isnull=False).aggregate(
         Min("min_lat"), Max("max_lat"), Min("min_lng"), Max("max_lng")
     )
@@ -119,7 +121,7 @@ def report(request):
             else:
                 messages.success(request, f"上报成功！案件编号 {case.number}")
                 return redirect(f"{reverse('cases:track_case', args=[case.token])}?new=1")
-    lat, lng = _map_center()
+    lat, lng = map_center()
     return render(
         request,
         "cases/report.html",
@@ -179,7 +181,9 @@ def _can_evaluate(case: Case) -> bool:
     )
 
 
-def _public_case_context(request, case: Case, evaluation_form=None) -> dict:
+def public_case_context(
+    request, case: Case, evaluation_form=None, *, follower=None
+) -> dict:
     """The tracking page shows public facts only: for a public case the coarse location
     and masked text; for a case of a non-public category (a resident's own welfare
     matter) progress alone — not the matter, the place, the answer or the photos."""
@@ -190,20 +194,32 @@ def _public_case_context(request, case: Case, evaluation_form=None) -> dict:
     last_evaluation = case.evaluations.order_by("-at", "-id").first()
     shown = case_is_public(case)
     address = public_location(case)[0] if shown else ""
+    note = STATUS_NOTES.get(case.status, "")
+    # A follower reads the progress with their own token: never the case's, which rates.
+    followed = follower is not None
     return {
         "case": case,
         "shown": shown,
         "public_address": address,
         "public_description": public_text(case.description) if shown else "",
         "public_result": public_text(case.result) if shown else "",
-        "status_note": STATUS_NOTES.get(case.status, ""),
+        # The badge says the status; the note only when it says more than the badge.
+        "status_note": "" if note == case.get_status_display() else note,
+        "handling_unit": agency_name(case) or handling_unit(case.area_path)["community"],
+        "handling_label": "承办单位"
+        if case.handler_department_id or case.handler_area_id
+        else "受理单位",
         "timeline": timeline,
-        "can_evaluate": _can_evaluate(case),
+        "can_evaluate": _can_evaluate(case) and not followed,
         "evaluation_form": evaluation_form or EvaluationForm(),
-        "last_evaluation": last_evaluation,
+        "last_evaluation": None if followed else last_evaluation,
         "photos": list(case.attachments.order_by("id").only("pk", "kind")) if shown else [],
-        "track_url": request.build_absolute_uri(reverse("cases:track_case", args=[case.token])),
-        "is_new": request.GET.get("new") == "1",
+        "track_url": request.build_absolute_uri(reverse("cases:track_case", args=[case.token]))
+        if not followed
+        else "",
+        "is_new": request.GET.get("new") == "1" and not followed,
+        "followed": followed,
+        "follow_token": follower.token if followed else "",
     }
 
 
@@ -213,7 +229,7 @@ def track_case(request, token: str):
         case = case_get_by_token(token=token)
     except NotFoundOrForbidden:
         raise Http404 from None
-    return render(request, "cases/track.html", _public_case_context(request, case))
+    return render(request, "cases/track.html", public_case_context(request, case))
 
 
 @require_POST
@@ -237,7 +253,7 @@ def track_evaluate(request, token: str):
             messages.success(request, "感谢您的评价！")
         return redirect("cases:track_case", token=token)
     return render(
-        request, "cases/track.html", _public_case_context(request, case, form), status=400
+        request, "cases/track.html", public_case_context(request, case, form), status=400
     )
 
 

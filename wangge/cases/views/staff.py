@@ -6,8 +6,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from wangge.accounts.guards import guarded
+from wangge.accounts.permissions import has_any_role
 from wangge.cases import permissions as perms
 from wangge.cases.actions import ACTION_BY_NAME
+from wangge.cases.followers import follower_count
 from wangge.cases.forms import (
     ACTION_LABELS,
     ActionForm,
@@ -31,7 +34,7 @@ from wangge.cases.selectors import (
 from wangge.cases.services import case_transition, summons_check_in, summons_issue, summons_rate
 from wangge.cases.views.common import can_work_cases, form_error, serve_attachment
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
-from wangge.web.views import guarded, paginate
+from wangge.core.paging import paginate
 
 CONFLICT_MESSAGE = "该案件已被他人处理，请刷新后重试"
 # Work-list tabs in the order people work them; "all" is everything visible.
@@ -80,6 +83,7 @@ def work_list(request):
             "query": query,
             "tab": tab,
             "tabs": tabs,
+            "can_intake": has_any_role(request.user, perms.CASE_AREA_READ_ROLES),
         },
     )
 
@@ -103,6 +107,7 @@ EVENT_LABELS = {
     **ACTION_LABELS,
     "report": "上报",
     "evaluate": "群众评价",
+    "follow": "群众关注（这也是我的问题）",
     "summon": "吹哨",
     "check_in": "报到",
     "summons_rate": "评价报到",
@@ -143,7 +148,7 @@ def _event_rows(case: Case, reporter: dict, *, staff_names: bool = True) -> list
         elif event.actor_id:
             who = event.actor.display_name or event.actor.username
         else:
-            who = "群众" if event.action in ("report", "evaluate") else "系统"
+            who = "群众" if event.action in ("report", "evaluate", "follow") else "系统"
         rows.append(
             {
                 "event": event,
@@ -178,6 +183,7 @@ def _panel_context(
         "action_forms": _action_forms(user, case, bound=bound),
         "reporter": reporter,
         "photos": list(case.attachments.order_by("id")),
+        "follower_count": follower_count(case=case),
         "responses": responses,
         "summons_form": summons_form or (SummonsForm(case=case) if can_summon else None),
         "check_in_form": CheckInForm(),

@@ -24,7 +24,8 @@ def test_a_visitor_gets_the_public_front_door(client):
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "web/front.html"
     links = [(link["label"], link["url"]) for link in response.context["links"]]
-    assert links[:2] == [("我要上报", "/cases/report/"), ("查询我的上报", "/cases/track/")]
+    assert links[:3] == [("我要上报", "/cases/report/"), ("我的上报", "/cases/mine/"),
+                         ("用查询码查询", "/cases/track/")]
     assert '<a href="/login/">工作人员登录</a>' in page
     assert "nav_items" not in response.context or response.context["nav_items"] == []
 
