@@ -22,6 +22,7 @@ urlpatterns = [
     path("patrols/", include("wangge.patrols.urls")),
     path("dashboard/", include("wangge.indicators.urls")),
     path("people/", include("wangge.people.urls")),
+    path("notifications/", include("wangge.notifications.urls")),
     path("", include("wangge.web.urls")),
 ]
 
