@@ -34,8 +34,12 @@ def test_bell_counts_unread_notices_and_marks_them_read(phone_page, login, base_
     staff = small_world["staff"]
     for index, read in enumerate([False, False, True]):
         Notice.objects.create(
-            key=f"n{index}", recipient=staff, kind="dispatch", title=f"案件 00{index} 已派遣",
-            link="/cases/", created_at=clock.now() - timedelta(minutes=index),
+            key=f"n{index}",
+            recipient=staff,
+            kind="dispatch",
+            title=f"案件 00{index} 已派遣",
+            link="/cases/",
+            created_at=clock.now() - timedelta(minutes=index),
             read_at=clock.now() if read else None,
         )
     login(page, "shequ", PASSWORD)
@@ -54,10 +58,21 @@ def test_track_replay_draws_and_plays(phone_page, login, base_url, small_world, 
     page = phone_page
     start = clock.now().replace(hour=1, minute=0)
     Patrol.objects.create(
-        worker=small_world["worker"], grid=small_world["grid"], area_path=small_world["grid"].path,
-        client_ref="p1", date=clock.today(), started_at=start, ended_at=start + timedelta(hours=1),
-        points=[{"lat": 40.503 + i * 0.001, "lng": 109.803 + i * 0.0007,
-                 "at": (start + timedelta(minutes=5 * i)).isoformat()} for i in range(6)],
+        worker=small_world["worker"],
+        grid=small_world["grid"],
+        area_path=small_world["grid"].path,
+        client_ref="p1",
+        date=clock.today(),
+        started_at=start,
+        ended_at=start + timedelta(hours=1),
+        points=[
+            {
+                "lat": 40.503 + i * 0.001,
+                "lng": 109.803 + i * 0.0007,
+                "at": (start + timedelta(minutes=5 * i)).isoformat(),
+            }
+            for i in range(6)
+        ],
     )
     login(page, "shequ", PASSWORD)
     page.goto(
@@ -84,7 +99,9 @@ def test_phone_app_confirms_saves_and_marks_overdue_households(
     # monthly: due 30 days after registration, 5 days of grace
     for name, days_ago in (("张大爷", 38), ("李奶奶", 32)):
         home = make_household(small_world["grid"])
-        Household.objects.filter(pk=home.pk).update(created_at=clock.now() - timedelta(days=days_ago))
+        Household.objects.filter(pk=home.pk).update(
+            created_at=clock.now() - timedelta(days=days_ago)
+        )
         make_resident(home, name=name).care_tags.set([alone])
         homes[name] = home
     login(page, "wangfang", PASSWORD)
@@ -95,9 +112,9 @@ def test_phone_app_confirms_saves_and_marks_overdue_households(
     late = page.locator(f"#list-overdue li[data-household='{homes['张大爷'].pk}'] .badge")
     expect(late).to_have_text("逾期8天")
     # still within its grace days, but past its due date: marked in today's list too
-    expect(page.locator(f"#list-today li[data-household='{homes['李奶奶'].pk}'] .badge")).to_have_text(
-        "逾期2天"
-    )
+    expect(
+        page.locator(f"#list-today li[data-household='{homes['李奶奶'].pk}'] .badge")
+    ).to_have_text("逾期2天")
     page.screenshot(path="test-results/grid-app-overdue-390.png", full_page=True)
 
     # saving offline says it waits to be sent

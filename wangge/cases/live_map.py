@@ -42,8 +42,17 @@ def open_case_points(*, user, now=None) -> dict:
     cases = (
         Case.objects.filter(condition, status__in=LIVE_STATUSES, lat__isnull=False)
         .select_related("category")
-        .only("pk", "number", "status", "lat", "lng", "resolve_due_at", "category__name",
-              "priority", "paused_at")
+        .only(
+            "pk",
+            "number",
+            "status",
+            "lat",
+            "lng",
+            "resolve_due_at",
+            "category__name",
+            "priority",
+            "paused_at",
+        )
         .order_by("-created_at")[:MAX_POINTS]
     )
     features, overdue = [], 0

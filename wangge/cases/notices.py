@@ -15,6 +15,7 @@ Every recipient must see the case (``case_is_visible_to``); the actor is never t
 about their own step.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -40,6 +41,7 @@ from wangge.notifications.services import (
     notices_scan_events,
 )
 
+logger = logging.getLogger(__name__)
 SOURCE = "cases"
 # Events older than this when first scanned tell nobody anything any more.
 EVENT_MAX_AGE = timedelta(hours=24)
@@ -304,7 +306,14 @@ def notices_for_deadlines(*, now: datetime | None = None) -> int:
     return notices_scan_deadlines(now=now)
 
 
-def case_event_notify(event_id: int) -> int:
-    """The listener the cases app calls on commit of a timeline event: its notices now
-    rather than at the next scan (keys keep the later scan from writing them again)."""
-    return notices_for_event(source=SOURCE, event_id=event_id)
+def case_event_notify(event_id) -> int:
+    """The listener the cases app calls on commit of a timeline event (an id or the
+    row): its notices now rather than at the next scan; the keys keep the later scan
+    from writing them again. Never fails the caller: what goes wrong here is logged
+    and the scan catches up."""
+    event_id = getattr(event_id, "pk", event_id)
+    try:
+        return notices_for_event(source=SOURCE, event_id=int(event_id))
+    except Exception:
+        logger.exception("notices for case event %s failed; the scan will retry", event_id)
+        return 0

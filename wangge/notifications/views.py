@@ -29,7 +29,12 @@ def notice_list(request):
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread_only": unread_only, "query": "unread=1" if unread_only else ""},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "query": "unread=1" if unread_only else "",
+            "can_read_outbox": selectors.can_read_outbox(request.user),
+        },
     )
 
 

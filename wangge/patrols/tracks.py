@@ -20,9 +20,7 @@ def _in_scope(user, queryset):
 def track_workers(*, user) -> list[User]:
     """Grid workers assigned (now or before) to grids inside the user's subtree."""
     ids = (
-        _in_scope(user, GridAssignment.objects.all())
-        .values_list("worker_id", flat=True)
-        .distinct()
+        _in_scope(user, GridAssignment.objects.all()).values_list("worker_id", flat=True).distinct()
     )
     return list(User.objects.filter(pk__in=ids).order_by("username")[:1000])
 

@@ -15,7 +15,10 @@ def test_open_cases_in_scope_only(client, world):
     assert data["features"][0]["properties"]["url"] == f"/cases/{mine.pk}/"
     assert "reporter" not in str(data)
     client.force_login(world.district_officer)
-    numbers = {f["properties"]["number"] for f in client.get(reverse("cases:live_map_data")).json()["features"]}
+    numbers = {
+        f["properties"]["number"]
+        for f in client.get(reverse("cases:live_map_data")).json()["features"]
+    }
     assert elsewhere.number not in numbers and mine.number in numbers
 
 

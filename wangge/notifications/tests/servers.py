@@ -70,7 +70,9 @@ class _HookHandler(BaseHTTPRequestHandler):
         self.server.requests.append(
             {"path": self.path, "headers": dict(self.headers), "json": body}
         )
-        status, answer = self.server.answers.pop(0) if self.server.answers else (200, {"errcode": 0})
+        status, answer = (
+            self.server.answers.pop(0) if self.server.answers else (200, {"errcode": 0})
+        )
         data = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -28,17 +28,27 @@ def _allow(user, draft):
 
 
 def _prefer(user, *channels, phone=""):
-    return Preference.objects.create(user=user, channels=list(channels), phone_enc=crypto.encrypt(phone))
+    return Preference.objects.create(
+        user=user, channels=list(channels), phone_enc=crypto.encrypt(phone)
+    )
 
 
 def _draft(user=None, key="k1", **extra):
-    fields = {"key": key, "kind": "dispatch", "title": "案件 001 已派遣", "body": "请签收",
-              "link": "/cases/1/", "recipient": user}
+    fields = {
+        "key": key,
+        "kind": "dispatch",
+        "title": "案件 001 已派遣",
+        "body": "请签收",
+        "link": "/cases/1/",
+        "recipient": user,
+    }
     fields.update(extra)
     return registry.Draft(**fields)
 
 
-def test_email_goes_through_a_real_smtp_server(smtp_server, settings, django_capture_on_commit_callbacks):
+def test_email_goes_through_a_real_smtp_server(
+    smtp_server, settings, django_capture_on_commit_callbacks
+):
     # given a handler who chose email
     settings.WANGGE_PUBLIC_BASE_URL = "https://wangge.example.cn"
     user = make_user(username="mailer")
@@ -58,7 +68,9 @@ def test_email_goes_through_a_real_smtp_server(smtp_server, settings, django_cap
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 1, "")
 
 
-def test_sms_gateway_gets_phone_text_and_token(webhook, settings, django_capture_on_commit_callbacks):
+def test_sms_gateway_gets_phone_text_and_token(
+    webhook, settings, django_capture_on_commit_callbacks
+):
     settings.WANGGE_SMS_GATEWAY_URL = webhook.url("/sms")
     settings.WANGGE_SMS_GATEWAY_TOKEN = "t0ken"
     user = make_user(username="texter")
@@ -217,11 +229,21 @@ def test_recipient_out_of_scope_gets_nothing(settings):
     assert Delivery.objects.count() == 0
 
 
-def test_console_channel_writes_and_counts_as_sent(settings, capsys, django_capture_on_commit_callbacks):
+def test_console_channel_writes_and_counts_as_sent(
+    settings, capsys, django_capture_on_commit_callbacks
+):
     settings.WANGGE_NOTIFY_CONSOLE = True
     with django_capture_on_commit_callbacks(execute=True):
         notices_from_drafts(
-            [_draft(None, key="sms", kind="resident_sms", title="您反映的问题已受理", phone="13911112222")],
+            [
+                _draft(
+                    None,
+                    key="sms",
+                    kind="resident_sms",
+                    title="您反映的问题已受理",
+                    phone="13911112222",
+                )
+            ],
             may_notify=_allow,
         )
     assert "[通知·短信] → 139****2222：您反映的问题已受理" in capsys.readouterr().out

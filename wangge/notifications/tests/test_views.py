@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def _notice(user, key, **extra):
     return Notice.objects.create(
-        key=key, recipient=user, kind="dispatch", title=f"通知 {key}", link="/cases/",
-        created_at=clock.now(), **extra
+        key=key,
+        recipient=user,
+        kind="dispatch",
+        title=f"通知 {key}",
+        link="/cases/",
+        created_at=clock.now(),
+        **extra,
     )
 
 
@@ -82,8 +87,14 @@ def test_outbox_is_for_system_administrators_only(client):
     admin = make_user(Role.SYSTEM_ADMIN, username="sysadmin")
     worker = make_user(username="worker")
     notice = _notice(worker, "a")
-    failed = Delivery.objects.create(notice=notice, channel="wecom", status="failed", attempts=5,
-                                     last_error="HTTP 502", created_at=clock.now())
+    failed = Delivery.objects.create(
+        notice=notice,
+        channel="wecom",
+        status="failed",
+        attempts=5,
+        last_error="HTTP 502",
+        created_at=clock.now(),
+    )
     client.force_login(worker)
     assert client.get(reverse("notifications:outbox")).status_code == 404
     assert client.post(reverse("notifications:outbox_retry", args=[failed.pk])).status_code == 404

@@ -12,18 +12,28 @@ from wangge.patrols.tests.conftest import TODAY, at
 def _patrol(worker, grid, points=3):
     start = at(TODAY, 9)
     return Patrol.objects.create(
-        worker=worker, grid=grid, area_path=grid.path, client_ref=f"p-{worker.pk}-{grid.pk}",
-        date=TODAY, started_at=start, ended_at=start + timedelta(hours=1),
+        worker=worker,
+        grid=grid,
+        area_path=grid.path,
+        client_ref=f"p-{worker.pk}-{grid.pk}",
+        date=TODAY,
+        started_at=start,
+        ended_at=start + timedelta(hours=1),
         points=[
-            {"lat": 40.5 + i * 0.001, "lng": 109.8 + i * 0.001,
-             "at": (start + timedelta(minutes=i * 5)).isoformat()}
+            {
+                "lat": 40.5 + i * 0.001,
+                "lng": 109.8 + i * 0.001,
+                "at": (start + timedelta(minutes=i * 5)).isoformat(),
+            }
             for i in reversed(range(points))
         ],
     )
 
 
 def _data(client, worker):
-    return client.get(reverse("patrols:track_data"), {"worker": worker.pk, "date": TODAY.isoformat()})
+    return client.get(
+        reverse("patrols:track_data"), {"worker": worker.pk, "date": TODAY.isoformat()}
+    )
 
 
 def test_community_staff_replay_a_worker_of_their_community(client, world):
@@ -61,7 +71,9 @@ def test_street_staff_see_both_communities(client, world):
     assert len(_data(client, world.worker_c).json()["patrols"]) == 1
 
 
-@pytest.mark.parametrize("query", [{"worker": "x", "date": "2026-06-10"}, {"worker": "1", "date": "bad"}])
+@pytest.mark.parametrize(
+    "query", [{"worker": "x", "date": "2026-06-10"}, {"worker": "1", "date": "bad"}]
+)
 def test_bad_parameters_answer_404(client, world, query):
     client.force_login(world.staff)
     assert client.get(reverse("patrols:track_data"), query).status_code == 404
