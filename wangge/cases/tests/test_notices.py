@@ -138,3 +138,12 @@ def test_old_events_are_not_told(world, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: moment)
     assert notices_from_case_events() == 0
     assert not Notice.objects.exists()
+
+
+def test_the_scan_command_catches_up(world, capsys):
+    from django.core.management import call_command
+
+    CaseFactory.dispatched(world)
+    call_command("notices_scan")
+    assert "通知：事件 2 条" in capsys.readouterr().out
+    assert Notice.objects.filter(recipient=world.handler, kind="dispatch").count() == 1
