@@ -175,7 +175,6 @@ def _resident_text(event: CaseEvent, case: Case) -> list[Draft]:
             key=f"case-sms:{case.pk}:{'accept' if action == 'dispatch' else action}:{event.pk}",
             kind="resident_sms",
             title=text,
-            body="" if action != "verify" else "评价入口：",
             link=reverse("cases:track_case", args=[case.token]),
             area_path=case.area_path,
             subject=f"cases.case:{case.pk}",
