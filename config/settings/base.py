@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "wangge.areas",
     "wangge.accounts",
     "wangge.imports",
+    "wangge.notifications",
     "wangge.people",
     "wangge.cases",
     "wangge.patrols",
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wangge.web.context_processors.navigation",
+                "wangge.notifications.context_processors.notices",
             ]
         },
     }
@@ -261,6 +263,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.refresh_recent",
         "schedule": crontab(hour=2, minute=30),
     },
+    "notices-from-events": {"task": "notifications.scan_events", "schedule": 60},
+    "notices-for-deadlines": {"task": "notifications.scan_deadlines", "schedule": 300},
+    "notices-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 300},
     "purge-idempotency-records": {
         "task": "core.purge_idempotency_records",
         "schedule": crontab(hour=3, minute=15),
@@ -270,6 +275,37 @@ CELERY_BEAT_SCHEDULE = {
 WANGGE_IDEMPOTENCY_DAYS = env_int("WANGGE_IDEMPOTENCY_DAYS", 30)
 # How long a worker keeps its copy of categories, routing rules and area nodes (core.refcache).
 WANGGE_REFCACHE_SECONDS = env_int("WANGGE_REFCACHE_SECONDS", 60)
+
+# Notices (wangge.notifications): the in-app centre is always on; outside channels below.
+# Absolute links in emails and texts start with this (e.g. https://wangge.example.gov.cn).
+WANGGE_PUBLIC_BASE_URL = env_str("WANGGE_PUBLIC_BASE_URL", "")
+# Write every outside message to the console instead of sending it (the demo turns it on).
+WANGGE_NOTIFY_CONSOLE = env_bool("WANGGE_NOTIFY_CONSOLE", False)
+# Sends per delivery before it is marked failed; waits double from the first one.
+WANGGE_NOTIFY_MAX_ATTEMPTS = env_int("WANGGE_NOTIFY_MAX_ATTEMPTS", 5)
+WANGGE_NOTIFY_RETRY_SECONDS = env_int("WANGGE_NOTIFY_RETRY_SECONDS", 30)
+WANGGE_NOTIFY_RETRY_MAX_SECONDS = env_int("WANGGE_NOTIFY_RETRY_MAX_SECONDS", 3600)
+WANGGE_NOTIFY_HTTP_TIMEOUT = env_int("WANGGE_NOTIFY_HTTP_TIMEOUT", 10)  # seconds per webhook call
+# Public place searches, nearby-report lists and 我的上报 refreshes per client IP per hour.
+WANGGE_PLACE_SEARCHES_PER_HOUR = env_int("WANGGE_PLACE_SEARCHES_PER_HOUR", 600)
+# "这也是我的问题" follows per client IP per hour.
+WANGGE_CASE_FOLLOWS_PER_HOUR = env_int("WANGGE_CASE_FOLLOWS_PER_HOUR", 30)
+# A deadline "approaches" this many minutes before it passes (one notice each way).
+WANGGE_NOTIFY_DEADLINE_WARN_MINUTES = env_int("WANGGE_NOTIFY_DEADLINE_WARN_MINUTES", 120)
+# SMS gateway: POST JSON {"phone", "text", "sign"}; empty URL means no SMS (unless console).
+WANGGE_SMS_GATEWAY_URL = env_str("WANGGE_SMS_GATEWAY_URL", "")
+WANGGE_SMS_GATEWAY_TOKEN = env_str("WANGGE_SMS_GATEWAY_TOKEN", "")  # sent as a Bearer token
+WANGGE_SMS_SIGN_NAME = env_str("WANGGE_SMS_SIGN_NAME", "网格治理")  # the 【签名】 of each text
+# Group robots: 企业微信 webhook URL (…/cgi-bin/webhook/send?key=…) and 钉钉 (…/robot/send?
+# access_token=…) with its optional "加签" secret.
+WANGGE_WECOM_WEBHOOK_URL = env_str("WANGGE_WECOM_WEBHOOK_URL", "")
+WANGGE_DINGTALK_WEBHOOK_URL = env_str("WANGGE_DINGTALK_WEBHOOK_URL", "")
+WANGGE_DINGTALK_SECRET = env_str("WANGGE_DINGTALK_SECRET", "")
+# Email goes through Django's backend (EMAIL_HOST/EMAIL_PORT…); console in the demo.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wangge@localhost")
 
 LOGGING = {
     "version": 1,

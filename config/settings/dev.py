@@ -19,3 +19,6 @@ if not DEBUG:
     STORAGES["staticfiles"] = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     }
+# The demo's notices: texts, robot posts and emails are written to the console and the outbox.
+WANGGE_NOTIFY_CONSOLE = env_bool("WANGGE_NOTIFY_CONSOLE", True)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

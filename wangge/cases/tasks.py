@@ -9,3 +9,22 @@ from wangge.cases.services import cases_close_after_followup
 def close_after_followup() -> int:
     """Close verified cases whose reporter did not complain within the follow-up window."""
     return cases_close_after_followup()
+
+
+@shared_task(name="cases.notify_event", ignore_result=True)
+def notify_event(event_id: int) -> int:
+    """The notices of one committed timeline event, off the request path (a worker does
+    the recipients' queries; the periodic scan catches up if this is lost)."""
+    from wangge.cases.notices import case_event_notify
+
+    return case_event_notify(event_id)
+
+
+def notify_event_later(event_id) -> None:
+    """The listener registered with cases.events: queue, never query, in the request."""
+    try:
+        notify_event.delay(int(getattr(event_id, "pk", event_id)))
+    except Exception:  # a broker that is away must not fail the report; the scan catches up
+        import logging
+
+        logging.getLogger(__name__).exception("could not queue notices of event %s", event_id)

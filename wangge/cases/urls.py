@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.cases import views, views_intake, views_residents
+from wangge.cases import live_map, views, views_intake, views_residents
 
 app_name = "cases"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     # Staff: intake (a call, a visit, a patrol, a letter), work lists and the case page.
     path("intake/", views_intake.intake, name="intake"),
     path("", views.work_list, name="work_list"),
+    # The command centre's live map of open cases (polls the JSON).
+    path("live-map/", live_map.live_map, name="live_map"),
+    path("live-map.json", live_map.live_map_data, name="live_map_data"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/act/<str:action>/", views.case_act, name="act"),
     path("<int:case_id>/summon/", views.case_summon, name="summon"),

@@ -83,7 +83,7 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].choices = category_choices()
-        self.fields["coord_system"].initial = getattr(settings, "WANGGE_MAP_COORD_SYSTEM", "wgs84")
+        self.fields["coord_system"].initial = settings.WANGGE_MAP_COORD_SYSTEM
         self.fields["area"].choices = [("", "请选择（未搜索或选点时必选）")] + [
             (str(area.pk), f"{area.get_kind_display()} · {area.name}")
             for area in self._areas_in_scope()

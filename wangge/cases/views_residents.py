@@ -36,9 +36,8 @@ MAX_RAW_QUERY = 100
 MAX_TOKENS_FIELD = 30 * 41
 
 
-def _over_limit(request, kind: str, setting: str, default: int) -> bool:
+def _over_limit(request, kind: str, limit: int) -> bool:
     """Count this request against the client IP's hourly allowance for ``kind``."""
-    limit = getattr(settings, setting, default)
     ident = client_ip(request) or "unknown"
     return counter_add(kind, ident) > limit
 
@@ -62,7 +61,7 @@ def place_search_view(request):
     raw = request.GET.get("q", "")
     if len(raw) > MAX_RAW_QUERY:
         return _refused(f"搜索内容最多 {MAX_QUERY} 字", 400)
-    if _over_limit(request, "place_search", "WANGGE_PLACE_SEARCHES_PER_HOUR", 600):
+    if _over_limit(request, "place_search", settings.WANGGE_PLACE_SEARCHES_PER_HOUR):
         return _refused("搜索过于频繁，请稍后再试", 429)
     return JsonResponse({"results": place_search(q=raw)})
 
@@ -77,7 +76,7 @@ def report_where(request):
             grid = area_locate_point(
                 lat=point[0],
                 lng=point[1],
-                system=getattr(settings, "WANGGE_MAP_COORD_SYSTEM", "wgs84"),
+                system=settings.WANGGE_MAP_COORD_SYSTEM,
             )
         except ApplicationError:
             grid = None
@@ -99,7 +98,7 @@ def report_nearby(request):
     )
     if point is None or category is None:
         return JsonResponse({"results": []})
-    if _over_limit(request, "report_nearby", "WANGGE_PLACE_SEARCHES_PER_HOUR", 600):
+    if _over_limit(request, "report_nearby", settings.WANGGE_PLACE_SEARCHES_PER_HOUR):
         return _refused("查询过于频繁，请稍后再试", 429)
     rows = nearby_open_cases(category=category, lat=point[0], lng=point[1])
     return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})
@@ -108,7 +107,7 @@ def report_nearby(request):
 @require_POST
 def report_follow(request):
     """这也是我的问题: follow the case; the same phone or device again gets the same row."""
-    if _over_limit(request, "case_follow", "WANGGE_CASE_FOLLOWS_PER_HOUR", 30):
+    if _over_limit(request, "case_follow", settings.WANGGE_CASE_FOLLOWS_PER_HOUR):
         return _refused("操作过于频繁，请稍后再试", 429)
     try:
         follower, created = case_follow(
@@ -142,7 +141,7 @@ def my_reports_status_view(request):
     raw = request.POST.get("tokens", "")
     if len(raw) > MAX_TOKENS_FIELD:
         return _refused("记录过多", 400)
-    if _over_limit(request, "my_reports", "WANGGE_PLACE_SEARCHES_PER_HOUR", 600):
+    if _over_limit(request, "my_reports", settings.WANGGE_PLACE_SEARCHES_PER_HOUR):
         return _refused("查询过于频繁，请稍后再试", 429)
     tokens = [token.strip() for token in raw.split(",") if token.strip()]
     return JsonResponse(

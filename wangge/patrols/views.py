@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from wangge.core import clock
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
+from wangge.patrols import tracks as tracks_selectors
 from wangge.patrols.cadence import RANK, required_visits
 from wangge.patrols.forms import (
     GridAssignForm,
@@ -330,3 +332,45 @@ def assignment_change(request, action: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(target)
+
+
+# ---------------------------------------------------------------- track replay
+
+
+@guarded(can_supervise_patrols)
+def tracks(request):
+    """Replay one worker's patrol track of one day on the map (supervisors, in scope)."""
+    workers = tracks_selectors.track_workers(user=request.user)
+    worker_id = int_param(request.GET.get("worker"))
+    worker = next((w for w in workers if w.pk == worker_id), None)
+    if worker_id is not None and worker is None:
+        raise NotFoundOrForbidden("未找到该网格员")
+    days = tracks_selectors.patrol_days(user=request.user, worker_id=worker.pk) if worker else []
+    day = _day_param(request.GET.get("date")) or (days[0] if days else clock.today())
+    config = {"tile_url": settings.WANGGE_MAP_TILE_URL, "data_url": None}
+    if worker is not None:
+        config["data_url"] = (
+            f"{reverse('patrols:track_data')}?worker={worker.pk}&date={day.isoformat()}"
+        )
+    return render(
+        request,
+        "patrols/tracks.html",
+        {"workers": workers, "worker": worker, "day": day, "days": days, "config": config},
+    )
+
+
+@guarded(can_supervise_patrols)
+def track_data(request):
+    worker_id = int_param(request.GET.get("worker"))
+    day = _day_param(request.GET.get("date"))
+    if worker_id is None or day is None:
+        raise NotFoundOrForbidden("请选择网格员和日期")
+    data = tracks_selectors.track_of_day(user=request.user, worker_id=worker_id, day=day)
+    return JsonResponse(data)
+
+
+def _day_param(raw):
+    try:
+        return date.fromisoformat(str(raw or "")[:10])
+    except ValueError:
+        return None

@@ -92,8 +92,13 @@ def test_insert_rows_accepts_a_chosen_primary_key(world):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # autocommit, as in production
-def test_report_through_the_api_runs_few_statements(world):
-    # given a grid worker whose session, roles and reference copies are warm
+def test_report_through_the_api_runs_few_statements(world, monkeypatch):
+    # given a grid worker whose session, roles and reference copies are warm, and a broker
+    # that takes the notice jobs (as in production: a worker, not the request, sends them)
+    from wangge.cases import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.notify_event, "delay", queued.append)
     client = client_for(world.grid_worker)
     assert post(client, "/api/cases", report_body(world), key="warm").status_code == 201
     # when the next report comes in
@@ -108,6 +113,8 @@ def test_report_through_the_api_runs_few_statements(world):
     assert case.pk == response.json()["id"]
     assert CaseEvent.objects.filter(case=case, action="report").count() == 1
     assert AuditEvent.objects.filter(action="case_report", object_id=str(case.pk)).count() == 1
+    # and its notices were queued once, after the commit
+    assert queued[-1] == CaseEvent.objects.get(case=case, action="report").pk
     assert IdempotencyRecord.objects.get(key="next").response["id"] == case.pk
 
 

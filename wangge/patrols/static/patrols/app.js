@@ -357,7 +357,10 @@
     const today = state.today ? state.today.date : due.due;
     let badge;
     if (pending.has(item.household_id)) badge = el("span", { class: "badge wait", text: "已记录·待同步" });
-    else if (due.status === "overdue") badge = el("span", { class: "badge warn", text: `逾期${daysBetween(due.latest, today)}天` });
+    // Past its due date it is overdue, in whichever list (the grace period only keeps it
+    // off the overdue list): a household due 8 days ago reads 逾期8天.
+    else if (daysBetween(due.due, today) > 0) badge = el("span", { class: "badge warn", "data-overdue": "", text: `逾期${daysBetween(due.due, today)}天` });
+    else if (due.due === today) badge = el("span", { class: "badge", text: "今日应访" });
     else badge = el("span", { class: "badge", text: `${mmdd(due.due)}应访` });
     const title = `${item.address}${item.room ? ` ${item.room}` : ""}`;
     return el("li", { "data-household": item.household_id },
@@ -718,7 +721,23 @@
     await outbox.put(record);
     if (replaces) await outbox.del(replaces);
     await refreshOutbox();
+    // Every save is confirmed where the thumb is: sent now, or kept until the network is back.
+    toast(navigator.onLine ? "已保存" : "已存入待发送");
     sync();
+  }
+
+  let toastTimer = null;
+  function toast(message) {
+    let box = document.getElementById("toast");
+    if (!box) {
+      box = el("div", { id: "toast", class: "toast", role: "status", "aria-live": "polite" });
+      document.body.append(box);
+    }
+    box.textContent = message;
+    box.hidden = false;
+    box.classList.add("show");
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.classList.remove("show"); box.hidden = true; }, 2500);
   }
 
   async function refreshOutbox() {
