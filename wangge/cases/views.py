@@ -29,6 +29,7 @@ from wangge.cases.forms import (
     TrackForm,
     WorkListFilterForm,
 )
+from wangge.cases.kpi_slices import kpi_slice_apply
 from wangge.cases.models import Attachment, Case, Satisfaction, Source, Status
 from wangge.cases.open311.public import (
     PUBLIC_EVENT_LABELS,
@@ -343,6 +344,7 @@ def work_list(request):
         priority=filters.get("priority", ""),
         q=filters.get("q", ""),
     )
+    cases, slice_label = kpi_slice_apply(cases, filters)
     page, query = paginate(request, cases)
     tabs = [{"key": box, "label": BOX_LABELS[box], "count": counts.get(box, 0)} for box in TABS]
     tabs.append({"key": "all", "label": "全部", "count": None})
@@ -358,6 +360,7 @@ def work_list(request):
             "query": query,
             "tab": tab,
             "tabs": tabs,
+            "slice_label": slice_label,
         },
     )
 

@@ -5,3 +5,9 @@ class IndicatorsConfig(AppConfig):
     name = "wangge.indicators"
     label = "indicators"
     verbose_name = "指标与驾驶舱"
+
+    def ready(self) -> None:
+        # Every installed app's indicators.py registers its figures (see definitions.py).
+        from wangge.indicators.definitions import discover
+
+        discover()

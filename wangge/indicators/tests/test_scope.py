@@ -70,7 +70,7 @@ def test_street_officer_department_ranking_counts_their_street_only(data, street
             row["values"]["checkin_on_time_rate"],
         )
         for row in rows
-    ] == [(1, "城管局", 3, 50.8, 100.0), (None, "住建局", 0, None, 0.0)]
+    ] == [(1, "城管局", 3, 30.8, 100.0), (None, "住建局", 0, None, 0.0)]
 
 
 def test_street_officer_scope_root_is_their_street(data, street_officer):
