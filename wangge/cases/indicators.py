@@ -68,6 +68,8 @@ PANELS = {
         "summons_rating": 120,
     },
     "rank_by": {"composite_score": 10},
+    # What the monthly briefing reports as overdue, with the area holding the most.
+    "overdue": {"cases_overdue": 10},
 }
 
 # Departments with fewer dispatches than the setting are listed apart, not ranked.
