@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.indicator_city import NOW, build_data
 from wangge.core import clock
-from wangge.indicators.tests.data import NOW, build_data
 
 
 @pytest.fixture

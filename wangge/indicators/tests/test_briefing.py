@@ -2,6 +2,7 @@
 figures, charts and tables; printable on A4, downloadable as Word and Excel."""
 
 import io
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -50,7 +51,7 @@ def test_the_briefing_prints_on_a4():
     # when
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("indicators/indicators.css"), encoding="utf-8").read()
+    css = Path(finders.find("indicators/indicators.css")).read_text(encoding="utf-8")
 
     # then
     assert "@page { size: A4;" in css
@@ -70,15 +71,21 @@ def test_the_word_briefing_has_the_summary_and_the_tables(data, city_officer, cl
     )
     document = Document(io.BytesIO(response.content))
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[:3] == ["包头市网格化服务管理中心", "网格通报〔2026〕3号",
-                              "包头市2026年3月网格化基层治理工作通报"]
+    assert paragraphs[:3] == [
+        "包头市网格化服务管理中心",
+        "网格通报〔2026〕3号",
+        "包头市2026年3月网格化基层治理工作通报",
+    ]
     for paragraph in SUMMARY:
         assert paragraph in paragraphs
     assert len(document.inline_shapes) == 2  # the two charts
     main, areas, departments = document.tables
     rows = {row.cells[1].text: row.cells[2].text for row in main.rows[1:]}
     assert (rows["居民数"], rows["受理事件数"], rows["综合评分"], rows["退回率"]) == (
-        "7", "5", "45.6", "20.0"
+        "7",
+        "5",
+        "45.6",
+        "20.0",
     )
     assert [[cell.text for cell in row.cells[:3]] for row in areas.rows] == [
         ["名次", "区/旗/县", "综合评分"],

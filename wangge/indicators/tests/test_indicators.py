@@ -1,11 +1,7 @@
 """Indicator values on the hand-checked data set of ``data.py``."""
 
-from datetime import date
-
 import pytest
 
-from wangge.areas.models import Area
-from wangge.cases.kpi import kpi_table
 from wangge.indicators.definitions import INDICATORS
 from wangge.indicators.periods import Period
 from wangge.indicators.selectors import (
@@ -16,8 +12,6 @@ from wangge.indicators.selectors import (
     monthly_trend,
     sub_area_ranking,
 )
-from wangge.patrols.periods import month_of, quarter_of
-from wangge.patrols.selectors import compliance_by_area
 from wangge.testing import Role, make_user
 
 MARCH = Period(2026, 3)
@@ -172,45 +166,6 @@ def test_street_kpis_and_composite_of_its_communities(data, officer):
     ]
 
 
-@pytest.mark.parametrize("level", ["district", "street", "community", "grid"])
-def test_case_rates_equal_the_kpi_table(data, officer, level):
-    # given: the closed-loop module's own KPI table grouped at this level
-    rows = kpi_table(
-        user=officer, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), group_by=level
-    )
-    # when
-    ours = {}
-    for row in rows:
-        area = Area.objects.get(path=row["key"])
-        ours[row["key"]] = area_figures(
-            user=officer,
-            area=area,
-            period=MARCH,
-            with_children=False,
-            codes=[
-                "response_rate",
-                "resolution_rate",
-                "satisfaction_rate",
-                "on_time_rate",
-                "cases_dispatched",
-            ],
-        ).total
-
-    # then: the rates over the dispatched cohort are the same (returns, rework and the
-    # score with its deductions count from the timeline, see the tests below)
-    assert rows
-    assert ours == {
-        row["key"]: {
-            "response_rate": row["response_rate"],
-            "resolution_rate": row["resolution_rate"],
-            "satisfaction_rate": row["satisfaction_rate"],
-            "on_time_rate": row["on_time_rate"],
-            "cases_dispatched": row["dispatched"],
-        }
-        for row in rows
-    }
-
-
 def test_department_ranking_by_composite_score(data, officer):
     # when
     rows = department_ranking(user=officer, area=data.city, period=MARCH)
@@ -241,25 +196,6 @@ def test_department_ranking_counts_only_cases_inside_the_area(data, officer):
     assert [(row["department"].name, row["values"]["cases_dispatched"]) for row in rows] == [
         ("住建局", 1)
     ]
-
-
-def test_department_ranking_rates_equal_the_kpi_table(data, officer):
-    # given
-    table = kpi_table(
-        user=officer,
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-        group_by="department",
-    )
-    codes = ["response_rate", "resolution_rate", "on_time_rate", "satisfaction_rate"]
-
-    # when
-    rows = department_ranking(user=officer, area=data.city, period=MARCH)
-
-    # then
-    assert sorted((row["department"].pk, *(row["values"][c] for c in codes)) for row in rows) == (
-        sorted((row["key"], *(row[c] for c in codes)) for row in table)
-    )
 
 
 def test_sub_area_ranking_orders_communities_by_composite(data, officer):
@@ -311,42 +247,6 @@ def test_patrols_and_visits_of_march(data, officer):
         "patrol_rate": 4.5,  # 3 patrol days / (3 staffed grids × 22 working days)
     }
     assert grid == 9.1
-
-
-def test_compliance_equals_the_patrols_report(data):
-    # given: the patrols app's own compliance report for the street in March, by community
-    staff = make_user(Role.STREET_STAFF, data.s1, username="street-staff")
-    report = compliance_by_area(
-        user=staff,
-        level="community",
-        area=data.s1,
-        month=month_of(date(2026, 3, 1)),
-        quarter=quarter_of(date(2026, 3, 1)),
-    )
-
-    # when
-    figures = area_figures(
-        user=staff,
-        area=data.s1,
-        period=MARCH,
-        codes=["patrol_rate", "care_visit_rate", "household_visit_rate"],
-    )
-
-    # then
-    assert [
-        (
-            area.code,
-            values["patrol_rate"],
-            values["care_visit_rate"],
-            values["household_visit_rate"],
-        )
-        for area, values in figures.children
-    ] == [
-        (row.area.code, row.figures.patrol_rate, row.figures.care_rate, row.figures.other_rate)
-        for row in report.rows
-    ]
-    # C1: g0 staffed (2 days / 22), g1 unstaffed; C2: g2 staffed, no patrols
-    assert [values["patrol_rate"] for _, values in figures.children] == [9.1, 0.0]
 
 
 def test_monthly_trend_counts_each_month_once(data, officer):

@@ -126,6 +126,13 @@ def make_case(
     return case
 
 
+def report_case(grid: Area, *, created: datetime, category: Category) -> Case:
+    """A resident's report, not yet accepted (a record arriving late in a month)."""
+    return make_case(
+        grid, source=Source.RESIDENT, created=created, status=Status.REPORTED, category=category
+    )
+
+
 def event(case: Case, action: str, when: datetime, **data) -> CaseEvent:
     """A timeline row as the workflow writes it (returns and checks count from these)."""
     return CaseEvent.objects.create(case=case, at=when, action=action, data=data)
