@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from wangge.accounts.models import User
 from wangge.areas.models import Area
-from wangge.indicators.tests.data import Data, build_data, make_case
+from tests.indicator_city import Data, build_data, make_case
 from wangge.testing import Role, build_city, make_user
 
 pytestmark = pytest.mark.browser

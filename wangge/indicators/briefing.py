@@ -29,6 +29,8 @@ from wangge.indicators.periods import Period
 # Characters that make a spreadsheet read a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_EXPORTS_PER_HOUR = 30
+# A department chart longer than this shows the best and the worst only (the table has all).
+CHART_BEST, CHART_WORST = 10, 5
 
 
 def cell_text(value):
@@ -80,12 +82,16 @@ def _charts(board: Dashboard) -> list[Chart]:
     if board.department_columns and board.departments:
         code = board.department_columns[0]
         ind = INDICATORS[code]
+        rows, title = board.departments, f"职能部门{ind.name_zh}（{ind.unit}）"
+        if len(rows) > CHART_BEST + CHART_WORST:
+            rows = [*rows[:CHART_BEST], *rows[-CHART_WORST:]]
+            title += f"：前 {CHART_BEST} 名与后 {CHART_WORST} 名"
         charts.append(
             Chart(
-                f"职能部门{ind.name_zh}（{ind.unit}）",
+                title,
                 ind.unit,
                 ind.decimals,
-                [(row["department"].name, row["values"].get(code)) for row in board.departments],
+                [(row["department"].name, row["values"].get(code)) for row in rows],
             )
         )
     return charts

@@ -37,7 +37,8 @@ def chart_svg(chart: Chart, *, width: int = 640, row: int = 22) -> SafeString:
     """Horizontal bars, one per label, the value at the end of each bar."""
     bars = chart.drawn
     top = max((value for _, value in bars), default=0) or 1
-    label_w, value_w = 150, 70
+    longest = max((len(label) for label, _ in bars), default=4)
+    label_w, value_w = min(260, 13 * longest + 12), 70
     span = width - label_w - value_w
     height = row * len(bars) + 8
     parts = [
@@ -78,7 +79,8 @@ def chart_png(chart: Chart, *, width: int = 1200, row: int = 44) -> bytes:
     bars = chart.drawn
     font, has_cjk = _font(22)
     top = max((value for _, value in bars), default=0) or 1
-    label_w, value_w = 300, 140
+    longest = max((len(label) for label, _ in bars), default=4)
+    label_w, value_w = min(520, 24 * longest + 24), 140
     span = width - label_w - value_w
     image = Image.new("RGB", (width, row * max(len(bars), 1) + 16), "white")
     draw = ImageDraw.Draw(image)
