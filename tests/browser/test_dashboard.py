@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
+from tests.indicator_city import Data, build_data, make_case
 from wangge.accounts.models import User
 from wangge.areas.models import Area
-from tests.indicator_city import Data, build_data, make_case
 from wangge.testing import Role, build_city, make_user
 
 pytestmark = pytest.mark.browser
