@@ -29,5 +29,7 @@ def cell(row, code, decimals=0):
     text = figure((row.get("values") or {}).get(code), decimals)
     url = (row.get("links") or {}).get(code)
     if url and text != "—":
-        return format_html('<a class="figure-link" href="{}" title="查看相关事件">{}</a>', url, text)
+        return format_html(
+            '<a class="figure-link" href="{}" title="查看相关事件">{}</a>', url, text
+        )
     return text
