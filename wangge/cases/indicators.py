@@ -16,18 +16,17 @@ from django.urls import reverse
 
 from wangge.cases.kpi_slices import drill as _drill
 from wangge.cases.kpi_slices import event_department
+from wangge.cases.scores import composite, kpi_rate_of, on_time, score_formula
 from wangge.core import clock
 from wangge.indicators.definitions import (
     Indicator,
     Source,
-    cached,
     count_of,
     module_available,
     rate,
     ratio,
     register,
     register_source,
-    value_of,
 )
 
 GROUP_CASES = "事件闭环"
@@ -256,81 +255,6 @@ register_source(
 )
 
 
-# Formulas --------------------------------------------------------------------------------
-
-
-def _kpi_rate(numerator: str, denominator: str):
-    """Rounded exactly as the KPI table rounds, so both pages show the same figure."""
-
-    def compute(measures) -> float | None:
-        from wangge.cases.kpi import percent_of
-
-        return percent_of(value_of(measures, numerator), value_of(measures, denominator))
-
-    return compute
-
-
-def _on_time(measures) -> float | None:
-    from wangge.cases.kpi import percent_of
-
-    due = value_of(measures, "kpi.resolved") + value_of(measures, "kpi.open_late")
-    return percent_of(value_of(measures, "kpi.resolved_on_time"), due)
-
-
-def kpi_weights_cached() -> tuple[int, int, int]:
-    """The composite weights, read once per evaluation."""
-    from wangge.cases.kpi import kpi_weights
-
-    return cached("kpi_weights", kpi_weights)
-
-
-def _share(measures, numerator: str, denominator: str) -> float:
-    base = value_of(measures, denominator)
-    return value_of(measures, numerator) / base if base else 0.0
-
-
-def composite(measures) -> float | None:
-    """The weighted mean of response, resolution and satisfaction, less deductions in
-    proportion to the share of late cases, of returns and of failed checks; never below 0."""
-    from wangge.cases.kpi import composite_score, percent_of
-
-    dispatched = value_of(measures, "kpi.dispatched")
-    base = composite_score(
-        response=percent_of(value_of(measures, "kpi.signed_on_time"), dispatched),
-        resolution=percent_of(value_of(measures, "kpi.resolved"), dispatched),
-        satisfaction=percent_of(
-            value_of(measures, "ratings.content"), value_of(measures, "ratings.rated")
-        ),
-        weights=kpi_weights_cached(),
-    )
-    if base is None:
-        return None
-    on_time = _on_time(measures)
-    late_share = (100 - on_time) / 100 if on_time is not None else 0.0
-    deduction = (
-        settings.WANGGE_SCORE_LATE_DEDUCTION * late_share
-        + settings.WANGGE_SCORE_RETURN_DEDUCTION
-        * _share(measures, "handling.returned", "handling.assigned")
-        + settings.WANGGE_SCORE_REWORK_DEDUCTION
-        * _share(measures, "handling.failed", "handling.checked")
-    )
-    return max(0.0, base - deduction)
-
-
-def score_formula() -> str:
-    """The composite score in one sentence, with the weights and settings in force."""
-    response, resolution, satisfaction = kpi_weights_cached()
-    total = response + resolution + satisfaction or 1
-    return (
-        f"综合评分 = 响应率×{response * 100 // total}% + 办结率×{resolution * 100 // total}%"
-        f" + 满意率×{satisfaction * 100 // total}%，"
-        f"再按超期办结比例最多扣 {settings.WANGGE_SCORE_LATE_DEDUCTION} 分、"
-        f"退回比例最多扣 {settings.WANGGE_SCORE_RETURN_DEDUCTION} 分、"
-        f"核查不通过比例最多扣 {settings.WANGGE_SCORE_REWORK_DEDUCTION} 分（最低 0 分）；"
-        f"当月派遣不足 {settings.WANGGE_SCORE_MIN_CASES} 件的部门单列，不参与排名。"
-    )
-
-
 # Indicators ------------------------------------------------------------------------------
 
 
@@ -344,7 +268,7 @@ def kpi_rate(code, name_zh, name_en, numerator, denominator, **kwargs) -> Indica
             "%",
             GROUP_KPI,
             (numerator, denominator),
-            _kpi_rate(numerator, denominator),
+            kpi_rate_of(numerator, denominator),
             **kwargs,
         )
     )
@@ -455,7 +379,7 @@ register(
         "%",
         GROUP_KPI,
         ("kpi.resolved_on_time", "kpi.resolved", "kpi.open_late"),
-        _on_time,
+        on_time,
         decimals=1,
         drill=_drill("late"),
     )
@@ -514,7 +438,15 @@ register(
     )
 )
 
-count_of("summonses", "吹哨次数", "Summonses", "次", GROUP_SUMMONS, "summons.summonses")
+count_of(
+    "summonses",
+    "吹哨次数",
+    "Summonses",
+    "次",
+    GROUP_SUMMONS,
+    "summons.summonses",
+    drill=_drill("summoned"),
+)
 count_of(
     "summons_calls",
     "部门报到应到次数",
@@ -522,6 +454,7 @@ count_of(
     "次",
     GROUP_SUMMONS,
     "summons.calls",
+    drill=_drill("summoned"),
 )
 rate(
     "checkin_on_time_rate",
@@ -530,6 +463,7 @@ rate(
     GROUP_SUMMONS,
     "summons.checked_in_on_time",
     "summons.calls",
+    drill=_drill("summoned"),
 )
 register(
     Indicator(
@@ -542,6 +476,7 @@ register(
         ratio("summons.checkin_seconds", "summons.checked_in", scale=1 / 60),
         decimals=1,
         higher_is_better=False,
+        drill=_drill("summoned"),
     )
 )
 register(
@@ -554,6 +489,7 @@ register(
         ("summons.rating_sum", "summons.rated"),
         ratio("summons.rating_sum", "summons.rated", scale=1.0),
         decimals=1,
+        drill=_drill("summoned"),
     )
 )
 

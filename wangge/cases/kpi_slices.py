@@ -50,6 +50,7 @@ SLICES = {
     "rated": "当月派遣且已评价",
     "overdue": "当前超期在办",
     "open": "当前在办",
+    "summoned": "当月吹哨",
 }
 
 
@@ -95,6 +96,15 @@ def kpi_slice_q(kpi: str, *, month: str, department: int | None = None) -> Q | N
         return _events_q("return", start, end, department)
     if kpi == "rework":
         return _events_q("verify", start, end, department, data__passed=False)
+    if kpi == "summoned":
+        from wangge.cases.models import SummonsResponse
+
+        calls = SummonsResponse.objects.filter(
+            summons__issued_at__gte=start, summons__issued_at__lt=end
+        )
+        if department:
+            calls = calls.filter(department_id=department)
+        return Q(pk__in=calls.values("summons__case_id"))
     cohort = Q(dispatched_at__gte=start, dispatched_at__lt=end)
     if department:
         cohort &= Q(handler_department_id=department)

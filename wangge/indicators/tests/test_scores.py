@@ -127,7 +127,7 @@ def test_every_department_rate_links_to_its_cases(data, officer, client):
     row = row[: row.index("</tr>")]
 
     # then
-    assert row.count('class="figure-link"') == 9
+    assert row.count('class="figure-link"') == 13  # every column of the row
     assert (
         f"/cases/?tab=all&amp;area={data.city.code}&amp;kpi=returned&amp;month=2026-03"
         f"&amp;department={data.dept_b.pk}"
@@ -144,6 +144,7 @@ def test_every_department_rate_links_to_its_cases(data, officer, client):
         ("dispatched", "a", ["c1", "c2", "c3"]),
         ("late", "a", ["c2", "c3"]),
         ("rated", None, ["c1", "c2", "c5"]),
+        ("summoned", "b", ["c3"]),
     ],
 )
 def test_the_work_list_shows_the_cases_behind_a_figure(
