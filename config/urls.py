@@ -10,6 +10,10 @@ admin.site.site_title = "网格后台"
 admin.site.index_title = "后台管理"
 # Input refused while middleware parsed it (wangge.core.middleware) is answered in words.
 handler400 = "wangge.core.middleware.bad_request"
+# Error pages in the site's layout and in Chinese (never Django's English debug pages).
+handler403 = "wangge.web.errors.permission_denied"
+handler404 = "wangge.web.errors.page_not_found"
+handler500 = "wangge.web.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

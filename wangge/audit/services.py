@@ -48,7 +48,7 @@ def _address(text: str) -> str | None:
 
 
 def _trusted_peer(address: str | None) -> bool:
-    trusted = getattr(settings, "WANGGE_TRUSTED_PROXIES", [])
+    trusted = settings.WANGGE_TRUSTED_PROXIES
     if "*" in trusted:
         return True
     if address is None:
@@ -82,13 +82,13 @@ def client_ip(request) -> str | None:
         return None
     meta = request.META
     peer = _address(meta.get("REMOTE_ADDR", ""))
-    header = getattr(settings, "WANGGE_TRUSTED_PROXY_HEADER", "")
+    header = settings.WANGGE_TRUSTED_PROXY_HEADER
     if not header or not _trusted_peer(peer):
         return peer
     entries = [item for item in meta.get(_meta_key(header), "").split(",") if item.strip()]
     if not entries:
         return peer
-    count = max(1, getattr(settings, "WANGGE_TRUSTED_PROXY_COUNT", 1))
+    count = max(1, settings.WANGGE_TRUSTED_PROXY_COUNT)
     # Fewer entries than proxies: the request passed fewer proxies; its first is the client.
     chosen = entries[-count] if len(entries) >= count else entries[0]
     return _address(chosen) or peer

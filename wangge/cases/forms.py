@@ -96,7 +96,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["community"].choices = community_choices()
-        self.fields["coord_system"].initial = getattr(settings, "WANGGE_MAP_COORD_SYSTEM", "wgs84")
+        self.fields["coord_system"].initial = settings.WANGGE_MAP_COORD_SYSTEM
 
     def clean_category(self) -> Category:
         category = Category.objects.filter(pk=self.cleaned_data["category"], active=True).first()

@@ -52,7 +52,7 @@ HANDLER_OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED
 
 
 def due_soon_window() -> timedelta:
-    return timedelta(hours=getattr(settings, "WANGGE_CASE_DUE_SOON_HOURS", 24))
+    return timedelta(hours=settings.WANGGE_CASE_DUE_SOON_HOURS)
 
 
 def _nothing() -> Q:

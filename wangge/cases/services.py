@@ -61,7 +61,7 @@ from wangge.core.errors import ApplicationError, NotFoundOrForbidden, Permission
 from wangge.core.identity import normalize_phone
 from wangge.core.inserts import insert_row, insert_rows, rows_deferred
 
-# (sign-for minutes, resolve minutes, counted in working time) — domain.md defaults.
+# (sign-for minutes, resolve minutes, counted in working time) — docs/domain.md defaults.
 DEFAULT_SLA: dict[str, tuple[int, int, bool]] = {
     Priority.URGENT: (30, 120, False),
     Priority.HIGH: (120, 24 * 60, False),
@@ -91,20 +91,16 @@ MAX_NOTE = 2000
 SUMMONS_URGENT_MINUTES = 30
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def followup_window() -> timedelta:
     """How long after resolution the reporter may rate (and reopen) the case."""
-    return timedelta(days=_setting("WANGGE_CASE_FOLLOWUP_DAYS", 15))
+    return timedelta(days=settings.WANGGE_CASE_FOLLOWUP_DAYS)
 
 
 # --------------------------------------------------------------------------- photos
 
 
 def _read_photo(photo) -> bytes:
-    limit = _setting("WANGGE_CASE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+    limit = settings.WANGGE_CASE_PHOTO_MAX_BYTES
     if isinstance(photo, bytes | bytearray):
         data = bytes(photo)
     elif isinstance(photo, tuple):
@@ -125,7 +121,7 @@ def _check_photos(photos: Iterable) -> list[PreparedPhoto]:
     """Every photo upload path ends here: size and count, then ``photos.photo_prepare``
     (decoded, verified, re-encoded without metadata, with a thumbnail)."""
     photos = list(photos or ())
-    most = _setting("WANGGE_CASE_PHOTO_MAX_COUNT", 6)
+    most = settings.WANGGE_CASE_PHOTO_MAX_COUNT
     if len(photos) > most:
         raise ApplicationError(f"每次最多上传 {most} 张照片", field="photos")
     return [photo_prepare(_read_photo(photo)) for photo in photos]

@@ -97,7 +97,7 @@ def _report_limit_reached(request) -> bool:
     must not use up its residents' allowance."""
     if request.user.is_authenticated:
         return False
-    limit = getattr(settings, "WANGGE_CASE_REPORTS_PER_HOUR", 20)
+    limit = settings.WANGGE_CASE_REPORTS_PER_HOUR
     ip = client_ip(request)
     if not ip:
         return False
@@ -194,7 +194,7 @@ def report_locate(request):
         grid = area_locate_point(
             lat=lat,
             lng=lng,
-            system=getattr(settings, "WANGGE_MAP_COORD_SYSTEM", "wgs84"),
+            system=settings.WANGGE_MAP_COORD_SYSTEM,
         )
     except (ValueError, ApplicationError):
         grid = None

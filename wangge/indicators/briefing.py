@@ -28,7 +28,6 @@ from wangge.indicators.periods import Period
 
 # Characters that make a spreadsheet read a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-DEFAULT_EXPORTS_PER_HOUR = 30
 # A department chart longer than this shows the best and the worst only (the table has all).
 CHART_BEST, CHART_WORST = 10, 5
 
@@ -209,7 +208,7 @@ def briefing_workbook(briefing: Briefing) -> bytes:
 
 
 def _limit_reached(actor) -> bool:
-    per_hour = getattr(settings, "WANGGE_EXPORT_PER_HOUR", DEFAULT_EXPORTS_PER_HOUR)
+    per_hour = settings.WANGGE_EXPORT_PER_HOUR
     since = clock.now() - timedelta(hours=1)
     recent = AuditEvent.objects.filter(actor_id=actor.pk, action="export", at__gte=since)
     return recent.count() >= per_hour

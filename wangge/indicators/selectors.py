@@ -488,7 +488,6 @@ def child_kind_label(area: Area) -> str:
 
 # The map ---------------------------------------------------------------------------------
 
-DEFAULT_MAP_POINT_LIMIT = 3000
 
 
 def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
@@ -514,7 +513,7 @@ def map_case_points(*, user, area: Area, period: Period, limit: int | None = Non
     """Records under ``area`` that the apps pin on the map (``MAP_POINTS``: cases received
     in ``period`` and those still open…), newest first, at most ``limit`` in all."""
     _require_scope(user, area)
-    limit = limit or getattr(settings, "WANGGE_MAP_MAX_POINTS", DEFAULT_MAP_POINT_LIMIT)
+    limit = limit or settings.WANGGE_MAP_MAX_POINTS
     features: list[dict] = []
     for points in MAP_POINTS:
         features.extend(points(area.path, period, limit))

@@ -32,7 +32,6 @@ from wangge.indicators.selectors import (
 )
 from wangge.web.views import guarded
 
-DEFAULT_SCREEN_REFRESH_SECONDS = 60
 MIN_SCREEN_REFRESH_SECONDS = 2
 DEFAULT_MAP_INDICATOR = "residents"
 
@@ -95,7 +94,7 @@ def area_screen(request, code: str):
     board = dashboard_build(
         user=request.user, area=area, period=period, rank_by=request.GET.get("rank_by")
     )
-    refresh = getattr(settings, "WANGGE_SCREEN_REFRESH_SECONDS", DEFAULT_SCREEN_REFRESH_SECONDS)
+    refresh = settings.WANGGE_SCREEN_REFRESH_SECONDS
     if (seconds := int_param(request.GET.get("refresh"), low=0)) is not None:
         refresh = min(max(seconds, MIN_SCREEN_REFRESH_SECONDS), 3600)
     data_url = f"{reverse('indicators:area_data', args=[area.code])}?period={period.key}"

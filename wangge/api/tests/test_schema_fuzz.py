@@ -1,4 +1,4 @@
-"""schemathesis against our OpenAPI document (security.md): whatever a signed-in client
+"""schemathesis against our OpenAPI document (docs/security.md): whatever a signed-in client
 sends to any operation, the API answers with a client error at worst, never a 500 — with
 NUL bytes, huge numbers and out-of-range dates among the input (issue 9, item 6)."""
 
@@ -9,8 +9,9 @@ from hypothesis import given
 
 from wangge.api.main import api
 from wangge.api.tests.fuzzing import FUZZ, configure, hostile_cases, send
-from wangge.cases.tests.factories import CaseFactory, build_world
 from wangge.testing import build_city
+from wangge.testing.cases import CaseFactory
+from wangge.testing.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 

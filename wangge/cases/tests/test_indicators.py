@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from tests.indicator_city import NOW, build_data
 from wangge.areas.models import Area
 from wangge.cases.kpi import kpi_table
 from wangge.core import clock
 from wangge.indicators.periods import Period
 from wangge.indicators.selectors import area_figures, department_ranking
 from wangge.testing import Role, make_user
+from wangge.testing.indicator_city import NOW, build_data
 
 MARCH = Period(2026, 3)
 

@@ -2,19 +2,18 @@
 element names and error format, api_key on POST, public categories only."""
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from wangge.accounts.models import Department, Role
 from wangge.areas.models import Area
-from wangge.cases.models import Case, Category, RoutingRule, Source, Status
+from wangge.cases.models import Case, Category, Source, Status
 from wangge.cases.services import case_report, case_transition
-from wangge.cases.tests.factories import image_bytes
 from wangge.core import clock
-from wangge.testing import grids, make_user
+from wangge.testing.cases import image_bytes
+from wangge.testing.worlds import Open311World as World
+from wangge.testing.worlds import build_open311_world
 
 API_KEY = "test-open311-key"
 # Inside the first grid of build_city() (south-west corner 40.5, 109.8, side 0.01).
@@ -46,39 +45,6 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@dataclass
-class World:
-    grid: Area
-    community: Area
-    department: Department
-    group: Category
-    leaf: Category
-    hidden: Category
-    dispatcher: object
-
-
-def build_world(city) -> World:
-    """Two public services (one class with one sub-class) and one hidden category,
-    routed to a department; a community dispatcher for the first grid."""
-    Category.objects.update(open311_enabled=False)
-    group = Category.objects.add_root({"code": "X01", "name": "测试市容"})
-    leaf = Category.objects.add_child(group, {"code": "X0101", "name": "测试垃圾"})
-    hidden = Category.objects.add_root(
-        {"code": "X02", "name": "测试救助", "open311_enabled": False}
-    )
-    grid = grids()[0]
-    community = Area.objects.get_parent(grid)
-    department = Department.objects.create(name="测试城管局", code="T-CG", area=city)
-    RoutingRule.objects.create(category=group, area=city, handler_department=department)
-    RoutingRule.objects.create(category=hidden, area=city, handler_department=department)
-    dispatcher = make_user(Role.COMMUNITY_STAFF, community, username="dispatcher")
-    # Someone handles the department's cases (nobody to handle them refuses a dispatch).
-    make_user(Role.DEPARTMENT_HANDLER, department=department, username="cg-handler")
-    return World(
-        grid, community, department, group, Category.objects.get(pk=leaf.pk), hidden, dispatcher
-    )
-
-
 def report(world: World, *, category=None, description="路口有暴露垃圾", **extra) -> Case:
     arguments = {"lat": 40.505, "lng": 109.805, "address": "测试路1号"} | extra
     return case_report(
@@ -93,7 +59,7 @@ def report(world: World, *, category=None, description="路口有暴露垃圾", 
 @pytest.fixture
 def world(city, settings) -> World:
     settings.WANGGE_OPEN311_API_KEYS = [API_KEY, "another-key"]
-    return build_world(city)
+    return build_open311_world(city)
 
 
 def xml(response) -> ET.Element:

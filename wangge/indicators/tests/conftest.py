@@ -1,15 +1,16 @@
-"""A small city whose every figure is worked out by hand in ``data.py``."""
+"""A small city whose every figure is worked out by hand in ``wangge/testing/indicator_city.py``
+(the shared builders: these tests import no domain app)."""
 
 import pytest
 
-from tests.indicator_city import NOW, build_data
-from wangge.core import clock
+from wangge.testing.indicator_city import NOW, build_data
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    """clock.now() is 15 April 2026, 10:00 Shanghai time: March is a closed month."""
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+def frozen_at():
+    """clock.now() is 15 April 2026, 10:00 Shanghai time: March is a closed month
+    (the root conftest's ``frozen`` starts here)."""
+    return NOW
 
 
 @pytest.fixture

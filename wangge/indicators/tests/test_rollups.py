@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from tests.indicator_city import NOW, at, report_case
 from wangge.areas.models import Area
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
@@ -15,6 +14,7 @@ from wangge.indicators.periods import Period
 from wangge.indicators.rollups import rollup_refresh
 from wangge.indicators.selectors import area_figures, department_ranking, monthly_trend
 from wangge.testing import Role, make_user
+from wangge.testing.indicator_city import NOW, at, report_case
 
 MARCH = Period(2026, 3)
 TREND = ["cases_received", "composite_score", "patrol_rate", "care_visit_rate", "visits"]

@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
-from tests.indicator_city import NOW, build_data
 from wangge.core import clock
 from wangge.indicators.periods import Period
 from wangge.indicators.selectors import area_figures
 from wangge.patrols.periods import month_of, quarter_of
 from wangge.patrols.selectors import compliance_by_area
 from wangge.testing import Role, make_user
+from wangge.testing.indicator_city import NOW, build_data
 
 MARCH = Period(2026, 3)
 
