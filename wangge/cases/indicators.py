@@ -123,7 +123,7 @@ def _kpi_measures() -> dict:
     """The cohort and counts of ``wangge.cases.kpi.kpi_table`` (cases dispatched in the
     month), as aggregates that group by area prefix or department in one query. A test
     holds these figures equal to ``kpi_table``'s."""
-    from wangge.cases.services import ACTIVE_STATUSES, RESOLVED_STATUSES
+    from wangge.cases.models import ACTIVE_STATUSES, RESOLVED_STATUSES
 
     now = clock.now()
     resolved = Q(status__in=RESOLVED_STATUSES)
@@ -157,7 +157,7 @@ def _rating_measures() -> dict:
 
 
 def _open_case_measures() -> dict:
-    from wangge.cases.services import ACTIVE_STATUSES, OPEN_STATUSES
+    from wangge.cases.models import ACTIVE_STATUSES, OPEN_STATUSES
 
     return {
         "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -501,8 +501,7 @@ def map_points(prefix: str, period, limit: int) -> list[dict]:
     """Cases under ``prefix`` with a location: those received in ``period`` and those
     still open, newest first, at most ``limit + 1``. Only number, category and status go
     out — no description, no reporter."""
-    from wangge.cases.models import Case, Status
-    from wangge.cases.services import OPEN_STATUSES
+    from wangge.cases.models import OPEN_STATUSES, Case, Status
 
     rows = (
         Case.objects.filter(area_path__under=prefix, lat__isnull=False, lng__isnull=False)

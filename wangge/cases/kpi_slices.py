@@ -79,7 +79,7 @@ def _events_q(action: str, start, end, department: int | None, **extra) -> Q:
 def kpi_slice_q(kpi: str, *, month: str, department: int | None = None) -> Q | None:
     """The cases behind a figure of ``month`` (``YYYY-MM``), for one department or all;
     None for an unknown slice or month (the work list then shows nothing)."""
-    from wangge.cases.services import ACTIVE_STATUSES, OPEN_STATUSES, RESOLVED_STATUSES
+    from wangge.cases.models import ACTIVE_STATUSES, OPEN_STATUSES, RESOLVED_STATUSES
 
     bounds = _month_bounds(month) if month else None
     now = clock.now()

@@ -112,6 +112,29 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", "挂账"
 
 
+# Status sets the workflow, the selectors and the figures share.
+OPEN_STATUSES = frozenset(
+    {
+        Status.REPORTED,
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.RETURNED,
+        Status.SUSPENDED,
+        Status.RESOLVED,
+        Status.VERIFIED,
+    }
+)
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.CLOSED})
+# Statuses in which a handler's clock runs.
+ACTIVE_STATUSES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
+RESOLVED_STATUSES = frozenset({Status.RESOLVED, Status.VERIFIED, Status.CLOSED})
+# Statuses in which a street may summon departments (吹哨).
+SUMMONS_STATUSES = frozenset(
+    {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURNED, Status.SUSPENDED}
+)
+
+
 class Source(models.TextChoices):
     RESIDENT = "resident", "居民上报"
     GRID_WORKER = "grid_worker", "网格员上报"
@@ -226,7 +249,7 @@ class Case(ScopedModel):
 
 class CaseNumberSeq(models.Model):
     """Per-day counter behind case numbers like 2026112500001 (SQLite; PostgreSQL uses a
-    sequence per day, see ``services._next_number``)."""
+    sequence per day, see ``services.numbering.case_number_next``)."""
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)

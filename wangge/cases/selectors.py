@@ -19,13 +19,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from wangge.areas.models import Area
 from wangge.cases import permissions as perms
-from wangge.cases.models import Case, Category, Status, SummonsResponse
-from wangge.cases.services import (
-    ACTION_PREDICATES_WITH_STATUS,
-    ACTIVE_STATUSES,
-    clean_text,
-    is_token_shaped,
-)
+from wangge.cases.actions import ACTIONS, action_is_offered
+from wangge.cases.models import ACTIVE_STATUSES, Case, Category, Status, SummonsResponse
+from wangge.cases.open311.public import case_is_public, public_text
+from wangge.cases.text import clean_text, is_token_shaped
 from wangge.core import clock, crypto
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.core.masking import mask_phone
@@ -309,8 +306,6 @@ def case_timeline(*, case: Case) -> QuerySet:
 def case_public_timeline(*, case: Case) -> list[dict]:
     """The tracking page's timeline: what happened and when, never who inside the office.
     The answer (resolve, reject) is shown for public cases only, phones masked."""
-    from wangge.cases.open311.public import case_is_public, public_text
-
     with_notes = case_is_public(case)
     return [
         {
@@ -348,17 +343,8 @@ def case_allowed_actions(*, user, case: Case) -> list[str]:
     """The workflow actions this user may take on this case now (for buttons)."""
     if not perms.has_any_role(user, set(perms.Role)):
         return []
-    hidden = set()
-    if case.pending_request != "extension":
-        hidden.add("extend_reject")
-    if case.pending_request:
-        hidden |= {"extend_request", "suspend_request"}
-    if case.dispatcher_area_id is None or case.dispatcher_area.depth <= 3:
-        hidden.add("escalate")
     return [
-        action
-        for action, (sources, predicate) in ACTION_PREDICATES_WITH_STATUS.items()
-        if action not in hidden and case.status in sources and predicate(user, case)
+        action.name for action in ACTIONS if action_is_offered(action, user=user, case=case)
     ]
 
 
@@ -372,11 +358,3 @@ def summons_for_case(*, case: Case) -> QuerySet:
 
 def category_tree() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("path")
-
-
-def __getattr__(name):  # kpi_table lives in kpi.py; re-exported for one import place
-    if name == "kpi_table":
-        from wangge.cases.kpi import kpi_table
-
-        return kpi_table
-    raise AttributeError(name)
