@@ -5,7 +5,7 @@ month). Returns and failed checks are counted from the case timeline instead, ea
 the unit that earned it: a return against the unit that returned the case (the handler the
 ``return`` event names), a failed check against the unit whose result failed (the unit the
 case was last dispatched to before the check). The composite score deducts for lateness,
-returns and rework (``settings.WANGGE_SCORE_*``); departments with fewer than
+returns and rework (the ``WANGGE_SCORE_…`` settings); departments with fewer than
 ``settings.WANGGE_SCORE_MIN_CASES`` dispatches in the month are listed apart, not ranked.
 Every KPI links to the cases behind it: the work list filtered by ``kpi_slice_q``.
 """

@@ -3,7 +3,7 @@
 Rates round as ``wangge.cases.kpi`` rounds, so the dashboards and the KPI table show the
 same figure. The composite score is the weighted mean of response, resolution and
 satisfaction (``KpiWeights``), less deductions in proportion to the share of late cases,
-of returns and of failed checks (``settings.WANGGE_SCORE_*_DEDUCTION``), never below 0.
+of returns and of failed checks (the ``WANGGE_SCORE_…_DEDUCTION`` settings), never below 0.
 """
 
 from django.conf import settings
