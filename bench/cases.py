@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h4bench .venv/bin/python bench/cases.py --recreate
 
-Steps: generate the city (``wangge/citygen.py``, full area tree; ``--city-scale`` scales
+Steps: generate the city (``manage.py generate_city``, full area tree; ``--city-scale`` scales
 the people only), load ``--cases`` cases spread over twelve months and all 2,814 grids
 with COPY (plus ratings), ``VACUUM (ANALYZE)``, then print:
 
@@ -620,8 +620,8 @@ def main() -> None:
     from wangge.cases.kpi import kpi_table
     from wangge.cases.models import Case
     from wangge.cases.selectors import case_list_visible_to
-    from wangge.citygen import city_generate
     from wangge.core import clock
+    from wangge.demo.city import city_generate
 
     call_command("migrate", verbosity=0)
     now = clock.now()

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h7bench .venv/bin/python bench/dashboard.py --recreate
 
-Builds (or reuses) Baotou with ``wangge/citygen.py`` at ``--scale``, then adds, in SQL, a year
+Builds (or reuses) Baotou with ``manage.py generate_city`` at ``--scale``, then adds, in SQL, a year
 of closed-loop and grid-worker records: ``--cases`` cases (1 M by default) spread over the last
 365 days with statuses, deadlines, handler departments, ratings and summonses; a patrol per
 grid worker on about 85 % of weekdays; a visit per household per quarter and, for households
@@ -355,7 +355,7 @@ def main() -> None:
     from wangge.accounts.models import Role, RoleAssignment, User
     from wangge.areas.models import Area
     from wangge.cases.models import Case
-    from wangge.citygen import city_generate
+    from wangge.demo.city import city_generate
     from wangge.indicators.periods import Period
     from wangge.indicators.rollups import rollup_refresh_recent
     from wangge.indicators.selectors import department_ranking

@@ -226,7 +226,10 @@ def _group_name(number: int) -> str:
 
 def _estate_name(rng: random.Random, used: set[str]) -> str:
     while True:
-        name = f"{rng.choice(_ESTATE_WORDS)}{rng.choice(_ESTATE_ENDINGS)}"
+        word, ending = rng.choice(_ESTATE_WORDS), rng.choice(_ESTATE_ENDINGS)
+        if word == ending:
+            continue  # no "嘉园嘉园"
+        name = f"{word}{ending}"
         if name in used:
             name = f"{name}{_CHINESE_NUMBERS[len(used) % 10]}期"
         if name not in used:

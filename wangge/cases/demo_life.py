@@ -22,6 +22,7 @@ from wangge.cases.services import (
     ACTIVE_STATUSES,
     SUMMONS_STATUSES,
     case_evaluate,
+    followup_window,
     cases_close_after_followup,
     summons_check_in,
     summons_issue,
@@ -260,7 +261,10 @@ class CaseLife:
         self._act(self._handler(current, rng), case.pk, "resolve", result=rng.choice(RESULTS))
 
     def _evaluate(self, case: Case, rating: str, rng: random.Random) -> Case:
-        self.world.count("evaluations")
+        """The reporter rates it, unless they let the follow-up window pass."""
+        case = self._load(case.pk)
+        if case.resolved_at is None or self.now > case.resolved_at + followup_window():
+            return case
         return case_evaluate(token=case.token, rating=rating, comment=rng.choice(COMMENTS[rating]))
 
     def _summons(self, case_id: int, rng: random.Random) -> Story:

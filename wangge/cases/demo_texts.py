@@ -39,18 +39,18 @@ DISTRICT_ABBRS = ("CG", "ZJ", "GA", "MZ", "SJ")
 
 DESCRIPTIONS = {
     "C01": ["{place}附近{name}，存在安全隐患，请尽快处理。", "{place}{name}，居民出行不便。"],
-    "C02": ["{place}路口{name}，影响车辆通行。", "{place}门前道路{name}，雨天积水严重。"],
+    "C02": ["{place}路口{name}，影响车辆通行。", "{place}门前{name}，雨天积水严重。"],
     "C03": ["{place}周边{name}，影响环境。", "{place}绿化带{name}，多日无人管理。"],
     "C04": ["{place}有{name}情况，群众反映强烈。", "{place}发现{name}，请相关部门核查。"],
     "E01": ["{place}楼下{name}，气味较大。", "{place}附近{name}多日无人清理。"],
     "E02": ["{place}单元门口{name}，影响市容。", "{place}临街墙面{name}较多。"],
-    "E03": ["{place}附近工地{name}，夜间仍在施工。", "{place}周边{name}，居民意见较大。"],
+    "E03": ["{place}附近{name}，夜间仍在施工。", "{place}周边{name}，居民意见较大。"],
     "E04": ["{place}门口{name}，占用人行道。", "{place}附近{name}，影响通行。"],
     "E05": ["{place}发生{name}，请立即处置！", "{place}附近{name}，现场已设置警示。"],
     "S01": ["{place}居民反映{name}问题，希望协调解决。", "{place}{name}，物业迟迟未处理。"],
     "S02": ["{place}住户之间{name}，需要调解。", "{place}居民反映{name}，多次沟通未果。"],
-    "S03": ["{place}居民家庭困难，咨询{name}。", "{place}一户居民申请{name}。"],
-    "S04": ["{place}老人需要{name}。", "{place}居民咨询{name}事宜。"],
+    "S03": ["{place}居民家庭困难，需要{name}。", "{place}一户居民提出{name}需求。"],
+    "S04": ["{place}居民反映{name}需求。", "{place}居民咨询{name}事宜。"],
     "S05": ["{place}存在{name}，请及时排除。", "{place}{name}，有安全风险。"],
 }
 RESULTS = [
