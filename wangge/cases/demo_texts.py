@@ -6,7 +6,7 @@ import random
 
 from wangge.cases.models import Category, Satisfaction
 
-# Street-scene categories go to city departments (abbreviations as in citygen); community
+# Street-scene categories go to city departments (abbreviations as in accounts.demo); community
 # matters (S…) have no rule, so the street accepts them and hands them to the community.
 DEMO_ROUTES = (
     ("E01", "CG"),
