@@ -136,7 +136,7 @@ class Rounds(Stories):
                 self.profile[worker.pk] = profile
             self.workers[grid.pk] = workers
 
-    # ------------------------------------------------------------ the clock
+    # ------------------------------------------------------------ households and visits
 
     def registration(self) -> None:
         """Households were registered before the history starts (one cadence interval or
@@ -344,5 +344,3 @@ class Rounds(Stories):
         self.hooks["case_follow"](
             case.pk, random.Random(rng.getrandbits(64)), reporter_kind="worker"
         )
-
-    # ------------------------------------------------------------ places and texts

@@ -5,26 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bench',
+            name="Bench",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_path', models.CharField(db_index=True, max_length=255)),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('broken', models.BooleanField(default=False, verbose_name='损坏')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_path", models.CharField(db_index=True, max_length=255)),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("broken", models.BooleanField(default=False, verbose_name="损坏")),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '长椅',
-                'verbose_name_plural': '长椅',
+                "verbose_name": "长椅",
+                "verbose_name_plural": "长椅",
             },
         ),
     ]
