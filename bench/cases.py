@@ -140,6 +140,7 @@ def load_cases(*, total: int, seed: int, now: datetime) -> dict:
     from wangge.cases.models import Case, Category, Evaluation
     from wangge.cases.services import case_numbers_sync
     from wangge.core import clock, crypto
+    from wangge.demo.bulk import table_columns
 
     rng = random.Random(f"wangge-cases:{seed}")
     grids = list(
@@ -201,6 +202,8 @@ def load_cases(*, total: int, seed: int, now: datetime) -> dict:
         "created_at",
         "updated_at",
     ]
+    # Columns added to the model later get their defaults (the demo's bulk loader helper).
+    columns, extra = table_columns(Case, columns)
     ratings: list[tuple] = []
     # Numbers follow creation order within a day, so draw the instants first and sort.
     instants = sorted(now - span * rng.random() for _ in range(total))
@@ -340,7 +343,7 @@ def load_cases(*, total: int, seed: int, now: datetime) -> dict:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for row in rows():
-                writer.writerow(["\\N" if v is None else v for v in row])
+                writer.writerow(["\\N" if v is None else v for v in (*row, *extra)])
                 loaded += 1
                 if loaded % 20000 == 0:
                     copy.write(buffer.getvalue())

@@ -45,7 +45,13 @@ class CityStats:
 
 
 class CityBuild:
-    """The state of one build, shared by the apps' city hooks."""
+    """The state of one build, shared by the apps' city hooks.
+
+    Besides its arguments, the hooks leave here what later hooks use: the areas app
+    ``plan`` (every planned node), ``area_ids`` (code → id), ``grids``, ``households``
+    (per grid), ``staffed_grids`` (the grids of populated communities) and
+    ``buildings``; the accounts app ``departments``; the people app ``householders``.
+    """
 
     def __init__(
         self,
