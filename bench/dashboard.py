@@ -34,6 +34,8 @@ from bench.common import p95 as percentile_95  # noqa: E402
 from bench.common import recreate_database  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# The timed users sign in with force_login: the second factor is not what is measured.
+os.environ.setdefault("WANGGE_OTP_REQUIRED_ROLES", "none")
 
 TARGET_MS = 1000.0
 
