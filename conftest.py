@@ -26,6 +26,22 @@ def city(db):
     return build_city()
 
 
+@pytest.fixture
+def frozen_at():
+    """Where ``frozen`` starts (a datetime); None leaves the clock alone until the test
+    sets it. A package's conftest overrides it to give its tests their fixed "now"."""
+    return None
+
+
+@pytest.fixture
+def frozen(monkeypatch, frozen_at):
+    """The one frozen clock (wangge.testing.clock.FrozenClock): ``frozen(instant)`` or
+    ``frozen(day, hour)`` moves it."""
+    from wangge.testing.clock import FrozenClock
+
+    return FrozenClock(monkeypatch, frozen_at)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """Each test builds its own areas, rules and users; a copy cached by an earlier test

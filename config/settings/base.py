@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wangge.audit",
     "wangge.areas",
     "wangge.accounts",
+    "wangge.imports",
     "wangge.people",
     "wangge.cases",
     "wangge.patrols",
@@ -110,17 +111,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "wangge.accounts.validators.StaffCharacterClassValidator"},
 ]
 
-# Account and session policy (security.md); every number can be overridden.
+# Account and session policy (docs/security.md); every number can be overridden.
+# Wrong passwords or codes per username before a lockout of WANGGE_LOCKOUT_MINUTES.
 WANGGE_LOCKOUT_FAILURES = env_int("WANGGE_LOCKOUT_FAILURES", 5)
 WANGGE_LOCKOUT_MINUTES = env_int("WANGGE_LOCKOUT_MINUTES", 30)
+# A session ends after this long idle, and this long after sign-in whatever happens.
 WANGGE_SESSION_IDLE_MINUTES = env_int("WANGGE_SESSION_IDLE_MINUTES", 30)
 WANGGE_SESSION_ABSOLUTE_HOURS = env_int("WANGGE_SESSION_ABSOLUTE_HOURS", 12)
+# Character classes (upper, lower, digit, other) a staff password mixes.
 WANGGE_STAFF_PASSWORD_CLASSES = env_int("WANGGE_STAFF_PASSWORD_CLASSES", 3)
 WANGGE_PASSWORD_MAX_AGE_DAYS = env_int("WANGGE_PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expires
 # Login failures one client IP may cause per hour before its attempts are refused; a
 # browser that signed in as the user before (known-device cookie) is not held back by it.
 WANGGE_LOGIN_IP_FAILURES_PER_HOUR = env_int("WANGGE_LOGIN_IP_FAILURES_PER_HOUR", 30)
-WANGGE_KNOWN_DEVICE_DAYS = env_int("WANGGE_KNOWN_DEVICE_DAYS", 180)
+WANGGE_KNOWN_DEVICE_DAYS = env_int("WANGGE_KNOWN_DEVICE_DAYS", 180)  # known-device cookie
 # Roles that must sign in with a TOTP second factor ("none" for nobody).
 WANGGE_OTP_REQUIRED_ROLES = env_list(
     "WANGGE_OTP_REQUIRED_ROLES",
@@ -153,7 +157,8 @@ WANGGE_BLIND_INDEX_KEY = env_str(
 WANGGE_IMPORT_MAX_BYTES = env_int("WANGGE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 WANGGE_IMPORT_MAX_UNPACKED_BYTES = env_int("WANGGE_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 WANGGE_IMPORT_MAX_ROWS = env_int("WANGGE_IMPORT_MAX_ROWS", 200_000)
-WANGGE_IMPORT_REPORT_DIR = BASE_DIR / "var" / "import_reports"
+WANGGE_IMPORT_REPORT_DIR = BASE_DIR / "var" / "import_reports"  # error reports of imports
+# Excel exports (registry, briefing) one user may make per clock hour.
 WANGGE_EXPORT_PER_HOUR = env_int("WANGGE_EXPORT_PER_HOUR", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -184,6 +189,33 @@ WANGGE_TRUSTED_PROXIES = env_list("WANGGE_TRUSTED_PROXIES", ["127.0.0.1", "::1"]
 WANGGE_CASE_REPORTS_PER_HOUR = env_int("WANGGE_CASE_REPORTS_PER_HOUR", 20)
 # Photos are decoded and re-encoded; larger images are refused before decoding.
 WANGGE_CASE_PHOTO_MAX_PIXELS = env_int("WANGGE_CASE_PHOTO_MAX_PIXELS", 50_000_000)
+# Largest photo file accepted, and how many photos one case step may carry.
+WANGGE_CASE_PHOTO_MAX_BYTES = env_int("WANGGE_CASE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+WANGGE_CASE_PHOTO_MAX_COUNT = env_int("WANGGE_CASE_PHOTO_MAX_COUNT", 6)
+# Days after resolution the reporter may rate (and reopen) a case before it closes.
+WANGGE_CASE_FOLLOWUP_DAYS = env_int("WANGGE_CASE_FOLLOWUP_DAYS", 15)
+# A case whose deadline is this close counts as "due soon" on the work lists.
+WANGGE_CASE_DUE_SOON_HOURS = env_int("WANGGE_CASE_DUE_SOON_HOURS", 24)
+# Coordinate system of the tiles at WANGGE_MAP_TILE_URL: wgs84, gcj02 or bd09.
+WANGGE_MAP_COORD_SYSTEM = env_str("WANGGE_MAP_COORD_SYSTEM", "wgs84")
+# Most points a dashboard map draws at once.
+WANGGE_MAP_MAX_POINTS = env_int("WANGGE_MAP_MAX_POINTS", 3000)
+# Seconds between refreshes of the big-screen dashboard.
+WANGGE_SCREEN_REFRESH_SECONDS = env_int("WANGGE_SCREEN_REFRESH_SECONDS", 60)
+# Precomputed dashboard figures: months rebuilt nightly, and how old they may be before
+# live queries take over (running month in minutes, 0: rollups off; closed months, rebuilt
+# nightly, in hours: a day and a bit of slack).
+WANGGE_INDICATOR_ROLLUP_MONTHS = env_int("WANGGE_INDICATOR_ROLLUP_MONTHS", 13)
+WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES = env_int("WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES", 30)
+WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS = env_int(
+    "WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS", 26
+)
+# PostgreSQL work_mem of one reporting query (patrol and visit compliance over a city).
+WANGGE_REPORT_WORK_MEM = env_str("WANGGE_REPORT_WORK_MEM", "256MB")
+# Visit cadence lengths in days, per cadence (patrols.cadence): {cadence: {"interval",
+# "early", "grace"}}; a cadence or key left out keeps its default (weekly 7/2/2, monthly
+# 30/7/5, quarterly 90/15/10).
+WANGGE_VISIT_CADENCE: dict = {}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -191,6 +223,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# A refused CSRF check answers with a page in the site's layout that says what to do.
+CSRF_FAILURE_VIEW = "wangge.web.errors.csrf_failure"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from wangge.accounts.models import RoleAssignment
-from wangge.testing import Role, build_city, grids, make_user, otp_token
+from wangge.testing import Role, otp_token
+from wangge.testing.worlds import RoleAdminWorld, build_role_admin_world
 
 pytestmark = pytest.mark.browser
 
@@ -12,13 +13,8 @@ PASSWORD = "Secret-pass-123"
 
 
 @pytest.fixture
-def world(base_url):
-    build_city(districts=1, streets=1, communities=1, grids=2)
-    secadmin = make_user(Role.SECURITY_ADMIN, username="secadmin")
-    newcomer = make_user(username="wg001", password=PASSWORD)
-    newcomer.display_name = "新网格员"
-    newcomer.save()
-    return {"secadmin": secadmin, "newcomer": newcomer, "grid": grids()[0]}
+def world(base_url) -> RoleAdminWorld:
+    return build_role_admin_world()
 
 
 def test_security_admin_grants_a_role_with_htmx_and_sees_field_errors(
@@ -34,24 +30,23 @@ def test_security_admin_grants_a_role_with_htmx_and_sees_field_errors(
     expect(page.locator(".field.has-error")).to_contain_text("请选择角色")
     # when a grid-worker role on a grid is granted
     page.select_option("#id_role", Role.GRID_WORKER)
-    page.fill("#id_area", world["grid"].code)
+    page.fill("#id_area", world.grid.code)
     page.get_by_role("button", name="授予").click()
     # then the panel shows it without a page load, and it is stored
-    expect(page.locator("#role-panel table")).to_contain_text(world["grid"].code)
-    assert RoleAssignment.objects.filter(user=world["newcomer"], role=Role.GRID_WORKER).exists()
+    expect(page.locator("#role-panel table")).to_contain_text(world.grid.code)
+    assert RoleAssignment.objects.filter(user=world.newcomer, role=Role.GRID_WORKER).exists()
     # when it is revoked
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="撤销").click()
     expect(page.locator("#role-panel")).to_contain_text("尚未分配角色")
-    assert not RoleAssignment.objects.filter(user=world["newcomer"]).exists()
+    assert not RoleAssignment.objects.filter(user=world.newcomer).exists()
 
 
 def test_a_new_worker_enrols_the_second_factor_at_first_sign_in(page, base_url, world):
     # given the worker was just given the role
     from wangge.accounts.services import role_assign
 
-    role_assign(actor=world["secadmin"], user=world["newcomer"], role=Role.GRID_WORKER,
-                area=world["grid"])
+    role_assign(actor=world.secadmin, user=world.newcomer, role=Role.GRID_WORKER, area=world.grid)
     # when they sign in
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", "wg001")
@@ -64,7 +59,7 @@ def test_a_new_worker_enrols_the_second_factor_at_first_sign_in(page, base_url, 
     # when they enter the code of their new device
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.get(user=world["newcomer"], confirmed=False)
+    device = TOTPDevice.objects.get(user=world.newcomer, confirmed=False)
     page.fill("#id_token", otp_token(device))
     with page.expect_navigation():
         page.click("#otp-form button[type=submit]")
@@ -77,7 +72,7 @@ def test_a_password_the_security_admin_set_is_changed_at_the_next_sign_in(
 ):
     # given the security admin sets the newcomer's password in the back office
     login(page, "secadmin", PASSWORD)
-    page.goto(f"{base_url}/admin/accounts/user/{world['newcomer'].pk}/password/")
+    page.goto(f"{base_url}/admin/accounts/user/{world.newcomer.pk}/password/")
     page.fill("#id_password1", "Temp-pass-2026x")
     page.fill("#id_password2", "Temp-pass-2026x")
     with page.expect_navigation():

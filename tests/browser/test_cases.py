@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from wangge.cases.models import Case, Category, Evaluation, Status
-from wangge.cases.tests.factories import PNG, build_world, grid_point
 from wangge.testing import build_city
+from wangge.testing.cases import PNG, grid_point
+from wangge.testing.worlds import build_world
 
 pytestmark = pytest.mark.browser
 

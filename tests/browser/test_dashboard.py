@@ -3,15 +3,14 @@ grid map without a tile server, the self-refreshing command-centre screen, the p
 and not one request leaving 127.0.0.1."""
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
 
-from wangge.accounts.models import User
 from wangge.areas.models import Area
-from wangge.indicators.tests.data import Data, build_data, make_case
-from wangge.testing import Role, build_city, make_user
+from wangge.indicators.tests.data import make_case
+from wangge.testing.worlds import DashboardWorld as World
+from wangge.testing.worlds import build_dashboard_world
 
 pytestmark = pytest.mark.browser
 
@@ -19,22 +18,10 @@ PASSWORD = "Secret-pass-123"
 MARCH = "period=2026-03"
 
 
-@dataclass
-class World:
-    data: Data
-    city_officer: User
-    street_officer: User
-
-
 @pytest.fixture
 def world(base_url, settings) -> World:
     settings.WANGGE_MAP_TILE_URL = ""
-    data = build_data(build_city())
-    return World(
-        data=data,
-        city_officer=make_user(Role.CITY_OFFICER, data.city, username="city"),
-        street_officer=make_user(Role.STREET_STAFF, data.s1, username="street"),
-    )
+    return build_dashboard_world()
 
 
 def expect_chart(page, selector: str) -> None:

@@ -1,25 +1,20 @@
 """Foundation pages in a real browser: login and lockout, scoped registry, reveal, phone layout."""
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
 
-from wangge.accounts.models import LoginThrottle, User
+from wangge.accounts.models import LoginThrottle
 from wangge.audit.models import AuditEvent, Outcome
 from wangge.core import clock
 from wangge.core.masking import mask_id_number
 from wangge.people.models import Resident
 from wangge.testing import (
-    Role,
-    build_city,
-    grids,
-    make_household,
-    make_resident,
-    make_user,
     valid_id_number,
 )
+from wangge.testing.worlds import NeighbourGridsWorld as World
+from wangge.testing.worlds import build_neighbour_grids_world
 
 pytestmark = pytest.mark.browser
 
@@ -29,25 +24,9 @@ OTHER_ID_NUMBER = valid_id_number(region="150204", birth="19700101", seq=456)
 LOCKED_TEXT = "登录失败次数过多，账号已锁定，请 30 分钟后再试或联系安全管理员解锁"
 
 
-@dataclass
-class World:
-    worker: User
-    other_worker: User
-    resident: Resident
-    other_resident: Resident
-
-
 @pytest.fixture
 def world(base_url) -> World:
-    build_city(districts=1, streets=1, communities=1, grids=2)
-    grid, other_grid = grids()
-    worker = make_user(Role.GRID_WORKER, grid, username="wangfang")
-    other_worker = make_user(Role.GRID_WORKER, other_grid, username="liqiang")
-    resident = make_resident(make_household(grid), name="张三", id_number=ID_NUMBER)
-    other_resident = make_resident(
-        make_household(other_grid), name="李四", id_number=OTHER_ID_NUMBER
-    )
-    return World(worker, other_worker, resident, other_resident)
+    return build_neighbour_grids_world(ID_NUMBER, OTHER_ID_NUMBER)
 
 
 def reveal_events(resident: Resident):

@@ -10,13 +10,13 @@ from playwright.sync_api import expect
 from wangge.accounts.models import User
 from wangge.areas.models import Area, AreaKind
 from wangge.cases.models import Attachment, Case, Category
-from wangge.cases.tests.factories import image_bytes
 from wangge.core import clock
 from wangge.patrols.models import Patrol, Visit
 from wangge.patrols.services import grid_assign
 from wangge.people.models import CareTag, Household
 from wangge.people.services import household_move
 from wangge.testing import Role, build_city, grids, make_household, make_resident, make_user
+from wangge.testing.cases import image_bytes
 
 pytestmark = pytest.mark.browser
 

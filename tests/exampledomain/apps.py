@@ -10,3 +10,4 @@ class ExampleDomainConfig(AppConfig):
     name = "tests.exampledomain"
     label = "exampledomain"
     verbose_name = "示例领域（仅测试）"
+    urls = [("benches/", "tests.exampledomain.urls")]

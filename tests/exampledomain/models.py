@@ -1,13 +1,13 @@
 from django.db import models
 
+from wangge.accounts.scoping import ScopedModel
 from wangge.areas.models import Area
 
 
-class Bench(models.Model):
+class Bench(ScopedModel):
     """A park bench a grid looks after: the example domain's one scoped row."""
 
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("名称", max_length=50)
     broken = models.BooleanField("损坏", default=False)
 

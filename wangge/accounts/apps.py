@@ -1,10 +1,15 @@
 from django.apps import AppConfig
 
+from wangge.accounts.roles import PLATFORM_ROLES
+
 
 class AccountsConfig(AppConfig):
     name = "wangge.accounts"
     label = "accounts"
     verbose_name = "账号与权限"
+    roles = PLATFORM_ROLES  # a domain app declares its own the same way (accounts.roles)
+    # Mounted by config/urls.py: (path prefix, URLconf module).
+    urls = [("account/", "wangge.accounts.urls")]
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -1,4 +1,4 @@
-"""Sign-in throttling (security.md, issue 9 item 11).
+"""Sign-in throttling (docs/security.md, issue 9 item 11).
 
 * Per username: WANGGE_LOCKOUT_FAILURES failures (passwords or second-factor codes) lock
   the username for WANGGE_LOCKOUT_MINUTES, as MLPS level 3 asks; the security

@@ -14,7 +14,7 @@ _TOUCH_EVERY_SECONDS = 30
 
 
 class SessionLifetimeMiddleware:
-    """Idle timeout and absolute lifetime of a signed-in session (security.md)."""
+    """Idle timeout and absolute lifetime of a signed-in session (docs/security.md)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

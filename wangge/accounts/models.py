@@ -1,22 +1,14 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from wangge.accounts.roles import ROLE_MAX_LENGTH, build_role_enum, declared_roles, role_choices
 from wangge.areas.models import Area
 from wangge.core import clock
 
-
-class Role(models.TextChoices):
-    RESIDENT = "resident", "居民"
-    GRID_WORKER = "grid_worker", "网格员"
-    COMMUNITY_STAFF = "community_staff", "社区工作人员"
-    STREET_STAFF = "street_staff", "街道工作人员"
-    DEPARTMENT_HANDLER = "department_handler", "职能部门办理人"
-    DISTRICT_OFFICER = "district_officer", "区级管理人员"
-    CITY_OFFICER = "city_officer", "市级管理人员"
-    ORG_DEPT = "org_dept", "组织部门"
-    SYSTEM_ADMIN = "system_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDIT_ADMIN = "audit_admin", "审计管理员"
+# Every role: the platform's (accounts.roles.PLATFORM_ROLES) and those the installed
+# domain apps declare on their AppConfig (``roles``). Role.GRID_WORKER etc. as ever.
+Role = build_role_enum(declared_roles(apps.get_app_configs()))
 
 
 class User(AbstractUser):
@@ -75,7 +67,7 @@ class RoleAssignment(models.Model):
     ``valid_from`` to ``valid_until`` (both inclusive; empty means open-ended)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    role = models.CharField("角色", max_length=ROLE_MAX_LENGTH, choices=role_choices)
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments"
     )

@@ -1,15 +1,19 @@
 """The scope rule: a user sees the subtrees of the area nodes their roles sit on.
 
 Every scoped model carries ``area_path`` (the materialised path of its grid or node),
-so "everything under this street" is one prefix filter on an indexed column.
+so "everything under this street" is one range filter on an indexed column. Domain rows
+derive from ``wangge.accounts.scoping.ScopedModel`` and filter with
+``Model.objects.filter_to_scope(user, roles=...)``, which always names its roles. The
+functions here default to ``AREA_STAFF_ROLES`` (the staff who work on the area tree) for
+the area tree itself: pickers and the area API.
 """
 
 from django.db.models import Q, QuerySet
 
-from wangge.accounts.permissions import REGISTRY_READ_ROLES, role_assignments_of
+from wangge.accounts.permissions import AREA_STAFF_ROLES, role_assignments_of
 
 
-def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
+def scope_paths(user, roles=AREA_STAFF_ROLES) -> list[str]:
     """Minimal set of subtree roots the user may see for the given roles."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
@@ -32,7 +36,7 @@ def scope_paths(user, roles=REGISTRY_READ_ROLES) -> list[str]:
     return cache[key]
 
 
-def scope_q(user, *, field: str = "area_path", roles=REGISTRY_READ_ROLES) -> Q | None:
+def scope_q(user, *, field: str = "area_path", roles=AREA_STAFF_ROLES) -> Q | None:
     paths = scope_paths(user, roles)
     if not paths:
         return None
@@ -43,7 +47,7 @@ def scope_q(user, *, field: str = "area_path", roles=REGISTRY_READ_ROLES) -> Q |
 
 
 def filter_to_scope(
-    queryset: QuerySet, user, *, field: str = "area_path", roles=REGISTRY_READ_ROLES
+    queryset: QuerySet, user, *, field: str = "area_path", roles=AREA_STAFF_ROLES
 ) -> QuerySet:
     condition = scope_q(user, field=field, roles=roles)
     if condition is None:
@@ -51,5 +55,5 @@ def filter_to_scope(
     return queryset.filter(condition)
 
 
-def path_in_scope(user, path: str, roles=REGISTRY_READ_ROLES) -> bool:
+def path_in_scope(user, path: str, roles=AREA_STAFF_ROLES) -> bool:
     return any(path.startswith(root) for root in scope_paths(user, roles))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts import permissions
 from wangge.accounts.backends import account_unlock, login_locked_until, mark_known_device
 from wangge.accounts.forms import OtpForm, PasswordChangeForm, RoleGrantForm, UserFilterForm
+from wangge.accounts.guards import guarded
 from wangge.accounts.models import RoleAssignment, User
 from wangge.accounts.otp import (
     otp_device_of,
@@ -26,7 +27,7 @@ from wangge.accounts.selectors import login_locks_of, role_assignments_for_admin
 from wangge.accounts.services import password_change, role_assign, role_revoke
 from wangge.areas.models import Area
 from wangge.core.errors import ApplicationError
-from wangge.web.views import guarded, paginate
+from wangge.core.paging import paginate
 
 _PANEL = "accounts/_role_panel.html"
 

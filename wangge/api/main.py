@@ -9,6 +9,7 @@ from ninja.security import django_auth
 from wangge.api.errors import application_error_response
 from wangge.audit.services import audit_access_denied
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
+from wangge.core.nav import app_modules
 
 
 def _docs_for_signed_in_users(view):
@@ -45,15 +46,13 @@ def _application_error(request, exc):
 
 
 def _register_routers() -> None:
-    from wangge.areas.api import router as areas_router
-    from wangge.cases.api import router as cases_router
-    from wangge.patrols.api import router as patrols_router
-    from wangge.people.api import router as people_router
-
-    api.add_router("/areas", areas_router)
-    api.add_router("/people", people_router)
-    api.add_router("/cases", cases_router)
-    api.add_router("/patrols", patrols_router)
+    """Every installed app's ``api.py``: its ``router`` under its ``API_PREFIX`` (issue 11:
+    no shared file names a domain), in INSTALLED_APPS order."""
+    for module in app_modules("api"):
+        router = getattr(module, "router", None)
+        prefix = getattr(module, "API_PREFIX", None)
+        if router is not None and prefix is not None:
+            api.add_router(prefix, router)
 
 
 _register_routers()

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from wangge.accounts.permissions import AREA_ADMIN_ROLES, REGISTRY_READ_ROLES
+from wangge.accounts.permissions import AREA_ADMIN_ROLES, AREA_RECORD_WRITE_ROLES, AREA_STAFF_ROLES
 from wangge.areas.models import Area, Building, Estate
 from wangge.areas.services import area_set_polygon, polygon_check
 from wangge.core.admin import ReferenceDataAdminMixin, ScopedModelAdmin
@@ -22,7 +22,7 @@ class AreaAdminForm(forms.ModelForm):
 class AreaAdmin(ReferenceDataAdminMixin, ScopedModelAdmin):
     form = AreaAdminForm
     scope_field = "path"
-    read_roles = REGISTRY_READ_ROLES | AREA_ADMIN_ROLES
+    read_roles = AREA_STAFF_ROLES | AREA_ADMIN_ROLES
     write_roles = AREA_ADMIN_ROLES
     allow_add = False  # nodes are added through the tree service so paths stay valid
     list_display = ["name", "code", "kind", "depth"]
@@ -87,6 +87,9 @@ class BuildingAdminForm(_GridBoundForm):
 class EstateAdmin(ScopedModelAdmin):
     """Moving an estate to another grid moves its buildings, households and residents."""
 
+    read_roles = AREA_STAFF_ROLES
+    write_roles = AREA_RECORD_WRITE_ROLES
+
     form = EstateAdminForm
     list_display = ["name", "grid", "has_property_management"]
     search_fields = ["name"]
@@ -103,6 +106,9 @@ class EstateAdmin(ScopedModelAdmin):
 @admin.register(Building)
 class BuildingAdmin(ScopedModelAdmin):
     """Moving a building to another grid moves its households and their residents."""
+
+    read_roles = AREA_STAFF_ROLES
+    write_roles = AREA_RECORD_WRITE_ROLES
 
     form = BuildingAdminForm
     list_display = ["name", "estate", "grid", "address"]

@@ -5,6 +5,7 @@ from wangge.areas.models import Area
 from wangge.areas.services import area_locate_point
 from wangge.core.errors import NotFoundOrForbidden
 
+API_PREFIX = "/areas"
 router = Router(tags=["区域"])
 
 

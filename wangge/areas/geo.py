@@ -116,3 +116,56 @@ def bounding_box(geometry: dict) -> tuple[float, float, float, float]:
     lngs = [p[0] for p in points]
     lats = [p[1] for p in points]
     return min(lats), max(lats), min(lngs), max(lngs)
+
+
+def _simplify_line(points: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Douglas–Peucker on [lng, lat] positions (degrees), iterative (no recursion limit)."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first][:2], points[last][:2]
+        dx, dy = x2 - x1, y2 - y1
+        norm = (dx * dx + dy * dy) ** 0.5
+        worst, index = -1.0, first
+        for i in range(first + 1, last):
+            px, py = points[i][0], points[i][1]
+            if norm == 0:
+                distance = ((px - x1) ** 2 + (py - y1) ** 2) ** 0.5
+            else:
+                distance = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm
+            if distance > worst:
+                worst, index = distance, i
+        if worst > tolerance:
+            keep[index] = True
+            stack.extend([(first, index), (index, last)])
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _simplify_ring(ring: list[list[float]], tolerance: float, digits: int) -> list[list[float]]:
+    simplified = _simplify_line(ring, tolerance)
+    if len(simplified) < 4:  # a ring needs three corners and its closing point
+        simplified = ring
+    return [[round(p[0], digits), round(p[1], digits)] for p in simplified]
+
+
+def geometry_simplify(geometry: dict, *, tolerance: float, digits: int = 5) -> dict:
+    """A lighter copy of a Polygon/MultiPolygon for drawing at a zoom level: corners closer
+    than ``tolerance`` degrees to the simplified outline dropped (Douglas–Peucker), positions
+    rounded to ``digits`` decimals (5 ≈ 1 m). Never fewer than three corners per ring."""
+    polygons = [
+        [_simplify_ring(ring, tolerance, digits) for ring in polygon]
+        for polygon in _rings(geometry)
+    ]
+    if geometry.get("type") == "MultiPolygon":
+        return {"type": "MultiPolygon", "coordinates": polygons}
+    return {"type": "Polygon", "coordinates": polygons[0]}
+
+
+# Drawing tolerance per level of the area being mapped: a city map shows thousands of grids
+# a few pixels wide; a grid's own map shows its outline to the metre.
+SIMPLIFY_TOLERANCE = {"city": 0.0005, "district": 0.0002, "street": 0.00005}
+DEFAULT_SIMPLIFY_TOLERANCE = 0.00001

@@ -43,16 +43,16 @@ class AuditEvent(models.Model):
 
     @property
     def object_label(self) -> str:
-        """"用户 3280" rather than "accounts.user 3280"; unknown types stay as stored."""
-        from django.apps import apps
+        """The object in words (each app's labels, see wangge.audit.labels)."""
+        from wangge.audit.labels import object_label
 
-        if not self.object_type:
-            return ""
-        try:
-            kind = str(apps.get_model(self.object_type)._meta.verbose_name)
-        except (LookupError, ValueError):
-            kind = self.object_type
-        return f"{kind} {self.object_id}".strip()
+        return object_label(self.object_type, self.object_id)
+
+    @property
+    def action_label(self) -> str:
+        from wangge.audit.labels import action_label
+
+        return action_label(self.action)
 
     @property
     def role_names(self) -> str:

@@ -6,31 +6,14 @@ from wangge.audit.models import AuditEvent, Outcome
 from wangge.core import clock
 from wangge.core.inserts import insert_row
 
-# Human labels of actions for the audit page.
-ACTION_LABELS = {
-    "login": "登录",
-    "login_failed": "登录失败",
-    "login_locked": "账号锁定中登录",
-    "logout": "退出",
-    "session_expired": "会话超时",
-    "access_denied": "越权访问被拒绝",
-    "reveal": "查看完整个人信息",
-    "import": "导入",
-    "export": "导出",
-    "permission_change": "权限变更",
-    "unlock": "解除锁定",
-    "login_throttled": "同一地址登录失败过多被拒绝",
-    "otp_verified": "动态口令验证",
-    "otp_failed": "动态口令错误",
-    "otp_enrol": "绑定动态口令",
-    "otp_reset": "重置动态口令",
-    "password_change": "修改密码",
-    "bulk_read": "批量查阅人员信息",
-    "create": "新增",
-    "update": "修改",
-    "delete": "删除",
-    "admin_action": "后台批量操作",
-}
+
+def __getattr__(name):
+    # The labels moved to each app's nav.py (AUDIT_LABELS), collected by wangge.audit.labels.
+    if name == "ACTION_LABELS":
+        from wangge.audit.labels import action_labels
+
+        return action_labels()
+    raise AttributeError(name)
 
 
 def _address(text: str) -> str | None:
@@ -48,7 +31,7 @@ def _address(text: str) -> str | None:
 
 
 def _trusted_peer(address: str | None) -> bool:
-    trusted = getattr(settings, "WANGGE_TRUSTED_PROXIES", [])
+    trusted = settings.WANGGE_TRUSTED_PROXIES
     if "*" in trusted:
         return True
     if address is None:
@@ -82,13 +65,13 @@ def client_ip(request) -> str | None:
         return None
     meta = request.META
     peer = _address(meta.get("REMOTE_ADDR", ""))
-    header = getattr(settings, "WANGGE_TRUSTED_PROXY_HEADER", "")
+    header = settings.WANGGE_TRUSTED_PROXY_HEADER
     if not header or not _trusted_peer(peer):
         return peer
     entries = [item for item in meta.get(_meta_key(header), "").split(",") if item.strip()]
     if not entries:
         return peer
-    count = max(1, getattr(settings, "WANGGE_TRUSTED_PROXY_COUNT", 1))
+    count = max(1, settings.WANGGE_TRUSTED_PROXY_COUNT)
     # Fewer entries than proxies: the request passed fewer proxies; its first is the client.
     chosen = entries[-count] if len(entries) >= count else entries[0]
     return _address(chosen) or peer

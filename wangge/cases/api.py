@@ -4,9 +4,9 @@ Thin endpoints: parse, call one selector or service, shape the answer. Every POS
 creates or changes something accepts an ``Idempotency-Key``; a replay returns the first
 answer. Conflicts answer 409, out-of-scope cases 404. Reporter contact is shaped by
 ``case_reporter_contact``: departments never see it, anonymous reports show "匿名".
+Each workflow action's endpoint comes from its entry in ``actions.ACTIONS``.
 """
 
-from datetime import datetime
 from typing import Literal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -16,14 +16,15 @@ from ninja import Status as Answer  # the case model has its own Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import Field
 
 from wangge.api.responses import prevalidated_response
 from wangge.areas.models import Area
 from wangge.cases import permissions as perms
-from wangge.cases.calendar import calendar_status
+from wangge.cases.actions import ACTIONS, Action
+from wangge.cases.events import case_events_collected
 from wangge.cases.kpi import GROUPINGS, kpi_table
 from wangge.cases.models import (
+    RESOLVED_STATUSES,
     Case,
     CaseEvent,
     Priority,
@@ -33,6 +34,23 @@ from wangge.cases.models import (
     SummonsResponse,
 )
 from wangge.cases.open311.public import case_is_public, public_text
+from wangge.cases.schemas import (
+    ActionIn,
+    AttachmentOut,
+    CalendarYearOut,
+    CaseDetailOut,
+    CaseOut,
+    CaseReportIn,
+    CategoryOut,
+    CheckInIn,
+    EvaluateIn,
+    KpiRowOut,
+    RateIn,
+    SummonsIn,
+    SummonsResponseOut,
+    TrackOut,
+    action_body_schema,
+)
 from wangge.cases.selectors import (
     BOXES,
     case_allowed_actions,
@@ -46,7 +64,6 @@ from wangge.cases.selectors import (
     category_tree,
 )
 from wangge.cases.services import (
-    RESOLVED_STATUSES,
     case_attachment_add,
     case_evaluate,
     case_report,
@@ -57,265 +74,17 @@ from wangge.cases.services import (
     summons_rate,
 )
 from wangge.core import clock
+from wangge.core.calendar import calendar_status
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.idempotency import idempotent_call
 from wangge.core.inputs import Pages, SafeDate
 
+API_PREFIX = "/cases"
 router = Router(tags=["案件"])
 
-Text = Field(default="", max_length=2000)
-Reason = Field(min_length=1, max_length=2000)
-
-
-# --------------------------------------------------------------------------- schemas
-
-
-class CategoryOut(Schema):
-    id: int
-    code: str
-    name: str
-    depth: int
-    parent_code: str | None
-    default_priority: str
-
-
-class CaseOut(Schema):
-    id: int
-    number: str
-    status: str
-    status_label: str
-    category_id: int
-    category_name: str
-    priority: str
-    source: str
-    description: str
-    address: str
-    lat: float | None
-    lng: float | None
-    grid_id: int | None
-    handler_department_id: int | None
-    handler_area_id: int | None
-    handler_name: str
-    created_at: datetime
-    dispatched_at: datetime | None
-    sign_due_at: datetime | None
-    resolve_due_at: datetime | None
-    is_overdue: bool
-    is_due_soon: bool
-    version: int
-
-    @staticmethod
-    def resolve_status_label(obj: Case | dict) -> str:
-        return obj["status_label"] if isinstance(obj, dict) else Status(obj.status).label
-
-    @staticmethod
-    def resolve_category_name(obj: Case | dict) -> str:
-        return obj["category_name"] if isinstance(obj, dict) else obj.category.name
-
-    @staticmethod
-    def resolve_handler_name(obj: Case | dict) -> str:
-        if isinstance(obj, dict):
-            return obj["handler_name"]
-        unit = obj.handler_department or obj.handler_area
-        return unit.name if unit is not None else ""
-
-    @staticmethod
-    def resolve_is_overdue(obj: Case | dict) -> bool:
-        if isinstance(obj, dict):
-            return obj["is_overdue"]
-        return bool(getattr(obj, "is_overdue", False))
-
-    @staticmethod
-    def resolve_is_due_soon(obj: Case | dict) -> bool:
-        if isinstance(obj, dict):
-            return obj["is_due_soon"]
-        return bool(getattr(obj, "is_due_soon", False))
-
-
-class EventOut(Schema):
-    at: datetime
-    action: str
-    from_status: str
-    to_status: str
-    actor_name: str
-    note: str
-    data: dict
-
-
-class AttachmentOut(Schema):
-    id: int
-    kind: str
-    content_type: str
-    size: int
-
-
-class SummonsResponseOut(Schema):
-    id: int
-    summons_id: int
-    department_id: int
-    department_name: str
-    urgent: bool
-    issued_at: datetime
-    due_at: datetime
-    checked_in_at: datetime | None
-    rating: int | None
-    rating_note: str
-
-
-class ReporterOut(Schema):
-    name: str
-    phone: str
-
-
-class CaseDetailOut(CaseOut):
-    anonymous: bool
-    reporter: ReporterOut
-    result: str
-    pending_request: str
-    rework_count: int
-    return_count: int
-    reopen_count: int
-    supervision_count: int
-    allowed_actions: list[str]
-    events: list[EventOut]
-    attachments: list[AttachmentOut]
-    summons: list[SummonsResponseOut]
-
-
-class CaseReportIn(Schema):
-    category_id: int
-    description: str = Field(min_length=1, max_length=2000)
-    priority: Literal["urgent", "high", "normal", "complex"] | None = None
-    source: Literal["resident", "grid_worker", "hotline", "meeting", "department"] | None = None
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lng: float | None = Field(default=None, ge=-180, le=180)
-    coord_system: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
-    address: str = Field(default="", max_length=200)
-    grid_id: int | None = None
-    anonymous: bool = False
-    reporter_name: str = Field(default="", max_length=50)
-    reporter_phone: str = Field(default="", max_length=30)
-
-
-class TrackOut(Schema):
-    number: str
-    status: str
-    status_label: str
-    category_name: str
-    created_at: datetime
-    resolved_at: datetime | None
-    closed_at: datetime | None
-    result: str
-    can_evaluate: bool
-    timeline: list[dict]
-
-
-class EvaluateIn(Schema):
-    rating: Literal["satisfied", "basic", "unsatisfied"]
-    comment: str = Field(default="", max_length=2000)
-
-
-class SummonsIn(Schema):
-    department_ids: list[int] = Field(min_length=1, max_length=20)
-    urgent: bool = False
-    reason: str = Field(default="", max_length=2000)
-
-
-class CheckInIn(Schema):
-    note: str = Field(default="", max_length=2000)
-
-
-class RateIn(Schema):
-    rating: int = Field(ge=1, le=5)
-    note: str = Field(default="", max_length=2000)
-
-
-class KpiRowOut(Schema):
-    key: str | int | None
-    name: str
-    dispatched: int
-    resolved: int
-    rated: int
-    response_rate: float | None
-    resolution_rate: float | None
-    satisfaction_rate: float | None
-    on_time_rate: float | None
-    rework_rate: float | None
-    return_rate: float | None
-    composite: float | None
-
-
-class CalendarYearOut(Schema):
-    year: int
-    has_data: bool
-    message: str
-
-
-# One body schema per workflow action; ``expected_version`` guards against lost updates.
-class _ActionIn(Schema):
-    expected_version: int | None = None
-
-
-class NoteIn(_ActionIn):
-    note: str = Text
-
-
-class ReasonIn(_ActionIn):
-    reason: str = Reason
-
-
-class DispatchIn(_ActionIn):
-    handler_department: int | None = None
-    handler_area: int | None = None
-    note: str = Text
-
-
-class ResolveIn(_ActionIn):
-    result: str = Reason
-
-
-class ExtendRequestIn(_ActionIn):
-    days: int = Field(ge=1, le=60)
-    reason: str = Reason
-
-
-class ExtendApproveIn(_ActionIn):
-    days: int | None = Field(default=None, ge=1, le=60)
-    note: str = Text
-
-
-class SuspendIn(_ActionIn):
-    reason: str = Text
-
-
-class VerifyIn(_ActionIn):
-    passed: bool
-    note: str = Text
-
-
-class SuperviseIn(_ActionIn):
-    note: str = Reason
-
-
-# (action, URL segment, body schema, summary)
-ACTION_ENDPOINTS = [
-    ("accept", "accept", NoteIn, "立案"),
-    ("reject", "reject", ReasonIn, "作废（需说明原因）"),
-    ("dispatch", "dispatch", DispatchIn, "派遣（不指定单位则按分派规则）"),
-    ("sign", "sign", NoteIn, "签收"),
-    ("resolve", "resolve", ResolveIn, "办结（处置照片先上传到 attachments）"),
-    ("return", "return", ReasonIn, "退回"),
-    ("extend_request", "extend-request", ExtendRequestIn, "申请延期"),
-    ("extend_approve", "extend-approve", ExtendApproveIn, "批准延期"),
-    ("extend_reject", "extend-reject", NoteIn, "驳回延期申请"),
-    ("suspend_request", "suspend-request", ReasonIn, "申请挂账"),
-    ("suspend", "suspend", SuspendIn, "挂账（批准）"),
-    ("resume", "resume", NoteIn, "恢复办理"),
-    ("verify", "verify", VerifyIn, "核查"),
-    ("close", "close", NoteIn, "结案"),
-    ("escalate", "escalate", ReasonIn, "上报上级"),
-    ("supervise", "supervise", SuperviseIn, "督办"),
-    ("reopen", "reopen", ReasonIn, "重新办理"),
+# (action, URL segment, body schema, summary), one per entry of ``actions.ACTIONS``.
+ACTION_ENDPOINTS: list[tuple[str, str, type[ActionIn], str]] = [
+    (action.name, action.path, action_body_schema(action), action.summary) for action in ACTIONS
 ]
 
 
@@ -564,14 +333,15 @@ def case_create(request, payload: CaseReportIn):
         # A receipt, small for a phone on a poor line and for the idempotency record.
         return 201, CaseOut.from_orm(case).model_dump(mode="json")
 
-    answer = idempotent_call(
-        request=request,
-        scope="case_report",
-        payload=payload.dict(),
-        perform=perform,
-        check_first=False,
-        single_statement=True,
-    )
+    with case_events_collected():  # intake's event may go in after perform() returns
+        answer = idempotent_call(
+            request=request,
+            scope="case_report",
+            payload=payload.dict(),
+            perform=perform,
+            check_first=False,
+            single_statement=True,
+        )
     return prevalidated_response(request, answer)
 
 
@@ -594,7 +364,7 @@ def attachment_add(
     return Answer(201, attachment)
 
 
-def _perform_action(request, case_id: int, action: str, payload: _ActionIn):
+def _perform_action(request, case_id: int, action: str, payload: ActionIn):
     params = payload.dict()
     expected_version = params.pop("expected_version", None)
     params = {k: v for k, v in params.items() if v is not None}
@@ -616,22 +386,22 @@ def _perform_action(request, case_id: int, action: str, payload: _ActionIn):
     return prevalidated_response(request, answer)
 
 
-def _register_action(action: str, segment: str, schema: type[Schema], summary: str) -> None:
+def _register_action(action: Action, schema: type[Schema]) -> None:
     def endpoint(request, case_id: int, payload: schema):  # type: ignore[valid-type]
-        return _perform_action(request, case_id, action, payload)
+        return _perform_action(request, case_id, action.name, payload)
 
-    endpoint.__name__ = f"case_{action}"
+    endpoint.__name__ = f"case_{action.name}"
     router.post(
-        f"/{{case_id}}/{segment}",
+        f"/{{case_id}}/{action.path}",
         response={200: CaseDetailOut},
-        summary=summary,
-        operation_id=f"case_{action}",
-        url_name=f"case_{action}",
+        summary=action.summary,
+        operation_id=f"case_{action.name}",
+        url_name=f"case_{action.name}",
     )(endpoint)
 
 
-for _action, _segment, _schema, _summary in ACTION_ENDPOINTS:
-    _register_action(_action, _segment, _schema, _summary)
+for _action, (_, _, _schema, _) in zip(ACTIONS, ACTION_ENDPOINTS, strict=True):
+    _register_action(_action, _schema)
 
 
 @router.post(

@@ -5,3 +5,5 @@ class CasesConfig(AppConfig):
     name = "wangge.cases"
     label = "cases"
     verbose_name = "事件闭环"
+    # Mounted by config/urls.py: (path prefix, URLconf module).
+    urls = [("cases/", "wangge.cases.urls"), ("open311/v2/", "wangge.cases.open311.urls")]

@@ -8,9 +8,11 @@ from wangge.accounts.models import Department
 from wangge.areas.models import Area, AreaKind
 from wangge.areas.services import area_locate_point
 from wangge.cases import permissions as perms
+from wangge.cases.actions import ACTION_BY_NAME, ACTIONS, Action, Text
 from wangge.cases.models import Case, Category, Priority, Satisfaction, Status
+from wangge.cases.places import grid_for_place
 from wangge.cases.selectors import category_tree
-from wangge.cases.services import case_route
+from wangge.cases.services import MAX_NOTE, case_route
 from wangge.core.errors import ApplicationError
 
 COORD_SYSTEMS = [("wgs84", "WGS84"), ("gcj02", "GCJ-02"), ("bd09", "BD-09")]
@@ -74,6 +76,8 @@ class ReportForm(forms.Form):
     coord_system = forms.ChoiceField(
         required=False, choices=COORD_SYSTEMS, widget=forms.HiddenInput, initial="wgs84"
     )
+    # The grid of the estate or building picked from the search (views_residents).
+    place_grid = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     community = forms.ChoiceField(label="所在社区", required=False)
     address = forms.CharField(
         label="详细地址",
@@ -96,7 +100,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["community"].choices = community_choices()
-        self.fields["coord_system"].initial = getattr(settings, "WANGGE_MAP_COORD_SYSTEM", "wgs84")
+        self.fields["coord_system"].initial = settings.WANGGE_MAP_COORD_SYSTEM
 
     def clean_category(self) -> Category:
         category = Category.objects.filter(pk=self.cleaned_data["category"], active=True).first()
@@ -116,7 +120,8 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         lat, lng = data.get("lat"), data.get("lng")
-        community = data.get("community")
+        # A place picked from the search stands in for the community select.
+        community = data.get("community") or grid_for_place(data.get("place_grid"))
         data["grid"] = None
         if (lat is None) != (lng is None):
             lat = lng = data["lat"] = data["lng"] = None
@@ -193,37 +198,8 @@ class WorkListFilterForm(forms.Form):
 
 # --------------------------------------------------------------------------- actions
 
-# Labels of the workflow actions as buttons.
-ACTION_LABELS = {
-    "accept": "立案",
-    "reject": "作废",
-    "dispatch": "派遣",
-    "sign": "签收",
-    "resolve": "办结",
-    "return": "退回",
-    "extend_request": "申请延期",
-    "extend_approve": "批准延期",
-    "extend_reject": "驳回延期",
-    "suspend_request": "申请挂账",
-    "suspend": "挂账",
-    "resume": "恢复办理",
-    "verify": "核查",
-    "close": "结案",
-    "escalate": "上报上级",
-    "supervise": "督办",
-    "reopen": "重新办理",
-}
-REASON_LABELS = {
-    "reject": "作废原因",
-    "return": "退回原因",
-    "extend_request": "延期理由",
-    "suspend_request": "挂账理由",
-    "suspend": "挂账理由",
-    "escalate": "上报原因",
-    "reopen": "重新办理原因",
-}
-NOTE_LABELS = {"supervise": "督办意见", "verify": "核查说明（不通过时必填）"}
-DANGER_ACTIONS = frozenset({"reject", "return", "extend_reject"})
+# Labels of the workflow actions as buttons (from the one table, ``actions.ACTIONS``).
+ACTION_LABELS = {action.name: action.button_label for action in ACTIONS}
 
 
 def dispatch_targets(user, case: Case) -> list[tuple[str, str]]:
@@ -264,39 +240,35 @@ def dispatch_targets(user, case: Case) -> list[tuple[str, str]]:
 
 
 class ActionForm(forms.Form):
-    """One workflow action's parameters; built for the action from the service's own list
-    of parameters (``services.action_params``)."""
+    """One workflow action's parameters, built from its entry in ``actions.ACTIONS``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, action: str, params: frozenset[str], user=None, case=None, **kwargs):
+    def __init__(self, *args, action: str | Action, user=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action = action
-        self.params = params
-        self.label = ACTION_LABELS.get(action, action)
-        self.danger = action in DANGER_ACTIONS
-        if "handler_department" in params:
+        spec = action if isinstance(action, Action) else ACTION_BY_NAME[action]
+        self.spec = spec
+        self.action = spec.name
+        self.params = spec.params
+        self.label = spec.button_label
+        self.danger = spec.danger
+        if spec.unit:
             self.fields["target"] = forms.ChoiceField(
                 label="承办单位", required=False, choices=dispatch_targets(user, case)
             )
-        if "passed" in params:
+        if spec.passed:
             self.fields["passed"] = forms.ChoiceField(
                 label="核查结果",
                 choices=[("yes", "通过"), ("no", "不通过（返工）")],
                 widget=forms.RadioSelect,
             )
-        if "days" in params:
+        if spec.days is not None:
             self.fields["days"] = forms.IntegerField(
-                label="延期工作日",
-                min_value=1,
-                max_value=60,
-                required=action == "extend_request",
+                label="延期工作日", min_value=1, max_value=60, required=spec.days
             )
-        if "result" in params:
-            self.fields["result"] = forms.CharField(
-                label="处置结果", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-            )
-        if "photos" in params:
+        if spec.result is not None:
+            self.fields["result"] = self._text(spec.result, rows=3)
+        if spec.photos:
             self.fields["photo"] = forms.FileField(
                 label="处置照片",
                 required=False,
@@ -304,20 +276,19 @@ class ActionForm(forms.Form):
                     attrs={"accept": "image/jpeg,image/png,image/webp"}
                 ),
             )
-        if "reason" in params:
-            self.fields["reason"] = forms.CharField(
-                label=REASON_LABELS.get(action, "原因"),
-                max_length=2000,
-                required=action != "suspend",
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-        if "note" in params:
-            self.fields["note"] = forms.CharField(
-                label=NOTE_LABELS.get(action, "备注"),
-                max_length=2000,
-                required=action == "supervise",
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+        for name in ("reason", "note"):
+            text = getattr(spec, name)
+            if text is not None:
+                self.fields[name] = self._text(text, rows=2)
+
+    @staticmethod
+    def _text(text: Text, *, rows: int) -> forms.CharField:
+        return forms.CharField(
+            label=text.label,
+            max_length=MAX_NOTE,
+            required=text.required,
+            widget=forms.Textarea(attrs={"rows": rows}),
+        )
 
     def service_params(self) -> dict:
         """The cleaned values as ``case_transition`` keyword arguments."""

@@ -24,9 +24,15 @@ from django.db.models.functions import Substr
 
 from wangge.accounts.models import Department
 from wangge.areas.models import KIND_DEPTH, Area
-from wangge.cases.models import Case, Evaluation, KpiWeights, Satisfaction
+from wangge.cases.models import (
+    ACTIVE_STATUSES,
+    RESOLVED_STATUSES,
+    Case,
+    Evaluation,
+    KpiWeights,
+    Satisfaction,
+)
 from wangge.cases.selectors import case_visible_q
-from wangge.cases.services import ACTIVE_STATUSES, RESOLVED_STATUSES
 from wangge.core import clock
 
 GROUPINGS = ("department", "handler_area", "district", "street", "community", "grid")

@@ -1,4 +1,4 @@
-"""The closed loop (domain.md): categories, routing, cases, their timeline, summons,
+"""The closed loop (docs/domain.md): categories, routing, cases, their timeline, summons,
 evaluation, and the calendar that deadlines are counted on."""
 
 from django.conf import settings
@@ -6,7 +6,15 @@ from django.db import models
 from treebeard.mp_tree import MP_Node
 
 from wangge.accounts.models import Department
+from wangge.accounts.scoping import ScopedModel
 from wangge.areas.models import Area
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "紧急（危及生命财产）"
+    HIGH = "high", "较急（水电气暖）"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "复杂"
 
 
 class Category(MP_Node):
@@ -18,7 +26,9 @@ class Category(MP_Node):
 
     code = models.CharField("编码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=60)
-    default_priority = models.CharField("默认紧急程度", max_length=10, default="normal")
+    default_priority = models.CharField(
+        "默认紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     open311_enabled = models.BooleanField("对外开放(Open311)", default=True)
     # Whether anyone may read this category's requests (Open311 feed, tracking page).
     # Off for social assistance and anything tied to a care tag.
@@ -31,13 +41,6 @@ class Category(MP_Node):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Priority(models.TextChoices):
-    URGENT = "urgent", "紧急（危及生命财产）"
-    HIGH = "high", "较急（水电气暖）"
-    NORMAL = "normal", "一般"
-    COMPLEX = "complex", "复杂"
 
 
 class SlaPolicy(models.Model):
@@ -109,6 +112,29 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", "挂账"
 
 
+# Status sets the workflow, the selectors and the figures share.
+OPEN_STATUSES = frozenset(
+    {
+        Status.REPORTED,
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.RETURNED,
+        Status.SUSPENDED,
+        Status.RESOLVED,
+        Status.VERIFIED,
+    }
+)
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.CLOSED})
+# Statuses in which a handler's clock runs.
+ACTIVE_STATUSES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
+RESOLVED_STATUSES = frozenset({Status.RESOLVED, Status.VERIFIED, Status.CLOSED})
+# Statuses in which a street may summon departments (吹哨).
+SUMMONS_STATUSES = frozenset(
+    {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURNED, Status.SUSPENDED}
+)
+
+
 class Source(models.TextChoices):
     RESIDENT = "resident", "居民上报"
     GRID_WORKER = "grid_worker", "网格员上报"
@@ -116,9 +142,13 @@ class Source(models.TextChoices):
     MEETING = "meeting", "民情恳谈会"
     DEPARTMENT = "department", "部门巡查"
     OPEN311 = "open311", "Open311"
+    # Staff intake channels (views_intake): a visitor at the office, a patrol, a letter.
+    WALK_IN = "walk_in", "群众来访"
+    PATROL = "patrol", "巡查发现"
+    LETTER = "letter", "群众来信"
 
 
-class Case(models.Model):
+class Case(ScopedModel):
     number = models.CharField("案件编号", max_length=20)
     # Unguessable token for the resident's tracking page and Open311 tokens.
     token = models.CharField(max_length=32)
@@ -138,7 +168,8 @@ class Case(models.Model):
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     # Path of the grid (or the smallest known area): scope filters use it.
-    # Indexed as the leading column of case_scope_status (range scans, never LIKE).
+    # Redeclared without ScopedModel's own index: the leading column of
+    # case_scope_status serves the range scans (every index is paid on intake).
     area_path = models.CharField(max_length=255)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,7 +253,7 @@ class Case(models.Model):
 
 class CaseNumberSeq(models.Model):
     """Per-day counter behind case numbers like 2026112500001 (SQLite; PostgreSQL uses a
-    sequence per day, see ``services._next_number``)."""
+    sequence per day, see ``services.numbering.case_number_next``)."""
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)
@@ -346,3 +377,35 @@ class KpiWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response}/{self.resolution}/{self.satisfaction}"
+
+
+class CaseFollower(models.Model):
+    """这也是我的问题: a resident who has the same problem as an open public case follows
+    it instead of reporting it again. One row per phone (blind index) or device per case;
+    the phone is stored encrypted like the reporter's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    # Unguessable: lets the follower's phone read the case's public progress (never rate).
+    token = models.CharField(max_length=32)
+    phone_enc = models.TextField(blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="")
+    # A random id the phone keeps in localStorage (one follow per phone without a number).
+    device = models.CharField(max_length=40, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "关注人"
+        verbose_name_plural = "关注人"
+        constraints = [
+            models.UniqueConstraint(fields=["token"], name="case_follower_token_unique"),
+            models.UniqueConstraint(
+                fields=["case", "phone_index"],
+                condition=~models.Q(phone_index=""),
+                name="case_follower_phone_once",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "device"],
+                condition=~models.Q(device=""),
+                name="case_follower_device_once",
+            ),
+        ]

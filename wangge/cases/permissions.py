@@ -179,23 +179,9 @@ def can_read_kpi(user) -> bool:
     return has_any_role(user, KPI_ROLES)
 
 
-# Which predicate guards each workflow action (the table in services refers to these).
-ACTION_PREDICATES = {
-    "accept": can_accept,
-    "reject": can_accept,
-    "dispatch": can_dispatch,
-    "sign": can_handle,
-    "resolve": can_handle,
-    "return": can_handle,
-    "extend_request": can_handle,
-    "suspend_request": can_handle,
-    "extend_approve": is_dispatcher,
-    "extend_reject": is_dispatcher,
-    "suspend": is_dispatcher,
-    "resume": is_dispatcher,
-    "verify": can_verify,
-    "close": is_dispatcher,
-    "escalate": is_dispatcher,
-    "reopen": is_dispatcher,
-    "supervise": can_supervise,
-}
+# Roles that work with cases at all (the work list, the case page and the menu entry).
+CASE_DESK_ROLES = CASE_AREA_READ_ROLES | {Role.DEPARTMENT_HANDLER}
+
+
+def can_work_cases(user) -> bool:
+    return has_any_role(user, CASE_DESK_ROLES)

@@ -40,7 +40,7 @@ class PreparedPhoto:
 
 
 def _max_pixels() -> int:
-    return getattr(settings, "WANGGE_CASE_PHOTO_MAX_PIXELS", 50_000_000)
+    return settings.WANGGE_CASE_PHOTO_MAX_PIXELS
 
 
 def _too_large(limit: int) -> ApplicationError:

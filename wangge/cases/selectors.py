@@ -19,13 +19,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from wangge.areas.models import Area
 from wangge.cases import permissions as perms
-from wangge.cases.models import Case, Category, Status, SummonsResponse
-from wangge.cases.services import (
-    ACTION_PREDICATES_WITH_STATUS,
-    ACTIVE_STATUSES,
-    clean_text,
-    is_token_shaped,
-)
+from wangge.cases.actions import ACTIONS, action_is_offered
+from wangge.cases.models import ACTIVE_STATUSES, Case, Category, Status, SummonsResponse
+from wangge.cases.open311.public import case_is_public, public_text
+from wangge.cases.text import clean_text, is_token_shaped
 from wangge.core import clock, crypto
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.core.masking import mask_phone
@@ -52,11 +49,19 @@ HANDLER_OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED
 
 
 def due_soon_window() -> timedelta:
-    return timedelta(hours=getattr(settings, "WANGGE_CASE_DUE_SOON_HOURS", 24))
+    return timedelta(hours=settings.WANGGE_CASE_DUE_SOON_HOURS)
 
 
 def _nothing() -> Q:
     return Q(pk__in=[])
+
+
+def _can_hold_nothing(condition: Q) -> bool:
+    """An AND whose own terms include ``_nothing()``: no row can match."""
+    if condition.negated or condition.connector != Q.AND:
+        return False
+    return any(child == ("pk__in", []) or (isinstance(child, Q) and child == _nothing())
+               for child in condition.children)
 
 
 def _area_ids_under(user, roles) -> list[int]:
@@ -259,10 +264,39 @@ def case_list_visible_to(
 
 
 def case_box_counts(*, user, now: datetime | None = None) -> dict[str, int]:
-    """How many cases wait in each box (for the work-list tabs)."""
+    """How many cases wait in each box (for the work-list tabs), in one aggregate."""
+    return case_workbench_counts(user=user, now=now, boxes=BOXES)
+
+
+# The workbench splits "my unit's open cases" into what waits for signing and resolving.
+WORKBENCH_SPLITS = {
+    "to_sign": ("my_unit_open", Status.DISPATCHED),
+    "to_resolve": ("my_unit_open", Status.IN_PROGRESS),
+}
+
+
+def case_workbench_counts(
+    *, user, now: datetime | None = None, boxes=(*BOXES, *WORKBENCH_SPLITS)
+) -> dict[str, int]:
+    """How many visible cases wait in each of ``boxes`` (work-list boxes and the
+    workbench's ``to_sign``/``to_resolve``): one aggregate query over the user's cases."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return dict.fromkeys(boxes, 0)
     now = now or clock.now()
-    visible = case_visible_q(user)
-    return {box: Case.objects.filter(visible & _box_q(user, box, now)).count() for box in BOXES}
+    counts = {}
+    for box in boxes:
+        if box in WORKBENCH_SPLITS:
+            parent, status = WORKBENCH_SPLITS[box]
+            condition = _box_q(user, parent, now) & Q(status=status)
+        else:
+            condition = _box_q(user, box, now)
+        # A box that can hold nothing for this user (no such role) is not asked at all.
+        if not _can_hold_nothing(condition):
+            counts[box] = models.Count("pk", filter=condition)
+    result = dict.fromkeys(boxes, 0)
+    if counts:
+        result.update(Case.objects.filter(case_visible_q(user)).aggregate(**counts))
+    return result
 
 
 def case_get_for_user(*, user, case_id: int) -> Case:
@@ -309,8 +343,6 @@ def case_timeline(*, case: Case) -> QuerySet:
 def case_public_timeline(*, case: Case) -> list[dict]:
     """The tracking page's timeline: what happened and when, never who inside the office.
     The answer (resolve, reject) is shown for public cases only, phones masked."""
-    from wangge.cases.open311.public import case_is_public, public_text
-
     with_notes = case_is_public(case)
     return [
         {
@@ -348,17 +380,8 @@ def case_allowed_actions(*, user, case: Case) -> list[str]:
     """The workflow actions this user may take on this case now (for buttons)."""
     if not perms.has_any_role(user, set(perms.Role)):
         return []
-    hidden = set()
-    if case.pending_request != "extension":
-        hidden.add("extend_reject")
-    if case.pending_request:
-        hidden |= {"extend_request", "suspend_request"}
-    if case.dispatcher_area_id is None or case.dispatcher_area.depth <= 3:
-        hidden.add("escalate")
     return [
-        action
-        for action, (sources, predicate) in ACTION_PREDICATES_WITH_STATUS.items()
-        if action not in hidden and case.status in sources and predicate(user, case)
+        action.name for action in ACTIONS if action_is_offered(action, user=user, case=case)
     ]
 
 
@@ -372,11 +395,3 @@ def summons_for_case(*, case: Case) -> QuerySet:
 
 def category_tree() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("path")
-
-
-def __getattr__(name):  # kpi_table lives in kpi.py; re-exported for one import place
-    if name == "kpi_table":
-        from wangge.cases.kpi import kpi_table
-
-        return kpi_table
-    raise AttributeError(name)

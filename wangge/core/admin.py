@@ -32,7 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from wangge.accounts.models import Department, Role
-from wangge.accounts.permissions import REGISTRY_READ_ROLES, REGISTRY_WRITE_ROLES, has_any_role
+from wangge.accounts.permissions import has_any_role
 from wangge.accounts.scope import filter_to_scope, path_in_scope
 from wangge.areas.models import Area, AreaKind
 from wangge.audit.models import Outcome
@@ -424,8 +424,9 @@ class ScopedModelAdmin(AuditedScopedChoicesMixin, admin.ModelAdmin):
     also a grid worker somewhere gets only the scope of their back-office roles here."""
 
     scope_field = "area_path"
-    read_roles = REGISTRY_READ_ROLES
-    write_roles = REGISTRY_WRITE_ROLES
+    # Every subclass names its roles (its domain's permissions.py): no default to inherit.
+    read_roles: frozenset
+    write_roles: frozenset
     allow_add = True
     allow_delete = False
 

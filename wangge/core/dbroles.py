@@ -8,7 +8,7 @@
   ``ALTER TABLE … DISABLE TRIGGER``; being no superuser it cannot
   ``SET session_replication_role``; not being a member of the owner, it cannot become it.
   It may CREATE in the schema only for the per-day case-number sequences
-  (``cases.services._pg_next_in_day``), which it then owns; it can still alter no table.
+  (``cases.services.numbering``), which it then owns; it can still alter no table.
 
 ``roles_setup`` is run once by a superuser (``manage.py db_roles``); ``grants_apply`` runs
 again after every migration (``manage.py migrate`` with ``DATABASE_MIGRATE_URL``), so

@@ -38,7 +38,7 @@ def _redis() -> str:
 def _celery() -> str:
     """'eager' where tasks run in-process (the embedded setup), else whether at least one
     worker answers a broadcast ping within the timeout."""
-    from config.celery import app
+    from celery import current_app as app  # the project's (config/celery.py), set as current
 
     if app.conf.task_always_eager:
         return "eager"

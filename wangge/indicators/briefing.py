@@ -6,14 +6,13 @@ would take for a formula.
 """
 
 import io
-from datetime import timedelta
 
 from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from wangge.areas.models import Area
-from wangge.audit.models import AuditEvent
+from wangge.audit.selectors import audit_recent_count
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
@@ -22,7 +21,6 @@ from wangge.indicators.periods import Period
 
 # Characters that make a spreadsheet read a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-DEFAULT_EXPORTS_PER_HOUR = 30
 
 
 def cell_text(value):
@@ -133,10 +131,8 @@ def briefing_workbook(briefing: Dashboard) -> bytes:
 
 
 def _limit_reached(actor) -> bool:
-    per_hour = getattr(settings, "WANGGE_EXPORT_PER_HOUR", DEFAULT_EXPORTS_PER_HOUR)
-    since = clock.now() - timedelta(hours=1)
-    recent = AuditEvent.objects.filter(actor_id=actor.pk, action="export", at__gte=since)
-    return recent.count() >= per_hour
+    per_hour = settings.WANGGE_EXPORT_PER_HOUR
+    return audit_recent_count(action="export", actor=actor) >= per_hour
 
 
 def briefing_export(*, actor, area: Area, period: Period, request=None) -> bytes:

@@ -22,13 +22,8 @@ from wangge.indicators.models import DepartmentRollup, Rollup, RollupRun
 from wangge.indicators.periods import Period, last_months
 
 STEP = Area.steplen
-DEFAULT_MAX_AGE_MINUTES = 30
-# Closed months are rebuilt nightly; a day and a bit of slack.
-DEFAULT_PAST_MAX_AGE_HOURS = 26
 # Between a path and a department id in one group key (paths hold 0-9A-Z only).
 SEPARATOR = "|"
-# Months rebuilt by the periodic job: the current one and those a trend shows.
-DEFAULT_REFRESH_MONTHS = 13
 
 
 def _prefixes(path: str):
@@ -144,7 +139,7 @@ def rollup_refresh(*, period: Period) -> RollupRun:
 
 def rollup_refresh_recent(*, months: int | None = None) -> list[RollupRun]:
     """Rebuild the current month and the months before it that trends show."""
-    months = months or getattr(settings, "WANGGE_INDICATOR_ROLLUP_MONTHS", DEFAULT_REFRESH_MONTHS)
+    months = months or settings.WANGGE_INDICATOR_ROLLUP_MONTHS
     return [rollup_refresh(period=period) for period in last_months(Period.current(), months)]
 
 
@@ -155,14 +150,12 @@ def max_age(period: Period) -> timedelta | None:
     """How old a rollup of ``period`` may be and still be shown: minutes for the running
     month, hours for closed months (whose figures still move: a case dispatched in one
     month may be resolved or rated in the next). None: rollups are switched off."""
-    minutes = getattr(settings, "WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES", DEFAULT_MAX_AGE_MINUTES)
+    minutes = settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES
     if not minutes:
         return None
     if period >= Period.current():
         return timedelta(minutes=minutes)
-    hours = getattr(
-        settings, "WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS", DEFAULT_PAST_MAX_AGE_HOURS
-    )
+    hours = settings.WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS
     return timedelta(hours=hours)
 
 

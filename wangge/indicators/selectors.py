@@ -509,7 +509,6 @@ def child_kind_label(area: Area) -> str:
 
 # The map ---------------------------------------------------------------------------------
 
-DEFAULT_MAP_POINT_LIMIT = 3000
 
 
 def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
@@ -541,7 +540,7 @@ def map_case_points(*, user, area: Area, period: Period, limit: int | None = Non
     from wangge.cases.models import Case, Status
     from wangge.cases.services import OPEN_STATUSES
 
-    limit = limit or getattr(settings, "WANGGE_MAP_MAX_POINTS", DEFAULT_MAP_POINT_LIMIT)
+    limit = limit or settings.WANGGE_MAP_MAX_POINTS
     cases = (
         Case.objects.filter(area_path__under=area.path, lat__isnull=False, lng__isnull=False)
         .filter(

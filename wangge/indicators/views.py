@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from wangge.accounts import permissions
+from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
 from wangge.indicators.briefing import briefing_build, briefing_export, briefing_title
@@ -29,9 +30,7 @@ from wangge.indicators.selectors import (
     map_case_points,
     map_grids,
 )
-from wangge.web.views import guarded
 
-DEFAULT_SCREEN_REFRESH_SECONDS = 60
 MIN_SCREEN_REFRESH_SECONDS = 2
 DEFAULT_MAP_INDICATOR = "residents"
 
@@ -94,7 +93,7 @@ def area_screen(request, code: str):
     board = dashboard_build(
         user=request.user, area=area, period=period, rank_by=request.GET.get("rank_by")
     )
-    refresh = getattr(settings, "WANGGE_SCREEN_REFRESH_SECONDS", DEFAULT_SCREEN_REFRESH_SECONDS)
+    refresh = settings.WANGGE_SCREEN_REFRESH_SECONDS
     if (seconds := int_param(request.GET.get("refresh"), low=0)) is not None:
         refresh = min(max(seconds, MIN_SCREEN_REFRESH_SECONDS), 3600)
     data_url = f"{reverse('indicators:area_data', args=[area.code])}?period={period.key}"

@@ -10,6 +10,7 @@ from wangge.patrols.permissions import SUPERVISE_ROLES
 
 class ReadOnlyScopedAdmin(ScopedModelAdmin):
     read_roles = SUPERVISE_ROLES
+    write_roles = frozenset()  # read-only: every write goes through the services
     allow_add = False
 
     def has_change_permission(self, request, obj=None):

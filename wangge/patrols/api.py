@@ -22,6 +22,7 @@ from wangge.patrols.models import Duty, Patrol, Visit, VisitMode, VisitOutcome
 from wangge.patrols.permissions import can_work_grids
 from wangge.people.models import Cadence, Gender, Relation, ResidenceStatus
 
+API_PREFIX = "/patrols"
 router = Router(tags=["巡查走访"])
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024

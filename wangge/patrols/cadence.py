@@ -39,7 +39,7 @@ class Lengths:
 
 
 def lengths(cadence: str) -> Lengths:
-    configured = getattr(settings, "WANGGE_VISIT_CADENCE", {}) or {}
+    configured = settings.WANGGE_VISIT_CADENCE
     values = {**DEFAULT_LENGTHS[cadence], **configured.get(str(cadence), {})}
     return Lengths(int(values["interval"]), int(values["early"]), int(values["grace"]))
 

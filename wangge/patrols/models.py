@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from wangge.accounts.scoping import ScopedModel, TenureModel
 from wangge.areas.models import Area
-from wangge.people.models import Household
+from wangge.people.models import Cadence, Household
 
 
 class Duty(models.TextChoices):
@@ -48,7 +49,7 @@ class VisitTiming(models.TextChoices):
     LATE = "late", "逾期"
 
 
-class GridAssignment(models.Model):
+class GridAssignment(ScopedModel, TenureModel):
     """A worker works a grid from ``since`` until the day before ``until`` (open if null).
 
     Reassigning ends one row and starts another: history stays."""
@@ -57,17 +58,6 @@ class GridAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grid_assignments"
     )
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="worker_assignments")
-    area_path = models.CharField(max_length=255, db_index=True)
-    since = models.DateField("起始日期")
-    until = models.DateField("结束日期", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "网格员分工"
@@ -85,7 +75,7 @@ class GridAssignment(models.Model):
         return f"{self.worker} @ {self.grid.name}"
 
 
-class HouseholdAssignment(models.Model):
+class HouseholdAssignment(TenureModel):
     """A household of a shared grid given to one of the grid's workers.
 
     Only effective while the household is still in ``grid``: a household that moved to
@@ -98,16 +88,6 @@ class HouseholdAssignment(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="household_assignments"
     )
-    since = models.DateField("起始日期")
-    until = models.DateField("结束日期", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "包户分工"
@@ -121,14 +101,14 @@ class HouseholdAssignment(models.Model):
         ]
 
 
-class Patrol(models.Model):
+class Patrol(ScopedModel):
     """One patrol of one grid by one worker (巡查). ``date`` is the local start date."""
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols"
     )
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrols")
-    area_path = models.CharField(max_length=255)
+    area_path = models.CharField(max_length=255)  # no own index: patrol_scope_date leads
     # The phone names its patrol so an end and findings recorded offline can refer to it.
     client_ref = models.CharField(max_length=64)
     date = models.DateField("巡查日期")
@@ -170,7 +150,7 @@ class PatrolFinding(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class Visit(models.Model):
+class Visit(ScopedModel):
     """A household visit (走访). ``grid``/``area_path`` are where the household was then."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits")
@@ -178,7 +158,7 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
     )
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=255)
+    area_path = models.CharField(max_length=255)  # no own index: visit_scope_date leads
     at = models.DateTimeField("走访时间")
     date = models.DateField("走访日期")
     mode = models.CharField("走访方式", max_length=12, choices=VisitMode.choices)
@@ -188,7 +168,7 @@ class Visit(models.Model):
     # Household facts the worker saw change, for the registry to review: {field: value}.
     changes = models.JSONField("发现的信息变化", default=dict, blank=True)
     # The household's cadence and window when the visit was made (tags have no history).
-    cadence = models.CharField("走访频次", max_length=10)
+    cadence = models.CharField("走访频次", max_length=10, choices=Cadence.choices)
     window_due = models.DateField("应访日期", null=True, blank=True)
     timing = models.CharField("时效", max_length=8, choices=VisitTiming.choices)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.guards import guarded
 from wangge.accounts.scope import scope_paths
 from wangge.areas.models import Area, AreaKind
 from wangge.audit.services import audit_access_denied
@@ -39,7 +40,6 @@ from wangge.patrols.permissions import (
     can_supervise_patrols,
 )
 from wangge.people.models import Cadence
-from wangge.web.views import guarded
 
 APP_DIR = Path(__file__).resolve().parent
 SHELL_FILES = [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from wangge.accounts.permissions import AREA_ADMIN_ROLES
 from wangge.core.admin import RoleGatedModelAdmin, ScopedModelAdmin
 from wangge.people.models import CareTag, Household, Resident
+from wangge.people.permissions import REGISTRY_READ_ROLES, REGISTRY_WRITE_ROLES
 from wangge.people.services import _UPDATABLE, household_move, resident_update
 
 
@@ -26,6 +27,9 @@ class HouseholdAdminForm(forms.ModelForm):
 class HouseholdAdmin(ScopedModelAdmin):
     """A move to another grid goes through ``household_move`` like the page's, so the
     residents' scope follows."""
+
+    read_roles = REGISTRY_READ_ROLES
+    write_roles = REGISTRY_WRITE_ROLES
 
     form = HouseholdAdminForm
     list_display = ["code", "address", "grid"]
@@ -52,6 +56,9 @@ class HouseholdAdmin(ScopedModelAdmin):
 class ResidentAdmin(ScopedModelAdmin):
     """Protected fields are shown masked and cannot be edited here; edits go through
     ``resident_update`` like the page's."""
+
+    read_roles = REGISTRY_READ_ROLES
+    write_roles = REGISTRY_WRITE_ROLES
 
     list_display = ["name", "gender", "masked_id_number", "masked_phone", "residence_status"]
     list_filter = ["residence_status", "gender", "care_tags"]

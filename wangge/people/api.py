@@ -15,6 +15,7 @@ from wangge.people.selectors import (
 )
 from wangge.people.services import resident_reveal
 
+API_PREFIX = "/people"
 router = Router(tags=["人口"])
 
 
@@ -68,7 +69,10 @@ def residents(
     request, name: str = "", care_tag: str = "", residence_status: str = "", id_number: str = ""
 ):
     return resident_list_visible_to(
-        user=request.user, name=name, care_tag=care_tag, residence_status=residence_status,
+        user=request.user,
+        name=name,
+        care_tag=care_tag,
+        residence_status=residence_status,
         id_number=id_number,
     ).select_related("household__grid")
 
@@ -80,11 +84,14 @@ def resident_detail(request, resident_id: int):
     return resident
 
 
-@router.post("/residents/{resident_id}/reveal", response=RevealOut, summary="查看完整证件号或电话（留痕）")
+@router.post(
+    "/residents/{resident_id}/reveal", response=RevealOut, summary="查看完整证件号或电话（留痕）"
+)
 def resident_reveal_endpoint(request, resident_id: int, payload: RevealIn):
     resident = resident_get_for_user(user=request.user, resident_id=resident_id)
-    value = resident_reveal(actor=request.user, resident=resident, field=payload.field,
-                            request=request)
+    value = resident_reveal(
+        actor=request.user, resident=resident, field=payload.field, request=request
+    )
     return {"field": payload.field, "value": value}
 
 

@@ -1,4 +1,4 @@
-"""The default care tags (domain.md: high-risk weekly, care groups monthly)."""
+"""The default care tags (docs/domain.md: high-risk weekly, care groups monthly)."""
 
 DEFAULT_CARE_TAGS = [
     # code, name, cadence, sensitive

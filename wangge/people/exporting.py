@@ -8,21 +8,20 @@ disappears when it is closed.
 """
 
 import tempfile
-from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 
-from wangge.accounts.permissions import EXPORT_ROLES, can_export
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, Building
-from wangge.audit.models import AuditEvent
+from wangge.audit.selectors import audit_recent_count
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError, PermissionRefused
-from wangge.people.excel import XlsxWriter
+from wangge.imports.excel import XlsxWriter
 from wangge.people.models import CareTag, Resident
+from wangge.people.permissions import EXPORT_ROLES, can_export
 from wangge.people.selectors import household_list_visible_to, resident_list_visible_to
 
 EXPORT_KINDS = {"residents": "居民", "households": "户", "buildings": "楼栋"}
@@ -50,11 +49,8 @@ BUILDING_HEADERS = ["网格编码", "网格", "楼栋名称", "小区名称", "�
 
 
 def _export_limit_reached(actor) -> bool:
-    per_hour = getattr(settings, "WANGGE_EXPORT_PER_HOUR", 30)
-    since = clock.now() - timedelta(hours=1)
-    return AuditEvent.objects.filter(actor_id=actor.pk, action="export", at__gte=since).count() >= (
-        per_hour
-    )
+    per_hour = settings.WANGGE_EXPORT_PER_HOUR
+    return audit_recent_count(action="export", actor=actor) >= per_hour
 
 
 def _residents(actor, filters: dict) -> tuple[QuerySet, Any]:

@@ -1,5 +1,6 @@
 from django.db import models
 
+from wangge.accounts.scoping import ScopedModel
 from wangge.areas.models import Area, Building
 from wangge.core import crypto
 from wangge.core.masking import mask_id_number, mask_phone
@@ -28,10 +29,9 @@ class CareTag(models.Model):
         return self.name
 
 
-class Household(models.Model):
+class Household(ScopedModel):
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households")
-    # Copy of the grid's path: scope filters are one indexed prefix match on this table.
-    area_path = models.CharField(max_length=255, db_index=True)
+    # area_path (ScopedModel): copy of the grid's path, one indexed range per scope root.
     code = models.CharField("户编号", max_length=40, unique=True)
     building = models.ForeignKey(
         Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
@@ -80,9 +80,8 @@ class ResidenceStatus(models.TextChoices):
     TEMPORARY = "temporary", "暂住"
 
 
-class Resident(models.Model):
+class Resident(ScopedModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
-    area_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -98,7 +97,9 @@ class Resident(models.Model):
         "与户主关系", max_length=12, choices=Relation.choices, default=Relation.SELF
     )
     residence_status = models.CharField(
-        "居住状态", max_length=20, choices=ResidenceStatus.choices,
+        "居住状态",
+        max_length=20,
+        choices=ResidenceStatus.choices,
         default=ResidenceStatus.PERMANENT,
     )
     ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")

@@ -1,10 +1,10 @@
 from django.db.models import Count, QuerySet
 
-from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
 from wangge.core import crypto
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.people.models import CareTag, Household, Resident
+from wangge.people.permissions import REGISTRY_READ_ROLES
 
 
 def resident_list_visible_to(
@@ -16,7 +16,7 @@ def resident_list_visible_to(
     residence_status: str = "",
     id_number: str = "",
 ) -> QuerySet[Resident]:
-    residents = filter_to_scope(Resident.objects.all(), user)
+    residents = Resident.objects.filter_to_scope(user, roles=REGISTRY_READ_ROLES)
     if area is not None:
         residents = residents.filter(area_path__under=area.path)
     if name:
@@ -32,7 +32,7 @@ def resident_list_visible_to(
 
 def resident_get_for_user(*, user, resident_id: int) -> Resident:
     resident = (
-        filter_to_scope(Resident.objects.all(), user)
+        Resident.objects.filter_to_scope(user, roles=REGISTRY_READ_ROLES)
         .select_related("household", "household__grid")
         .filter(pk=resident_id)
         .first()
@@ -43,7 +43,7 @@ def resident_get_for_user(*, user, resident_id: int) -> Resident:
 
 
 def household_list_visible_to(*, user, area: Area | None = None, q: str = "") -> QuerySet:
-    households = filter_to_scope(Household.objects.all(), user)
+    households = Household.objects.filter_to_scope(user, roles=REGISTRY_READ_ROLES)
     if area is not None:
         households = households.filter(area_path__under=area.path)
     if q:
@@ -52,7 +52,7 @@ def household_list_visible_to(*, user, area: Area | None = None, q: str = "") ->
 
 
 def household_get_for_user(*, user, household_id: int) -> Household:
-    household = filter_to_scope(Household.objects.all(), user).filter(pk=household_id).first()
+    household = Household.objects.filter_to_scope(user, roles=REGISTRY_READ_ROLES).filter(pk=household_id).first()
     if household is None:
         raise NotFoundOrForbidden("未找到该户")
     return household
@@ -68,6 +68,11 @@ def care_tag_counts(*, user, area: Area | None = None) -> list[dict]:
     )
     totals = {row["care_tags__code"]: row["total"] for row in rows}
     return [
-        {"code": tag.code, "name": tag.name, "cadence": tag.cadence, "total": totals.get(tag.code, 0)}
+        {
+            "code": tag.code,
+            "name": tag.name,
+            "cadence": tag.cadence,
+            "total": totals.get(tag.code, 0),
+        }
         for tag in CareTag.objects.all()
     ]

@@ -2,11 +2,6 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from wangge.accounts.permissions import (
-    REGISTRY_WRITE_ROLES,
-    can_reveal_personal_data,
-    can_write_registry,
-)
 from wangge.accounts.ratelimit import reveal_charge
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind, Building, Estate
@@ -16,6 +11,12 @@ from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.identity import normalize_id_number, normalize_phone
 from wangge.people.models import DocType, Household, Resident
+from wangge.people.permissions import (
+    REGISTRY_READ_ROLES,
+    REGISTRY_WRITE_ROLES,
+    can_reveal_personal_data,
+    can_write_registry,
+)
 
 REVEALABLE_FIELDS = {"id_number": "证件号码", "phone": "联系电话"}
 
@@ -33,33 +34,55 @@ ID_NUMBER_UNUSABLE = "无法使用该证件号码，请联系上级核实"
 HOUSEHOLD_CODE_UNUSABLE = "无法使用该户编号，请联系上级核实"
 
 
-def _refuse_registered(*, actor, existing, message_in_scope: str, message_elsewhere: str,
-                       field: str, reason: str, request=None) -> None:
+def _refuse_registered(
+    *,
+    actor,
+    existing,
+    message_in_scope: str,
+    message_elsewhere: str,
+    field: str,
+    reason: str,
+    request=None,
+) -> None:
     """Refuse a duplicate in words the user may know; one outside their scope is refused
     without saying why and audited as a denial. Called outside any atomic block of ours,
     so that the audit row outlives the refusal."""
     if existing is None:
         return
-    if path_in_scope(actor, existing.area_path):
+    if path_in_scope(actor, existing.area_path, REGISTRY_READ_ROLES):
         raise ApplicationError(message_in_scope, code="duplicate", field=field)
     audit_record(
-        action="access_denied", outcome=Outcome.DENIED, actor=actor, request=request,
-        obj=existing, detail={"reason": reason},
+        action="access_denied",
+        outcome=Outcome.DENIED,
+        actor=actor,
+        request=request,
+        obj=existing,
+        detail={"reason": reason},
     )
     raise ApplicationError(message_elsewhere, code="duplicate", field=field)
 
 
 def _refuse_household_code(actor, code: str, request=None) -> None:
     _refuse_registered(
-        actor=actor, existing=Household.objects.filter(code=code).only("area_path").first(),
-        message_in_scope=f"户编号 {code} 已存在", message_elsewhere=HOUSEHOLD_CODE_UNUSABLE,
-        field="code", reason="household_code_registered_elsewhere", request=request,
+        actor=actor,
+        existing=Household.objects.filter(code=code).only("area_path").first(),
+        message_in_scope=f"户编号 {code} 已存在",
+        message_elsewhere=HOUSEHOLD_CODE_UNUSABLE,
+        field="code",
+        reason="household_code_registered_elsewhere",
+        request=request,
     )
 
 
 def household_create(
-    *, actor, grid: Area, code: str, address: str, building: Building | None = None,
-    room: str = "", request=None,
+    *,
+    actor,
+    grid: Area,
+    code: str,
+    address: str,
+    building: Building | None = None,
+    room: str = "",
+    request=None,
 ) -> Household:
     _require_grid_in_write_scope(actor, grid)
     if not address.strip():
@@ -70,8 +93,12 @@ def household_create(
     try:
         with transaction.atomic():
             household = Household.objects.create(
-                grid=grid, area_path=grid.path, code=code, address=address.strip(),
-                building=building, room=room,
+                grid=grid,
+                area_path=grid.path,
+                code=code,
+                address=address.strip(),
+                building=building,
+                room=room,
             )
             audit_record(action="create", actor=actor, obj=household, request=request)
     except IntegrityError:
@@ -103,11 +130,12 @@ def _refuse_id_number(actor, index: str, request=None) -> None:
     _refuse_registered(
         actor=actor,
         existing=Resident.objects.filter(id_number_index=index).only("area_path").first(),
-        message_in_scope="该证件号码已登记", message_elsewhere=ID_NUMBER_UNUSABLE,
-        field="id_number", reason="id_number_registered_elsewhere", request=request,
+        message_in_scope="该证件号码已登记",
+        message_elsewhere=ID_NUMBER_UNUSABLE,
+        field="id_number",
+        reason="id_number_registered_elsewhere",
+        request=request,
     )
-
-
 
 
 @transaction.atomic
@@ -176,9 +204,16 @@ def resident_create(
         raise ApplicationError("姓名不能为空", field="name")
     number = normalize_id_number(id_number, doc_type)
     resident = Resident(
-        household=household, area_path=household.area_path, name=name.strip(), gender=gender,
-        birth_date=birth_date, doc_type=doc_type, relation=relation,
-        residence_status=residence_status, ethnicity=ethnicity, notes=notes,
+        household=household,
+        area_path=household.area_path,
+        name=name.strip(),
+        gender=gender,
+        birth_date=birth_date,
+        doc_type=doc_type,
+        relation=relation,
+        residence_status=residence_status,
+        ethnicity=ethnicity,
+        notes=notes,
     )
     resident.set_id_number(number)
     resident.set_phone(normalize_phone(phone) if phone else "")
@@ -199,8 +234,9 @@ _UPDATABLE = ("name", "gender", "birth_date", "relation", "residence_status", "e
 
 
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, phone: str | None = None, care_tags=None,
-                    **changes) -> Resident:
+def resident_update(
+    *, actor, resident: Resident, phone: str | None = None, care_tags=None, **changes
+) -> Resident:
     """Change ordinary fields, the phone and care tags; the ID number is fixed once registered."""
     _require_grid_in_write_scope(actor, resident.household.grid)
     unknown = set(changes) - set(_UPDATABLE)
@@ -236,8 +272,12 @@ def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> s
         # Past the hourly reveal budget: refused and audited as a denied reveal.
         reveal_charge(user=actor, request=request, obj=resident, field=field)
     audit_record(
-        action="reveal", actor=actor, request=request, obj=resident,
-        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED, detail={"field": field},
+        action="reveal",
+        actor=actor,
+        request=request,
+        obj=resident,
+        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
+        detail={"field": field},
     )
     if not allowed:
         raise PermissionRefused("您没有查看完整个人信息的权限")

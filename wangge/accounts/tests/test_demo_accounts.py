@@ -36,7 +36,10 @@ def test_changing_the_password_ends_other_sessions(client, db):
 
     user = make_user(username="carol")
     client.force_login(user)
-    assert client.get("/").status_code == 200
+    assert client.get("/account/password/").status_code == 200
     user.set_password("A-new-Password-42")
     user.save()
-    assert client.get("/").status_code == 302
+    # ("/" is the public front door: a signed-in-only page shows the session ended)
+    response = client.get("/account/password/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")

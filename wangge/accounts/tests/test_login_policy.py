@@ -93,7 +93,10 @@ def test_disabling_a_user_ends_their_session(client, alice):
     _login(client, "alice", PASSWORD)
     alice.is_active = False
     alice.save()
-    assert client.get("/").status_code == 302
+    # ("/" is the public front door: a signed-in-only page shows the session ended)
+    response = client.get("/account/password/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
 
 
 def test_staff_password_policy_needs_character_classes(alice):

@@ -7,8 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge.accounts.models import LoginThrottle, Role, User
 from wangge.accounts.otp import SESSION_KEY
-from wangge.accounts.permissions import REVEAL_ROLES
 from wangge.audit.models import AuditEvent
+from wangge.people.permissions import REVEAL_ROLES
 from wangge.testing import grids, make_user, otp_device_ensure, otp_token
 
 PASSWORD = "Secret-pass-123"

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 
 from wangge.accounts.models import Department, Role, RoleAssignment, User
-from wangge.accounts.permissions import can_read_registry, user_roles
+from wangge.accounts.permissions import user_roles
 from wangge.accounts.scope import scope_paths
 from wangge.accounts.services import role_assign
 from wangge.audit.models import AuditEvent, Outcome
 from wangge.core import clock
+from wangge.people.permissions import can_read_registry
 from wangge.testing import grids, make_user
 
 

@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 
 from wangge.audit.models import AuditEvent, Outcome
-from wangge.cases.tests.factories import CaseFactory, build_world
 from wangge.testing import build_city, make_household, make_resident
+from wangge.testing.cases import CaseFactory
+from wangge.testing.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -167,7 +167,7 @@ CATEGORIES = [
     ),
 ]
 
-# priority: (sign minutes, resolve minutes, working time) — domain.md defaults.
+# priority: (sign minutes, resolve minutes, working time) — docs/domain.md defaults.
 DAY = 24 * 60
 SLA_DEFAULTS = {
     "urgent": (30, 120, False),

@@ -13,8 +13,7 @@ from django.db.models import Q, QuerySet
 
 from wangge.areas.models import Estate
 from wangge.areas.reference import area_at_depth
-from wangge.cases.models import Attachment, Case, Category, Status
-from wangge.cases.services import OPEN_STATUSES
+from wangge.cases.models import OPEN_STATUSES, Attachment, Case, Category, Status
 from wangge.core.masking import mask_id_number, mask_phone
 
 # Public coordinates are rounded to this many decimals (about 110 m north–south).
@@ -65,6 +64,7 @@ PUBLIC_EVENT_LABELS = {
     "evaluate": "群众评价",
     "summon": "街道吹哨，部门报到",
     "check_in": "部门报到",
+    "follow": "又有群众反映同一问题",
 }
 
 

@@ -176,7 +176,7 @@ def _request_rows(request, cases) -> list[dict]:
 
 
 def _api_key_valid(key: str) -> bool:
-    keys = getattr(settings, "WANGGE_OPEN311_API_KEYS", [])
+    keys = settings.WANGGE_OPEN311_API_KEYS
     return bool(key) and any(hmac.compare_digest(key.encode(), k.encode()) for k in keys)
 
 

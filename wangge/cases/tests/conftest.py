@@ -1,6 +1,6 @@
 import pytest
 
-from wangge.cases.tests.factories import build_world
+from wangge.testing.worlds import build_world
 
 
 @pytest.fixture

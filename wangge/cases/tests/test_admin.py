@@ -6,8 +6,8 @@ from django.test import Client
 
 from wangge.accounts.models import Role
 from wangge.cases.models import CaseEvent, Category, RoutingRule
-from wangge.cases.tests.factories import CaseFactory
 from wangge.testing import make_user
+from wangge.testing.cases import CaseFactory
 
 
 def client_for(user) -> Client:

@@ -9,9 +9,9 @@ from django.test import Client
 from PIL import Image
 
 from wangge.cases.models import Attachment, Case, CaseEvent, Status
-from wangge.cases.tests.factories import JPEG, PNG, WEBP, CaseFactory, grid_point
 from wangge.core import crypto
 from wangge.core.models import IdempotencyRecord
+from wangge.testing.cases import JPEG, PNG, WEBP, CaseFactory, grid_point
 
 
 def client_for(user) -> Client:

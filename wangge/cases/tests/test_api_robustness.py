@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from wangge.cases.api import ACTION_ENDPOINTS
-from wangge.cases.tests.factories import CaseFactory
+from wangge.testing.cases import CaseFactory
 
 HUGE = 10**30
 BODIES = [

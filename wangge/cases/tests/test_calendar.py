@@ -1,11 +1,10 @@
 """Deadlines in working time on the Chinese calendar, adjusted working days included."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from wangge.cases.calendar import (
-    LOCAL_TZ,
     add_working_minutes,
     calendar_missing_years,
     calendar_seed_from_package,
@@ -16,25 +15,10 @@ from wangge.cases.calendar import (
 )
 from wangge.cases.models import CalendarDay, Category, SlaPolicy
 from wangge.cases.services import case_transition
-from wangge.cases.tests.factories import CaseFactory
-from wangge.core import clock
+from wangge.testing.cases import CaseFactory
+from wangge.testing.clock import local
 
 DAY = 24 * 60
-
-
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Set the one clock: ``frozen(local(...))``."""
-
-    def freeze(instant: datetime) -> datetime:
-        monkeypatch.setattr(clock, "now", lambda: instant)
-        return instant
-
-    return freeze
 
 
 @pytest.mark.django_db

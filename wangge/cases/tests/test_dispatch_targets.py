@@ -17,9 +17,9 @@ from wangge.cases.forms import dispatch_targets
 from wangge.cases.models import Case, RoutingRule, Status
 from wangge.cases.selectors import case_box_counts, case_get_for_user, case_list_visible_to
 from wangge.cases.services import case_transition
-from wangge.cases.tests.factories import CaseFactory
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.testing import grids, make_user
+from wangge.testing.cases import CaseFactory
 
 # The role a unit's own handlers hold on it, by the kind of node.
 HANDLER_ROLE_OF_KIND = {
@@ -146,9 +146,7 @@ def test_routed_area_unit_nobody_handles_is_refused_through_the_api(world):
     # then 400 with the reason on the handler field
     assert response.status_code == 400
     (detail,) = response.json()["detail"]
-    assert detail["msg"] == (
-        f"{far_community.name}目前没有承办人员，不能派遣，请选择其他承办单位"
-    )
+    assert detail["msg"] == (f"{far_community.name}目前没有承办人员，不能派遣，请选择其他承办单位")
     assert detail["loc"] == ["body", "handler_area"]
 
 

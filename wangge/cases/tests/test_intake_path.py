@@ -12,11 +12,11 @@ from wangge.accounts.services import role_assign
 from wangge.areas.services import area_create, area_locate_point, area_set_polygon
 from wangge.audit.models import AuditEvent
 from wangge.cases.models import Case, CaseEvent, Category, RoutingRule
-from wangge.cases.tests.factories import CaseFactory, grid_point
 from wangge.cases.tests.test_api import client_for, post, report_body
 from wangge.core.inserts import insert_row, insert_rows
 from wangge.core.models import IdempotencyRecord
 from wangge.testing import square
+from wangge.testing.cases import CaseFactory, grid_point
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 
 from wangge.cases.kpi import composite_score, kpi_table
 from wangge.cases.models import Case, Evaluation, KpiWeights, Status
-from wangge.cases.tests.factories import CaseFactory
 from wangge.core import clock
+from wangge.testing.cases import CaseFactory
 
 TZ = clock.LOCAL_TZ
 NOW = datetime(2026, 11, 30, 12, tzinfo=TZ)

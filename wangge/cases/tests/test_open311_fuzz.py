@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from wangge.api.tests.fuzzing import FUZZ, configure, hostile_cases, send
 from wangge.cases.open311.openapi import open311_schema
-from wangge.cases.tests.factories import CaseFactory, build_world
 from wangge.testing import build_city
+from wangge.testing.cases import CaseFactory
+from wangge.testing.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 API_KEY = "fuzz-open311-key"

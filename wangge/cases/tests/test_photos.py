@@ -13,13 +13,7 @@ from PIL import Image
 
 from wangge.cases.models import Attachment, Case
 from wangge.cases.photos import THUMBNAIL_SIDE
-from wangge.cases.tests.factories import (
-    JPEG,
-    CaseFactory,
-    anonymous_report_form,
-    grid_point,
-    image_bytes,
-)
+from wangge.testing.cases import JPEG, CaseFactory, anonymous_report_form, grid_point, image_bytes
 
 NOT_AN_IMAGE = "无法读取该文件：照片只能是 JPEG、PNG 或 WebP 图片"
 MARKUP = "照片中夹带了网页或脚本内容，已拒绝"

@@ -12,7 +12,7 @@ from wangge.areas.models import Estate
 from wangge.cases.models import Category, Evaluation, Status
 from wangge.cases.open311.public import STATUS_NOTES, public_text
 from wangge.cases.services import case_transition
-from wangge.cases.tests.factories import PNG, CaseFactory
+from wangge.testing.cases import PNG, CaseFactory
 
 FLAT = "幸福小区3号楼2单元301室"
 PRIVATE_CODES = [

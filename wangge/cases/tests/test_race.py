@@ -9,9 +9,10 @@ from django.db import connection, connections
 
 from wangge.cases.models import Case, CaseEvent, Status
 from wangge.cases.services import case_transition
-from wangge.cases.tests.factories import CaseFactory, build_world
 from wangge.core.errors import ApplicationError
 from wangge.testing import build_city
+from wangge.testing.cases import CaseFactory
+from wangge.testing.worlds import build_world
 
 
 @pytest.mark.postgres

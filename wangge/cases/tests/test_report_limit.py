@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from wangge.cases.models import Case
-from wangge.cases.tests.factories import anonymous_report_form, grid_point
+from wangge.testing.cases import anonymous_report_form, grid_point
 
 LIMIT_TEXT = "提交过于频繁，请稍后再试"
 API_KEY = "office-open311-key"

@@ -13,9 +13,9 @@ from wangge.cases.selectors import (
     case_list_visible_to,
 )
 from wangge.cases.services import case_report, case_route, case_transition
-from wangge.cases.tests.factories import PNG, CaseFactory
 from wangge.core import clock
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
+from wangge.testing.cases import PNG, CaseFactory
 
 TZ = clock.LOCAL_TZ
 

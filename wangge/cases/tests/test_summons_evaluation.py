@@ -14,20 +14,16 @@ from wangge.cases.services import (
     summons_issue,
     summons_rate,
 )
-from wangge.cases.tests.factories import CaseFactory
 from wangge.core import clock
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
+from wangge.testing.cases import CaseFactory
 
 TZ = clock.LOCAL_TZ
 
 
-def freeze(monkeypatch, instant: datetime) -> None:
-    monkeypatch.setattr(clock, "now", lambda: instant)
-
-
-def test_urgent_summons_must_check_in_within_30_minutes(world, monkeypatch):
+def test_urgent_summons_must_check_in_within_30_minutes(world, frozen):
     # given
-    freeze(monkeypatch, datetime(2025, 10, 2, 20, tzinfo=TZ))
+    frozen(datetime(2025, 10, 2, 20, tzinfo=TZ))
     case = CaseFactory.dispatched(world)
     # when
     summons = summons_issue(
@@ -46,9 +42,9 @@ def test_urgent_summons_must_check_in_within_30_minutes(world, monkeypatch):
     assert (event.action, event.data["urgent"]) == ("summon", True)
 
 
-def test_ordinary_summons_due_end_of_next_working_day(world, monkeypatch):
+def test_ordinary_summons_due_end_of_next_working_day(world, frozen):
     # given Friday 26 Sep 2025; Sunday 28 Sep is an adjusted working day
-    freeze(monkeypatch, datetime(2025, 9, 26, 15, tzinfo=TZ))
+    frozen(datetime(2025, 9, 26, 15, tzinfo=TZ))
     case = CaseFactory.dispatched(world)
     # when
     summons = summons_issue(
@@ -75,16 +71,16 @@ def test_only_the_street_summons(world):
     assert AuditEvent.objects.count() == audit_before
 
 
-def test_check_in_and_rating(world, monkeypatch):
+def test_check_in_and_rating(world, frozen):
     # given
-    freeze(monkeypatch, datetime(2025, 10, 2, 20, tzinfo=TZ))
+    frozen(datetime(2025, 10, 2, 20, tzinfo=TZ))
     case = CaseFactory.dispatched(world)
     summons = summons_issue(
         actor=world.street_staff, case_id=case.pk, urgent=True, departments=[world.other_department]
     )
     response = summons.responses.get()
     # when: the summoned department sees the case and checks in late
-    freeze(monkeypatch, datetime(2025, 10, 2, 20, 45, tzinfo=TZ))
+    frozen(datetime(2025, 10, 2, 20, 45, tzinfo=TZ))
     with pytest.raises(NotFoundOrForbidden):
         summons_check_in(actor=world.handler, response_id=response.pk)
     response = summons_check_in(actor=world.other_handler, response_id=response.pk)
@@ -124,11 +120,11 @@ def test_rating_before_verification_closes_at_verification(world):
     assert Case.objects.get(pk=case.pk).status == Status.CLOSED
 
 
-def test_unsatisfied_reporter_reopens_within_the_window(world, monkeypatch):
+def test_unsatisfied_reporter_reopens_within_the_window(world, frozen):
     # given
     case = CaseFactory.closed(world)
     later = clock.now() + timedelta(days=3)
-    freeze(monkeypatch, later)
+    frozen(later)
     # when
     case = case_evaluate(token=case.token, rating="unsatisfied", comment="灯又坏了")
     # then
@@ -140,7 +136,7 @@ def test_unsatisfied_reporter_reopens_within_the_window(world, monkeypatch):
     assert Evaluation.objects.get(case=case).rating == "unsatisfied"
 
 
-def test_one_rating_per_resolution_and_not_after_the_window(world, monkeypatch, settings):
+def test_one_rating_per_resolution_and_not_after_the_window(world, frozen, settings):
     # given
     settings.WANGGE_CASE_FOLLOWUP_DAYS = 15
     case = CaseFactory.resolved(world)
@@ -150,7 +146,7 @@ def test_one_rating_per_resolution_and_not_after_the_window(world, monkeypatch, 
         case_evaluate(token=case.token, rating="satisfied")
     assert raised.value.code == "conflict"
     late = CaseFactory.resolved(world)
-    freeze(monkeypatch, late.resolved_at + timedelta(days=16))
+    frozen(late.resolved_at + timedelta(days=16))
     with pytest.raises(ApplicationError):
         case_evaluate(token=late.token, rating="unsatisfied")
     assert Case.objects.get(pk=late.pk).status == Status.RESOLVED
@@ -167,7 +163,7 @@ def test_cannot_rate_before_resolution_or_with_a_wrong_token(world):
     assert Evaluation.objects.count() == 0
 
 
-def test_follow_up_window_closes_verified_cases(world, monkeypatch):
+def test_follow_up_window_closes_verified_cases(world, frozen):
     # given
     case = CaseFactory.verified(world)
     # when

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wangge.accounts.models import Role
 from wangge.cases.models import Case, CaseEvent, Evaluation, Source, Status, SummonsResponse
 from wangge.cases.services import case_transition, summons_issue
-from wangge.cases.tests.factories import PNG, CaseFactory, grid_point
 from wangge.core import crypto
 from wangge.testing import make_user
+from wangge.testing.cases import PNG, CaseFactory, grid_point
 
 HX = {"HTTP_HX_REQUEST": "true"}
 CONFLICT = "该案件已被他人处理，请刷新后重试"

@@ -5,8 +5,8 @@ import pytest
 from wangge.audit.models import AuditEvent
 from wangge.cases.models import Case, CaseEvent, Status
 from wangge.cases.services import TRANSITIONS, case_transition
-from wangge.cases.tests.factories import CaseFactory
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
+from wangge.testing.cases import CaseFactory
 
 # action → (starting state, parameters, expected status, allowed roles, refused roles)
 MATRIX = {

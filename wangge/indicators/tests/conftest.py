@@ -2,14 +2,14 @@
 
 import pytest
 
-from wangge.core import clock
 from wangge.indicators.tests.data import NOW, build_data
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    """clock.now() is 15 April 2026, 10:00 Shanghai time: March is a closed month."""
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+def frozen_at():
+    """clock.now() is 15 April 2026, 10:00 Shanghai time: March is a closed month
+    (the root conftest's ``frozen`` starts here)."""
+    return NOW
 
 
 @pytest.fixture

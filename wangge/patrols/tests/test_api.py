@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from wangge.cases.models import Attachment, Case, Category
-from wangge.cases.tests.factories import image_bytes
 from wangge.core.models import IdempotencyRecord
 from wangge.patrols.models import Patrol, PatrolFinding, Visit, VisitNeed
-from wangge.patrols.tests.conftest import household, visit
 from wangge.people.services import household_move
+from wangge.testing.cases import image_bytes
+from wangge.testing.patrols import household, visit
 
 PNG = image_bytes("PNG")
 

@@ -10,9 +10,10 @@ from django.test import override_settings
 from wangge.patrols.models import Visit, VisitOutcome
 from wangge.patrols.selectors import household_window, visit_due_lists
 from wangge.patrols.services import visit_record
-from wangge.patrols.tests.conftest import TODAY, at, household, visit
 from wangge.people.models import CareTag
 from wangge.people.services import household_move
+from wangge.testing.clock import at
+from wangge.testing.patrols import TODAY, household, visit
 
 
 def due_ids(lists) -> dict[str, list[int]]:

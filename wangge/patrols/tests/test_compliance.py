@@ -28,8 +28,9 @@ import pytest
 from wangge.patrols.models import Patrol, VisitOutcome
 from wangge.patrols.selectors import compliance_by_area, compliance_by_worker
 from wangge.patrols.services import grid_reassign
-from wangge.patrols.tests.conftest import at, household, visit
 from wangge.testing import make_user
+from wangge.testing.clock import at
+from wangge.testing.patrols import household, visit
 
 
 def patrol(worker, grid, day: date, n: int = 1) -> None:

@@ -9,8 +9,8 @@ from wangge.accounts.models import Role, RoleAssignment
 from wangge.audit.models import AuditEvent
 from wangge.patrols.models import GridAssignment, HouseholdAssignment, Visit
 from wangge.patrols.selectors import visit_due_lists
-from wangge.patrols.tests.conftest import household, reload, visit
-from wangge.testing import make_user
+from wangge.testing import make_user, reload
+from wangge.testing.patrols import household, visit
 
 
 def client_for(user) -> Client:

@@ -4,7 +4,7 @@ from django.test import Client
 
 from wangge.cases.models import Case, Category
 from wangge.patrols.services import visit_record
-from wangge.patrols.tests.conftest import household
+from wangge.testing.patrols import household
 
 
 def test_needs_raised_on_a_visit_stay_out_of_the_public_feed(world):

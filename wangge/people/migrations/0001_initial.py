@@ -5,74 +5,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CareTag',
+            name="CareTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('cadence', models.CharField(choices=[('weekly', '每周必访'), ('monthly', '每月必访'), ('quarterly', '每季必访')], max_length=10, verbose_name='走访频次')),
-                ('sensitive', models.BooleanField(default=False, verbose_name='敏感类别')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "cadence",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "每周必访"),
+                            ("monthly", "每月必访"),
+                            ("quarterly", "每季必访"),
+                        ],
+                        max_length=10,
+                        verbose_name="走访频次",
+                    ),
+                ),
+                ("sensitive", models.BooleanField(default=False, verbose_name="敏感类别")),
             ],
             options={
-                'verbose_name': '关爱标签',
-                'verbose_name_plural': '关爱标签',
-                'ordering': ['code'],
+                "verbose_name": "关爱标签",
+                "verbose_name_plural": "关爱标签",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_path', models.CharField(db_index=True, max_length=255)),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='户编号')),
-                ('address', models.CharField(max_length=200, verbose_name='住址')),
-                ('room', models.CharField(blank=True, max_length=30, verbose_name='门牌/房号')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='households', to='areas.building')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_path", models.CharField(db_index=True, max_length=255)),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="户编号")),
+                ("address", models.CharField(max_length=200, verbose_name="住址")),
+                ("room", models.CharField(blank=True, max_length=30, verbose_name="门牌/房号")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="households",
+                        to="areas.building",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '户',
-                'verbose_name_plural': '户',
+                "verbose_name": "户",
+                "verbose_name_plural": "户",
             },
         ),
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_path', models.CharField(db_index=True, max_length=255)),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('male', '男'), ('female', '女')], max_length=6, verbose_name='性别')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('doc_type', models.CharField(choices=[('id_card', '居民身份证'), ('passport', '护照'), ('hk_macao_tw', '港澳台居民证件'), ('foreign_pr', '外国人永久居留身份证'), ('other', '其他证件')], default='id_card', max_length=12, verbose_name='证件类型')),
-                ('id_number_enc', models.TextField(blank=True, default='')),
-                ('id_number_index', models.CharField(blank=True, db_index=True, default='', max_length=32)),
-                ('phone_enc', models.TextField(blank=True, default='')),
-                ('phone_index', models.CharField(blank=True, db_index=True, default='', max_length=32)),
-                ('relation', models.CharField(choices=[('self', '户主'), ('spouse', '配偶'), ('child', '子女'), ('parent', '父母'), ('grandparent', '祖父母/外祖父母'), ('grandchild', '孙子女/外孙子女'), ('sibling', '兄弟姐妹'), ('other', '其他')], default='self', max_length=12, verbose_name='与户主关系')),
-                ('residence_status', models.CharField(choices=[('permanent', '常住'), ('floating', '流动'), ('registered_absent', '户在人不在'), ('temporary', '暂住')], default='permanent', max_length=20, verbose_name='居住状态')),
-                ('ethnicity', models.CharField(blank=True, default='汉族', max_length=20, verbose_name='民族')),
-                ('notes', models.TextField(blank=True, default='', verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('care_tags', models.ManyToManyField(blank=True, related_name='residents', to='people.caretag')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='people.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_path", models.CharField(db_index=True, max_length=255)),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "男"), ("female", "女")],
+                        max_length=6,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                (
+                    "doc_type",
+                    models.CharField(
+                        choices=[
+                            ("id_card", "居民身份证"),
+                            ("passport", "护照"),
+                            ("hk_macao_tw", "港澳台居民证件"),
+                            ("foreign_pr", "外国人永久居留身份证"),
+                            ("other", "其他证件"),
+                        ],
+                        default="id_card",
+                        max_length=12,
+                        verbose_name="证件类型",
+                    ),
+                ),
+                ("id_number_enc", models.TextField(blank=True, default="")),
+                (
+                    "id_number_index",
+                    models.CharField(blank=True, db_index=True, default="", max_length=32),
+                ),
+                ("phone_enc", models.TextField(blank=True, default="")),
+                (
+                    "phone_index",
+                    models.CharField(blank=True, db_index=True, default="", max_length=32),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("self", "户主"),
+                            ("spouse", "配偶"),
+                            ("child", "子女"),
+                            ("parent", "父母"),
+                            ("grandparent", "祖父母/外祖父母"),
+                            ("grandchild", "孙子女/外孙子女"),
+                            ("sibling", "兄弟姐妹"),
+                            ("other", "其他"),
+                        ],
+                        default="self",
+                        max_length=12,
+                        verbose_name="与户主关系",
+                    ),
+                ),
+                (
+                    "residence_status",
+                    models.CharField(
+                        choices=[
+                            ("permanent", "常住"),
+                            ("floating", "流动"),
+                            ("registered_absent", "户在人不在"),
+                            ("temporary", "暂住"),
+                        ],
+                        default="permanent",
+                        max_length=20,
+                        verbose_name="居住状态",
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True, default="汉族", max_length=20, verbose_name="民族"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, default="", verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "care_tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="residents", to="people.caretag"
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residents",
+                        to="people.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '居民',
-                'verbose_name_plural': '居民',
-                'indexes': [models.Index(fields=['area_path', 'id'], name='resident_scope_page')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('id_number_index', ''), _negated=True), fields=('id_number_index',), name='resident_unique_id_number')],
+                "verbose_name": "居民",
+                "verbose_name_plural": "居民",
+                "indexes": [models.Index(fields=["area_path", "id"], name="resident_scope_page")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("id_number_index", ""), _negated=True),
+                        fields=("id_number_index",),
+                        name="resident_unique_id_number",
+                    )
+                ],
             },
         ),
     ]

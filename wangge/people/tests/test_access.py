@@ -57,7 +57,9 @@ def test_api_is_scoped_and_masked(client, two_grids):
     assert client.get(f"/api/people/residents/{two_grids['theirs'].id}").status_code == 404
     found = client.get("/api/people/residents", {"id_number": ID_NUMBER.lower()}).json()
     assert found["count"] == 1
-    assert client.get("/api/people/residents", {"id_number": "11010519491231003"}).json()["count"] == 0
+    assert (
+        client.get("/api/people/residents", {"id_number": "11010519491231003"}).json()["count"] == 0
+    )
 
 
 def test_admin_is_scoped_like_the_pages(client, two_grids):
@@ -73,7 +75,10 @@ def test_admin_is_scoped_like_the_pages(client, two_grids):
     assert "甲" in body and "乙" not in body and ID_NUMBER not in body
     other = two_grids["theirs"].id
     assert client.get(f"/admin/people/resident/{other}/change/").status_code in (302, 404)
-    assert "乙" not in client.get(f"/admin/people/resident/{other}/change/", follow=True).content.decode()
+    assert (
+        "乙"
+        not in client.get(f"/admin/people/resident/{other}/change/", follow=True).content.decode()
+    )
 
 
 def test_reveal_writes_an_audit_row(client, two_grids):
@@ -92,8 +97,11 @@ def test_reveal_writes_an_audit_row(client, two_grids):
 def test_reveal_through_api_is_audited_too(client, two_grids):
     client.force_login(two_grids["worker"])
     resident = two_grids["mine"]
-    response = client.post(f"/api/people/residents/{resident.id}/reveal",
-                           {"field": "phone"}, content_type="application/json")
+    response = client.post(
+        f"/api/people/residents/{resident.id}/reveal",
+        {"field": "phone"},
+        content_type="application/json",
+    )
     assert response.json() == {"field": "phone", "value": PHONE}
     assert AuditEvent.objects.filter(action="reveal", outcome="success").count() == 1
 
@@ -109,8 +117,11 @@ def test_reveal_is_refused_without_permission(client, two_grids):
     assert client.get(f"/residents/{resident.id}/").status_code == 200
     # when they try to reveal
     response = client.post(f"/residents/{resident.id}/reveal/id_number/")
-    api = client.post(f"/api/people/residents/{resident.id}/reveal", {"field": "id_number"},
-                      content_type="application/json")
+    api = client.post(
+        f"/api/people/residents/{resident.id}/reveal",
+        {"field": "id_number"},
+        content_type="application/json",
+    )
     # then both refuse, nothing is shown, and the denials are audited
     assert response.status_code == 403 and ID_NUMBER not in response.content.decode()
     assert api.status_code == 403 and ID_NUMBER not in api.content.decode()

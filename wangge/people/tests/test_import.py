@@ -1,21 +1,12 @@
-"""Excel import: every rejected row reported with its reason, the two modes, refused
-files (not Excel, too big, zip bomb), scope, duplicates and encryption at rest."""
+"""Excel import of residents: every rejected row reported with its reason, the two
+modes, scope, duplicates, headers, dates and encryption at rest."""
 
-import io
-import tempfile
-import zipfile
 from datetime import date, datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client, override_settings
-from openpyxl import Workbook, load_workbook
 
-from wangge.accounts.models import Role
-from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.audit.models import AuditEvent
-from wangge.core.errors import ApplicationError
 from wangge.people.excel import UploadRejected
 from wangge.people.importing import (
     EXAMPLE_ID_NUMBER,
@@ -26,44 +17,8 @@ from wangge.people.importing import (
     people_import,
 )
 from wangge.people.models import Household, Resident
-from wangge.testing import grids, make_household, make_resident, make_user, valid_id_number
-
-RESIDENT_HEADER = [
-    "姓名",
-    "性别",
-    "出生日期",
-    "证件号码",
-    "联系电话",
-    "网格编码",
-    "户编号",
-    "住址",
-    "关爱标签",
-]
-
-
-def xlsx(rows: list[list], header: list[str] = RESIDENT_HEADER, name: str = "data.xlsx"):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
-
-
-def counts() -> tuple[int, int, int]:
-    return Resident.objects.count(), Household.objects.count(), Building.objects.count()
-
-
-@pytest.fixture
-def setting(city):
-    """A community staff member of the first community (2 grids); one grid outside."""
-    community = Area.objects.filter(kind=AreaKind.COMMUNITY).order_by("path").first()
-    mine = list(Area.objects.filter(kind=AreaKind.GRID, path__startswith=community.path))
-    outside = grids()[-1]
-    staff = make_user(Role.COMMUNITY_STAFF, community, username="staff1")
-    return {"staff": staff, "grid": mine[0], "grid2": mine[1], "outside": outside}
+from wangge.people.tests.importkit import counts, unique_ids, xlsx
+from wangge.testing import make_household, make_resident, valid_id_number
 
 
 def test_bad_rows_are_each_reported_and_valid_rows_applied(setting):
@@ -238,12 +193,6 @@ def test_all_or_nothing_with_one_bad_row_changes_nothing(setting):
     }
 
 
-def unique_ids(count: int, year: int = 1960) -> list[str]:
-    return [
-        valid_id_number(birth=f"{year}01{1 + n // 1000:02d}", seq=n % 1000) for n in range(count)
-    ]
-
-
 def test_all_or_nothing_clean_file_is_applied_and_audited_without_personal_data(setting):
     number = valid_id_number(birth="19750505", seq=21)
     upload = xlsx(
@@ -399,279 +348,6 @@ def test_unreadable_dates_are_refused(typed):
         parse_date(typed)
 
 
-def test_non_excel_file_renamed_xlsx_is_refused_on_the_page(client, setting):
-    client.force_login(setting["staff"])
-    before = counts()
-    fake = SimpleUploadedFile("residents.xlsx", b"name,id\nx,1\n" * 20)
-    response = client.post(
-        "/people/import/", {"kind": "residents", "mode": "valid_rows", "file": fake}
-    )
-    assert response.status_code == 400
-    assert "文件内容不是 Excel 工作簿（.xlsx）" in response.content.decode()
-    assert counts() == before
-    event = AuditEvent.objects.get(action="import")
-    assert (event.outcome, event.detail["refused"]) == ("failure", "not_excel")
-
-
-def test_zip_that_is_not_a_workbook_is_refused(setting):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("readme.txt", "hello")
-    with pytest.raises(UploadRejected, match="不是 Excel 工作簿"):
-        people_import(
-            actor=setting["staff"],
-            kind=ImportKind.RESIDENTS,
-            mode=ImportMode.VALID_ROWS,
-            upload=SimpleUploadedFile("a.xlsx", buffer.getvalue()),
-        )
-
-
-@override_settings(WANGGE_IMPORT_MAX_BYTES=4096)
-def test_oversized_file_is_refused_by_service_and_page(client, setting):
-    big = xlsx(
-        [
-            ["某", "", "", valid_id_number(seq=n), "", setting["grid"].code, "H", "x", ""]
-            for n in range(300)
-        ]
-    )
-    assert big.size > 4096
-    before = counts()
-    with pytest.raises(UploadRejected, match="文件超过"):
-        people_import(
-            actor=setting["staff"],
-            kind=ImportKind.RESIDENTS,
-            mode=ImportMode.VALID_ROWS,
-            upload=big,
-        )
-    client.force_login(setting["staff"])
-    big.seek(0)
-    response = client.post(
-        "/people/import/", {"kind": "residents", "mode": "valid_rows", "file": big}
-    )
-    assert response.status_code == 400 and "文件超过" in response.content.decode()
-    assert counts() == before
-
-
-def _bomb(entry_size: int) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * entry_size)
-    return buffer.getvalue()
-
-
-def test_zip_bomb_is_refused_before_it_is_opened(setting):
-    # given a small file that would unpack to 50 MB
-    bomb = _bomb(50 * 1024 * 1024)
-    assert len(bomb) < 200 * 1024
-    before = counts()
-    with pytest.raises(UploadRejected, match="解压后过大") as refused:
-        people_import(
-            actor=setting["staff"],
-            kind=ImportKind.RESIDENTS,
-            mode=ImportMode.VALID_ROWS,
-            upload=SimpleUploadedFile("b.xlsx", bomb),
-        )
-    assert refused.value.code == "zip_bomb"
-    assert counts() == before
-
-
-@override_settings(WANGGE_IMPORT_MAX_UNPACKED_BYTES=512 * 1024)
-def test_unpacked_size_limit_applies_even_at_a_plausible_ratio(setting):
-    with pytest.raises(UploadRejected, match="解压后过大"):
-        people_import(
-            actor=setting["staff"],
-            kind=ImportKind.RESIDENTS,
-            mode=ImportMode.VALID_ROWS,
-            upload=SimpleUploadedFile("b.xlsx", _bomb(600 * 1024)),
-        )
-
-
-def test_households_import_with_building_and_duplicate_code(setting):
-    grid = setting["grid"]
-    Building.objects.create(grid=grid, name="3号楼")
-    make_household(grid, code="HH-OLD")
-    upload = xlsx(
-        [
-            ["HH-1", grid.code, "3号楼1单元101", "101", "3号楼"],
-            ["HH-1", grid.code, "3号楼1单元102", "102", ""],
-            ["HH-OLD", grid.code, "x", "", ""],
-            ["HH-2", grid.code, "4号楼", "", "4号楼"],
-            ["HH-3", setting["outside"].code, "y", "", ""],
-        ],
-        header=["户编号", "网格编码", "住址", "房号", "楼栋"],
-    )
-    result = people_import(
-        actor=setting["staff"],
-        kind=ImportKind.HOUSEHOLDS,
-        mode=ImportMode.VALID_ROWS,
-        upload=upload,
-    )
-    assert [(e.row, e.column, e.reason) for e in result.errors] == [
-        (3, "户编号", "与第 2 行的户编号重复"),
-        (4, "户编号", "该户编号已存在"),
-        (5, "楼栋", "该网格内没有这个楼栋"),
-        (6, "网格编码", "网格编码不存在或不在您的管辖范围内"),
-    ]
-    household = Household.objects.get(code="HH-1")
-    assert (household.building.name, household.room, household.area_path) == (
-        "3号楼",
-        "101",
-        grid.path,
-    )
-
-
-def test_buildings_import_creates_estates_and_refuses_same_name(setting):
-    grid = setting["grid"]
-    upload = xlsx(
-        [
-            [grid.code, "1号楼", "幸福小区", "幸福路1号", 6],
-            [grid.code, "2号楼", "幸福小区", "幸福路2号", "十八"],
-            [grid.code, "1号楼", "", "", ""],
-            [setting["grid2"].code, "1号楼", "幸福小区", "", 12],
-        ],
-        header=["网格编码", "楼栋名称", "小区名称", "地址", "层数"],
-    )
-    result = people_import(
-        actor=setting["staff"], kind=ImportKind.BUILDINGS, mode=ImportMode.VALID_ROWS, upload=upload
-    )
-    assert [(e.row, e.column, e.reason) for e in result.errors] == [
-        (3, "层数", "层数应为 1–200 的整数"),
-        (4, "楼栋名称", "与第 2 行的楼栋重复（同一网格内重名）"),
-    ]
-    assert result.created == {"estates": 2, "buildings": 2}
-    assert Estate.objects.filter(name="幸福小区").count() == 2
-    building = Building.objects.get(grid=grid, name="1号楼")
-    assert (building.estate.name, building.floors, building.area_path) == ("幸福小区", 6, grid.path)
-
-
-@pytest.mark.parametrize("kind", ImportKind.values)
-def test_template_has_headers_example_and_notes_and_its_example_row_is_refused(
-    client, setting, kind
-):
-    client.force_login(setting["staff"])
-    response = client.get(f"/people/import/template/{kind}/")
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames[1] == "填写说明"
-    sheet = book.worksheets[0]
-    assert sheet.max_row == 2 and sheet["A1"].value
-    # when the untouched template is imported, the example row is refused
-    result = people_import(
-        actor=setting["staff"],
-        kind=kind,
-        mode=ImportMode.VALID_ROWS,
-        upload=SimpleUploadedFile("t.xlsx", content),
-    )
-    assert [e.reason for e in result.errors] == ["这是模板中的示例行，请删除后再导入"]
-    assert counts() == (0, 0, 0)
-
-
-def test_page_reports_rejected_rows_escaped_and_offers_full_report(client, setting, tmp_path):
-    client.force_login(setting["staff"])
-    upload = xlsx(
-        [["<b>坏</b>", "<i>x</i>", "", "123", "", setting["grid"].code, "H-1", "1号楼", ""]]
-    )
-    with override_settings(WANGGE_IMPORT_REPORT_DIR=tmp_path):
-        response = client.post(
-            "/people/import/", {"kind": "residents", "mode": "valid_rows", "file": upload}
-        )
-        page = response.content.decode()
-        assert response.status_code == 200
-        assert "&lt;i&gt;x&lt;/i&gt;" in page and "<i>x</i>" not in page
-        assert "身份证号码应为 18 位（最后一位可为 X）" in page
-        assert "没有可导入的有效行，未导入任何数据。" in page
-        token = page.split("/people/import/report/")[1].split("/")[0]
-        report = client.get(f"/people/import/report/{token}/")
-        assert report.status_code == 200
-        rows = list(load_workbook(io.BytesIO(b"".join(report.streaming_content))).active.values)
-        assert rows[0] == ("行号", "列", "原因", "单元格内容")
-        assert [row[:2] for row in rows[1:]] == [(2, "证件号码"), (2, "性别")]
-        # and another importer cannot fetch it
-        other = make_user(Role.COMMUNITY_STAFF, setting["grid"], username="staff2")
-        client.force_login(other)
-        assert client.get(f"/people/import/report/{token}/").status_code == 404
-
-
-def test_page_applies_a_good_file(client, setting):
-    client.force_login(setting["staff"])
-    upload = xlsx(
-        [
-            [
-                "何一",
-                "",
-                "",
-                valid_id_number(birth="19540101", seq=71),
-                "",
-                setting["grid"].code,
-                "H-1",
-                "1号楼",
-                "",
-            ]
-        ]
-    )
-    response = client.post(
-        "/people/import/", {"kind": "residents", "mode": "all_or_nothing", "file": upload}
-    )
-    # the upload is previewed first: nothing is written yet
-    assert response.status_code == 200
-    assert "预览：尚未写入任何数据。" in response.content.decode()
-    assert Resident.objects.count() == 0
-    token = response.context["confirm"]["token"]
-    response = client.post(
-        "/people/import/",
-        {"token": token, "kind": "residents", "mode": "all_or_nothing", "default_grid": ""},
-    )
-    assert response.status_code == 200
-    assert "已导入户 1 条、居民 1 条。" in response.content.decode()
-    assert Resident.objects.get().name == "何一"
-
-
-@pytest.mark.parametrize("role", [None, Role.GRID_WORKER, Role.DISTRICT_OFFICER])
-def test_users_without_the_import_role_get_404(client, setting, role):
-    user = make_user(role, setting["grid"] if role else None, username="nobody")
-    client.force_login(user)
-    before = counts()
-    upload = xlsx(
-        [["何一", "", "", valid_id_number(seq=81), "", setting["grid"].code, "H-1", "x", ""]]
-    )
-    assert client.get("/people/import/").status_code == 404
-    assert client.get("/people/import/template/residents/").status_code == 404
-    assert (
-        client.post(
-            "/people/import/", {"kind": "residents", "mode": "valid_rows", "file": upload}
-        ).status_code
-        == 404
-    )
-    assert counts() == before
-    with pytest.raises(ApplicationError):
-        people_import(actor=user, kind="residents", mode="valid_rows", upload=upload)
-    assert not AuditEvent.objects.filter(action="import").exists()
-
-
-def test_import_page_and_form_errors_render(client, setting):
-    client.force_login(setting["staff"])
-    page = client.get("/people/import/")
-    assert page.status_code == 200 and "下载导入模板" in page.content.decode()
-    response = client.post("/people/import/", {"kind": "residents", "mode": "valid_rows"})
-    assert response.status_code == 400 and "这个字段是必填项。" in response.content.decode()
-
-
-def test_import_post_without_csrf_token_is_refused(setting):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(setting["staff"])
-    upload = xlsx(
-        [["何一", "", "", valid_id_number(seq=91), "", setting["grid"].code, "H-1", "x", ""]]
-    )
-    response = client.post(
-        "/people/import/", {"kind": "residents", "mode": "valid_rows", "file": upload}
-    )
-    assert response.status_code == 403
-    assert counts() == (0, 0, 0)
-
-
 def test_excel_date_cells_and_ids_stored_as_numbers(setting):
     number = valid_id_number(birth="19880808", seq=93)
     upload = xlsx(
@@ -698,22 +374,3 @@ def test_excel_date_cells_and_ids_stored_as_numbers(setting):
     ]
     resident = Resident.objects.get()
     assert (resident.birth_date, resident.phone) == (date(1988, 8, 8), "13812345678")
-
-
-def test_temp_copies_of_uploads_are_removed(setting, tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    upload = xlsx(
-        [["甲", "", "", valid_id_number(seq=95), "", setting["grid"].code, "H-1", "x", ""]]
-    )
-    people_import(
-        actor=setting["staff"], kind=ImportKind.RESIDENTS, mode=ImportMode.VALID_ROWS, upload=upload
-    )
-    with pytest.raises(UploadRejected):
-        people_import(
-            actor=setting["staff"],
-            kind=ImportKind.RESIDENTS,
-            mode=ImportMode.VALID_ROWS,
-            upload=SimpleUploadedFile("x.xlsx", b"not excel"),
-        )
-    assert list(tmp_path.glob("wangge-import-*")) == []
-    assert Resident.objects.count() == 1

@@ -9,17 +9,28 @@ def test_worker_registers_a_household_and_a_resident(client, city):
     grid = grids()[0]
     client.force_login(make_user(Role.GRID_WORKER, grid))
     # when the worker adds a household in their grid
-    response = client.post("/households/new/", {"grid": grid.code, "code": "H001",
-                                                "address": "幸福小区3号楼2单元", "room": "501"})
+    response = client.post(
+        "/households/new/",
+        {"grid": grid.code, "code": "H001", "address": "幸福小区3号楼2单元", "room": "501"},
+    )
     household = Household.objects.get(code="H001")
     assert response.status_code == 302 and household.area_path == grid.path
     # and registers a resident with an ID number (birth date and gender derived from it)
     number = valid_id_number(birth="19560315", seq=12)
-    response = client.post(f"/households/{household.id}/residents/new/", {
-        "name": "王秀英", "gender": "male", "doc_type": "id_card", "id_number": number,
-        "phone": "139 0000 1111", "relation": "self", "residence_status": "permanent",
-        "ethnicity": "汉族", "care_tags": [],
-    })
+    response = client.post(
+        f"/households/{household.id}/residents/new/",
+        {
+            "name": "王秀英",
+            "gender": "male",
+            "doc_type": "id_card",
+            "id_number": number,
+            "phone": "139 0000 1111",
+            "relation": "self",
+            "residence_status": "permanent",
+            "ethnicity": "汉族",
+            "care_tags": [],
+        },
+    )
     assert response.status_code == 302
     resident = Resident.objects.get(name="王秀英")
     assert resident.id_number == number and resident.phone == "13900001111"
@@ -31,16 +42,26 @@ def test_bad_input_gets_field_errors_in_chinese_and_saves_nothing(client, city):
     grid = grids()[0]
     client.force_login(make_user(Role.GRID_WORKER, grid))
     household = make_household(grid)
-    response = client.post(f"/households/{household.id}/residents/new/", {
-        "name": "李四", "gender": "male", "doc_type": "id_card", "id_number": "110105194912310021",
-        "phone": "12345", "relation": "self", "residence_status": "permanent", "ethnicity": "汉族",
-    })
+    response = client.post(
+        f"/households/{household.id}/residents/new/",
+        {
+            "name": "李四",
+            "gender": "male",
+            "doc_type": "id_card",
+            "id_number": "110105194912310021",
+            "phone": "12345",
+            "relation": "self",
+            "residence_status": "permanent",
+            "ethnicity": "汉族",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "校验位不正确" in page
     assert Resident.objects.count() == 0
     other_grid = grids()[-1]
-    response = client.post("/households/new/", {"grid": other_grid.code, "code": "H9",
-                                                "address": "x"})
+    response = client.post(
+        "/households/new/", {"grid": other_grid.code, "code": "H9", "address": "x"}
+    )
     assert "不在您的管辖范围内" in response.content.decode()
     assert not Household.objects.filter(code="H9").exists()
 
@@ -50,10 +71,18 @@ def test_duplicate_id_number_is_refused(client, city):
     client.force_login(make_user(Role.GRID_WORKER, grid))
     existing = make_resident(make_household(grid))
     household = make_household(grid)
-    response = client.post(f"/households/{household.id}/residents/new/", {
-        "name": "重复", "gender": "male", "doc_type": "id_card", "id_number": existing.id_number,
-        "relation": "self", "residence_status": "permanent", "ethnicity": "汉族",
-    })
+    response = client.post(
+        f"/households/{household.id}/residents/new/",
+        {
+            "name": "重复",
+            "gender": "male",
+            "doc_type": "id_card",
+            "id_number": existing.id_number,
+            "relation": "self",
+            "residence_status": "permanent",
+            "ethnicity": "汉族",
+        },
+    )
     assert "该证件号码已登记" in response.content.decode()
     assert Resident.objects.count() == 1
 
@@ -62,10 +91,17 @@ def test_editing_keeps_the_phone_when_the_masked_value_is_untouched(client, city
     grid = grids()[0]
     client.force_login(make_user(Role.COMMUNITY_STAFF, Area.objects.get_parent(grid)))
     resident = make_resident(make_household(grid), phone="13812345678")
-    response = client.post(f"/residents/{resident.id}/edit/", {
-        "name": "张三丰", "gender": "male", "phone": "138****5678", "relation": "self",
-        "residence_status": "floating", "ethnicity": "汉族",
-    })
+    response = client.post(
+        f"/residents/{resident.id}/edit/",
+        {
+            "name": "张三丰",
+            "gender": "male",
+            "phone": "138****5678",
+            "relation": "self",
+            "residence_status": "floating",
+            "ethnicity": "汉族",
+        },
+    )
     assert response.status_code == 302
     resident.refresh_from_db()
     assert resident.name == "张三丰" and resident.residence_status == "floating"

@@ -1,6 +1,9 @@
-/* The report page's map: tap to place the problem's location. Works without tiles
-   (WANGGE_MAP_TILE_URL empty): the tap still sets the coordinates and the grid lookup
-   still answers. No request leaves the server the page came from unless tiles are set. */
+/* Finding the spot on the report page (and on the staff intake form): search the estate
+   and building registry, use the phone's location, or tap the map. Works without tiles
+   (WANGGE_MAP_TILE_URL empty): the tap still sets the coordinates and the lookup still
+   answers. No request leaves the server the page came from unless tiles are set.
+   On the public page, open reports of the same category nearby are offered to follow
+   (这也是我的问题) instead of reporting the same problem again. */
 (function () {
   "use strict";
   // Anonymous reports keep no name and no phone: hide the fields while it is ticked.
@@ -16,48 +19,96 @@
 (function () {
   "use strict";
   var box = document.getElementById("report-map");
-  if (!box || !window.L) { return; }
+  if (!box) { return; }
+  var form = box.closest("form");
   var latInput = document.getElementById("id_lat");
   var lngInput = document.getElementById("id_lng");
+  var placeGrid = document.getElementById("id_place_grid");
+  var address = document.getElementById("id_address");
+  var category = document.getElementById("id_category");
   var shown = document.getElementById("picked-point");
+  var located = document.getElementById("located-grid");
+  var handling = document.getElementById("handling-unit");
   var clearButton = document.getElementById("clear-point");
   var locateButton = document.getElementById("locate-me");
-  var center = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
-  var map = L.map(box, { attributionControl: false, tap: true }).setView(center, parseInt(box.dataset.zoom, 10) || 12);
-  if (box.dataset.tiles) {
-    L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).addTo(map);
-  } else {
-    box.classList.add("no-tiles");
-  }
+  var map = null;
   var marker = null;
+  var autoAddress = "";
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.error || "请求失败"); }
+          return data;
+        });
+      });
+  }
+
+  function showHandler(text) {
+    handling.textContent = text || "";
+    handling.hidden = !text;
+  }
+
+  if (window.L) {
+    var center = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
+    map = L.map(box, { attributionControl: false, tap: true }).setView(center, parseInt(box.dataset.zoom, 10) || 12);
+    if (box.dataset.tiles) {
+      L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).addTo(map);
+    } else {
+      box.classList.add("no-tiles");
+    }
+    map.on("click", function (event) {
+      if (placeGrid) { placeGrid.value = ""; }
+      place(event.latlng.lat, event.latlng.lng);
+    });
+  }
 
   function lookup(lat, lng) {
-    var target = box.dataset.locateUrl;
-    if (!target || !window.htmx) { return; }
-    htmx.ajax("GET", target + "?lat=" + lat + "&lng=" + lng, { target: "#located-grid", swap: "innerHTML" });
+    getJSON(box.dataset.whereUrl + "?lat=" + lat + "&lng=" + lng).then(function (data) {
+      if (data.grid) {
+        located.textContent = "所属网格：" + data.grid;
+        showHandler(data.handler);
+      } else {
+        located.textContent = "该位置不在本市网格范围内，请重新选点或选择社区";
+        showHandler("");
+      }
+    }).catch(function () { located.textContent = ""; });
   }
 
-  function place(lat, lng) {
+  function place(lat, lng, options) {
     lat = Math.round(lat * 1e6) / 1e6;
     lng = Math.round(lng * 1e6) / 1e6;
     latInput.value = lat;
     lngInput.value = lng;
-    if (marker) { marker.setLatLng([lat, lng]); }
-    else { marker = L.circleMarker([lat, lng], { radius: 9, color: "#c8102e", weight: 3, fillOpacity: 0.5 }).addTo(map); }
+    if (map) {
+      if (marker) { marker.setLatLng([lat, lng]); }
+      else { marker = L.circleMarker([lat, lng], { radius: 9, color: "#c8102e", weight: 3, fillOpacity: 0.5 }).addTo(map); }
+      if (options && options.zoom) { map.setView([lat, lng], options.zoom); }
+    }
     shown.textContent = "已选位置：北纬 " + lat.toFixed(6) + "，东经 " + lng.toFixed(6);
     clearButton.hidden = false;
     lookup(lat, lng);
+    nearby();
   }
-
-  map.on("click", function (event) { place(event.latlng.lat, event.latlng.lng); });
 
   clearButton.addEventListener("click", function () {
     latInput.value = "";
     lngInput.value = "";
-    if (marker) { map.removeLayer(marker); marker = null; }
+    if (placeGrid) { placeGrid.value = ""; }
+    if (marker && map) { map.removeLayer(marker); marker = null; }
     shown.textContent = "尚未选点";
-    document.getElementById("located-grid").textContent = "";
+    located.textContent = "";
+    showHandler("");
     clearButton.hidden = true;
+    nearby();
   });
 
   if (locateButton && navigator.geolocation) {
@@ -66,17 +117,142 @@
       locateButton.disabled = true;
       navigator.geolocation.getCurrentPosition(function (position) {
         locateButton.disabled = false;
-        place(position.coords.latitude, position.coords.longitude);
-        map.setView([position.coords.latitude, position.coords.longitude], 16);
+        if (placeGrid) { placeGrid.value = ""; }
+        place(position.coords.latitude, position.coords.longitude, { zoom: 16 });
       }, function () {
         locateButton.disabled = false;
-        shown.textContent = "无法获取当前位置，请在地图上点选或填写地址";
+        shown.textContent = "无法获取当前位置，请搜索小区、在地图上点选或填写地址";
       }, { enableHighAccuracy: true, timeout: 8000 });
     });
   }
 
+  // ------------------------------------------------------------------ search
+  var query = document.getElementById("place-q");
+  var results = document.getElementById("place-results");
+  var status = document.getElementById("place-status");
+  var timer = null;
+  var asked = "";
+
+  function pick(row) {
+    results.hidden = true;
+    results.textContent = "";
+    query.value = row.name;
+    status.textContent = "已选择：" + row.name + "（" + row.street + " " + row.community + "）";
+    if (address && (!address.value || address.value === autoAddress)) {
+      address.value = row.name;
+      autoAddress = row.name;
+    }
+    if (placeGrid) { placeGrid.value = row.grid_id; }
+    if (row.lat !== null && row.lng !== null) {
+      place(row.lat, row.lng, { zoom: 17 });
+    } else {
+      located.textContent = "所属网格：" + row.grid;
+      showHandler(row.handler);
+      nearby();
+    }
+  }
+
+  function search() {
+    var q = query.value.trim();
+    if (q === asked) { return; }
+    asked = q;
+    if (q.length < 2) { results.hidden = true; status.textContent = ""; return; }
+    getJSON(query.dataset.url + "?q=" + encodeURIComponent(q)).then(function (data) {
+      if (query.value.trim() !== q) { return; }
+      results.textContent = "";
+      data.results.forEach(function (row) {
+        var item = el("li");
+        var button = el("button", "place-option");
+        button.type = "button";
+        button.setAttribute("role", "option");
+        button.appendChild(el("strong", "", row.name));
+        button.appendChild(el("span", "muted small", " " + row.street + " " + row.community));
+        button.addEventListener("click", function () { pick(row); });
+        item.appendChild(button);
+        results.appendChild(item);
+      });
+      results.hidden = data.results.length === 0;
+      status.textContent = data.results.length ? "" : "没有找到，请换个说法，或在地图上点选";
+    }).catch(function (error) { status.textContent = error.message; });
+  }
+
+  if (query) {
+    query.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 250);
+    });
+    query.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(timer); asked = ""; search(); }
+    });
+  }
+
+  // ------------------------------------------------------------------ nearby reports
+  var nearbyBox = document.getElementById("nearby");
+  var nearbyList = document.getElementById("nearby-list");
+
+  function follow(button, row) {
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", form.querySelector("input[name=csrfmiddlewaretoken]").value);
+    body.append("number", row.number);
+    var phone = document.getElementById("id_reporter_phone");
+    if (phone && !anonymous()) { body.append("phone", phone.value.trim()); }
+    if (window.WanggeMine) { body.append("device", window.WanggeMine.device()); }
+    button.disabled = true;
+    fetch(form.dataset.followUrl, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.error || "关注失败"); }
+          return data;
+        });
+      })
+      .then(function (data) {
+        if (window.WanggeMine) { window.WanggeMine.remember({ t: data.token, n: data.number, k: "follow" }); }
+        var done = el("p", "followed small", "已关注，共 " + data.followers + " 人反映此问题。办理进度可在");
+        var link = el("a", "", "「我的上报」");
+        link.href = form.dataset.mineUrl;
+        done.appendChild(link);
+        done.appendChild(document.createTextNode("查看。"));
+        button.replaceWith(done);
+      })
+      .catch(function (error) {
+        button.disabled = false;
+        button.textContent = error.message + "，点此重试";
+      });
+  }
+
+  function anonymous() {
+    var tick = document.getElementById("id_anonymous");
+    return tick && tick.checked;
+  }
+
+  function nearby() {
+    if (!nearbyBox || !form.dataset.nearbyUrl) { return; }
+    if (!category.value || !latInput.value || !lngInput.value) { nearbyBox.hidden = true; return; }
+    var url = form.dataset.nearbyUrl + "?category=" + encodeURIComponent(category.value) +
+      "&lat=" + latInput.value + "&lng=" + lngInput.value;
+    getJSON(url).then(function (data) {
+      nearbyList.textContent = "";
+      data.results.forEach(function (row) {
+        var item = el("li", "nearby-item");
+        item.dataset.number = row.number;
+        item.appendChild(el("strong", "", row.category));
+        item.appendChild(el("span", "badge", row.status));
+        var meta = [row.place, row.distance < 20 ? "就在附近" : "约 " + row.distance + " 米", row.age];
+        if (row.followers) { meta.push(row.followers + " 人关注"); }
+        item.appendChild(el("div", "muted small", meta.join(" · ")));
+        var button = el("button", "btn btn-small follow-button", "这也是我的问题");
+        button.type = "button";
+        button.addEventListener("click", function () { follow(button, row); });
+        item.appendChild(button);
+        nearbyList.appendChild(item);
+      });
+      nearbyBox.hidden = data.results.length === 0;
+    }).catch(function () { nearbyBox.hidden = true; });
+  }
+
+  if (category) { category.addEventListener("change", nearby); }
+
   if (latInput.value && lngInput.value) {
-    place(parseFloat(latInput.value), parseFloat(lngInput.value));
-    map.setView([parseFloat(latInput.value), parseFloat(lngInput.value)], 15);
+    place(parseFloat(latInput.value), parseFloat(lngInput.value), { zoom: 15 });
   }
 })();

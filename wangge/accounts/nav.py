@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from wangge.accounts import permissions
+from wangge.core.nav import MenuItem
+
+MENU = [MenuItem(_("账号与角色"), "accounts:role_user_list", permissions.can_admin_users, order=50)]
+
+AUDIT_LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_locked": "账号锁定中登录",
+    "login_throttled": "同一地址登录失败过多被拒绝",
+    "logout": "退出",
+    "session_expired": "会话超时",
+    "otp_verified": "动态口令验证",
+    "otp_failed": "动态口令错误",
+    "otp_enrol": "绑定动态口令",
+    "otp_reset": "重置动态口令",
+    "password_change": "修改密码",
+    "permission_change": "权限变更",
+    "unlock": "解除锁定",
+}

@@ -1,0 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+
+from wangge.accounts import permissions
+from wangge.core.nav import MenuItem
+
+MENU = [MenuItem(_("审计日志"), "audit:list", permissions.can_read_audit, order=40)]
+
+# Actions every app writes through the shared helpers (denials, admin edits, files).
+AUDIT_LABELS = {
+    "access_denied": "越权访问被拒绝",
+    "reveal": "查看完整个人信息",
+    "bulk_read": "批量查阅人员信息",
+    "import": "导入",
+    "export": "导出",
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "admin_action": "后台批量操作",
+}
+AUDIT_OBJECTS = {"user": "用户"}
