@@ -5,7 +5,7 @@ its life through the real services (``case_report``, ``case_transition``,
 Set up directly, because no service writes it and the history needs it: when the
 routing table is empty, a small city-wide routing table sends street-scene categories to
 the city departments (so communities accept and dispatch those cases and the streets
-handle the rest). The official working-day calendar becomes the world's (``workday``).
+handle the rest).
 A share of the reports is concentrated in the demo street and grid, and that street's
 units work a little slower, so whenever the demo is opened its work lists hold work.
 Other apps' stories hand their cases on with ``world.hooks["case_follow"]``.
@@ -21,7 +21,6 @@ from django.db.models import Count
 
 from wangge.accounts.models import Department, Role, User
 from wangge.areas.models import Area
-from wangge.cases.calendar import exceptions_between, is_workday
 from wangge.cases.demo_life import CaseLife
 from wangge.cases.demo_texts import (
     DEMO_ROUTES,
@@ -61,10 +60,6 @@ def history_exists() -> bool:
 
 
 def history_prepare(world: World) -> None:
-    workdays = exceptions_between(
-        world.start_day - timedelta(days=40), world.today + timedelta(days=120)
-    )
-    world.workday = lambda day: is_workday(day, workdays)
     desk = CaseDesk(world)
     desk.prepare()
     world.case_desk = desk

@@ -39,6 +39,7 @@ from wangge.accounts.demo import DEMO_USERNAMES
 from wangge.accounts.models import Department, RoleAssignment, User
 from wangge.areas.models import Area, AreaKind, Building
 from wangge.core import clock
+from wangge.core.calendar import exceptions_between, is_workday
 from wangge.core.errors import ApplicationError
 from wangge.demo.registry import demo_hooks
 
@@ -163,8 +164,8 @@ class World:
 
     The engine loads the places and the people (``node``, ``departments``, ``people``,
     ``focus``: the demo accounts' units); the apps' ``history_prepare`` hooks add what
-    their stories share (for instance ``populated``, the grids where people live, and
-    ``workday``, the official working-day calendar) and ``hooks`` (named callables one
+    their stories share (for instance ``populated``, the grids where people live) and
+    ``hooks`` (named callables one
     app's stories offer another's)."""
 
     def __init__(self, *, seed, days, until, stats, say=None):
@@ -192,6 +193,9 @@ class World:
     # ------------------------------------------------------------ set-up
 
     def prepare(self) -> None:
+        self.workdays = exceptions_between(
+            self.start_day - timedelta(days=40), self.today + timedelta(days=120)
+        )
         # Every node without its polygon: records name their units by id.
         nodes = list(Area.objects.only("id", "path", "depth", "kind", "code", "name"))
         self.node = {a.pk: a for a in nodes}
@@ -257,8 +261,8 @@ class World:
     # ------------------------------------------------------------ time helpers
 
     def workday(self, day: date) -> bool:
-        """Monday to Friday, unless an app installs the official calendar."""
-        return day.weekday() < 5
+        """A working day of the official calendar (holidays and 调休 included)."""
+        return is_workday(day, getattr(self, "workdays", {}))
 
     def local(self, day: date, hour: float) -> datetime:
         return datetime.combine(day, clock_time(0), tzinfo=LOCAL_TZ) + timedelta(hours=hour)
