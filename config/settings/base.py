@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "wangge.cases",
     "wangge.patrols",
     "wangge.indicators",
+    "wangge.demo",
     "wangge.web",
 ]
 
