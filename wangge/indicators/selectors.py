@@ -18,6 +18,11 @@ from django.db.models.functions import Substr, Trunc
 
 from wangge.accounts.permissions import DASHBOARD_ROLES, can_view_dashboard
 from wangge.accounts.scope import path_in_scope, scope_paths
+from wangge.areas.geo import (
+    DEFAULT_SIMPLIFY_TOLERANCE,
+    SIMPLIFY_TOLERANCE,
+    geometry_simplify,
+)
 from wangge.areas.models import KIND_DEPTH, Area, AreaKind
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
@@ -495,6 +500,9 @@ def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
     figures = area_figures(
         user=user, area=area, period=period, codes=[code], rows_kind=AreaKind.GRID
     )
+    # Outlines drawn as lightly as the zoom allows: a city map of thousands of grids needs
+    # no metre-level corners (positions rounded to ~1 m, corners under the tolerance dropped).
+    tolerance = SIMPLIFY_TOLERANCE.get(area.kind, DEFAULT_SIMPLIFY_TOLERANCE)
     features = []
     for grid, values in figures.children:
         if not grid.polygon:
@@ -502,7 +510,7 @@ def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "geometry": grid.polygon,
+                "geometry": geometry_simplify(grid.polygon, tolerance=tolerance),
                 "properties": {"code": grid.code, "name": grid.name, "value": values.get(code)},
             }
         )

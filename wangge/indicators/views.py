@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 
 from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
@@ -149,6 +150,7 @@ def area_map(request, code: str):
 
 
 @never_cache
+@gzip_page  # JSON with no secret in it (no CSRF token, no reflected input): safe to compress
 @guarded(permissions.can_view_dashboard)
 def area_map_data(request, code: str):
     area = _area(request, code)
@@ -159,7 +161,9 @@ def area_map_data(request, code: str):
                 user=request.user, area=area, period=period, code=_map_indicator(request)
             ),
             "cases": map_case_points(user=request.user, area=area, period=period),
-        }
+        },
+        # Names as UTF-8, not \uXXXX escapes (a third of a city map's bytes).
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 

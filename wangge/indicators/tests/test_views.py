@@ -246,3 +246,21 @@ def test_nav_shows_the_dashboard_to_officers_only(data, client):
     # then
     assert "驾驶舱" in officer_nav
     assert "驾驶舱" not in worker_nav
+
+
+def test_the_city_map_is_compressed_and_light(db, client):
+    """Issue 10: the map's data is sent compressed, positions rounded (~1 m), names unescaped."""
+    import gzip
+    import json
+
+    from wangge.testing import Role, build_city, make_user
+
+    city = build_city()
+    client.force_login(make_user(Role.CITY_OFFICER, city))
+    response = client.get(f"/dashboard/{city.code}/map.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    body = gzip.decompress(response.content).decode()
+    data = json.loads(body)
+    ring = data["grids"]["features"][0]["geometry"]["coordinates"][0]
+    assert all(round(x, 5) == x and round(y, 5) == y for x, y in ring)
+    assert "\\u" not in body
