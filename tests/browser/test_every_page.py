@@ -83,10 +83,12 @@ def demo_city(base_url, settings):
     return base_url
 
 
-def crawl(page, base_url: str, start: str) -> list[str]:
-    seen_shapes, visited, queue = set(), [], [start]
+def crawl(page, base_url: str, start: str, dead_links: list[str]):
+    """Pages reached from ``start``; a link that answers 404 is noted in ``dead_links``
+    (a page must not offer a link its reader may not follow)."""
+    seen_shapes, visited, queue = set(), [], [(start, "")]
     while queue and len(visited) < MAX_PAGES_PER_ROLE:
-        path = queue.pop(0)
+        path, source = queue.pop(0)
         if SKIP.search(path) or shape(path) in seen_shapes:
             continue
         seen_shapes.add(shape(path))
@@ -94,6 +96,9 @@ def crawl(page, base_url: str, start: str) -> list[str]:
             response = page.goto(base_url + path)
         except PlaywrightError as exc:  # a download, not a page
             assert "Download is starting" in str(exc)
+            continue
+        if response is not None and response.status == 404:
+            dead_links.append(f"{source} → {path}")
             continue
         if response is None or response.status != 200 or "text/html" not in (
             response.headers.get("content-type", "")
@@ -109,7 +114,7 @@ def crawl(page, base_url: str, start: str) -> list[str]:
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             if shape(target) not in seen_shapes:
-                queue.append(target)
+                queue.append((target, path))
 
 
 def test_every_page_fits_a_phone_and_passes_axe(phone_page, login, demo_city, browser_log):
@@ -120,7 +125,8 @@ def test_every_page_fits_a_phone_and_passes_axe(phone_page, login, demo_city, br
         page.context.clear_cookies()
         if username:
             login(page, username, PASSWORD)
-        for path in crawl(page, demo_city, "/"):
+        dead_links: list[str] = []
+        for path in crawl(page, demo_city, "/", dead_links):
             checked += 1
             who = username or "visitor"
             wide = overflow(page)
@@ -128,6 +134,7 @@ def test_every_page_fits_a_phone_and_passes_axe(phone_page, login, demo_city, br
                 problems.append(f"{who} {path}: {wide}")
             for violation in axe_violations(page):
                 problems.append(f"{who} {path}: {violation}")
+        problems.extend(f"{username or 'visitor'}: dead link {link}" for link in dead_links)
     print(f"checked {checked} pages")
     print("\n".join(problems))
     assert checked > 30

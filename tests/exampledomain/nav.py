@@ -9,5 +9,5 @@ WORKBENCH = [
          lambda user: benches_in_scope(user).filter(broken=True).count(),
          permissions.can_read_registry, tone="warn", order=300),
 ]
-PUBLIC = [PublicLink("长椅报修", "exampledomain:bench_list", "公园长椅坏了告诉我们", order=90)]
+PUBLIC = [PublicLink("长椅报修", "exampledomain:bench_report", "公园长椅坏了告诉我们", order=90)]
 AUDIT_LABELS = {"bench_fix": "修好长椅"}

@@ -87,7 +87,7 @@ def test_its_public_link_and_audit_label_are_collected(client, world):
     # when a visitor opens the front door
     links = client.get("/").context["links"]
     # then the example's public entry is there too
-    assert {"label": "长椅报修", "url": "/benches/", "description": "公园长椅坏了告诉我们"} in links
+    assert {"label": "长椅报修", "url": "/benches/report/", "description": "公园长椅坏了告诉我们"} in links
     # and its audit action reads in words
     from wangge.audit.labels import action_label
 

@@ -4,4 +4,7 @@ from . import views
 
 app_name = "exampledomain"
 
-urlpatterns = [path("", views.bench_list, name="bench_list")]
+urlpatterns = [
+    path("", views.bench_list, name="bench_list"),
+    path("report/", views.bench_report, name="bench_report"),
+]

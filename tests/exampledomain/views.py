@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
@@ -15,3 +16,8 @@ def benches_in_scope(user):
 def bench_list(request):
     names = "、".join(bench.name for bench in benches_in_scope(request.user))
     return HttpResponse(f"长椅：{names}", content_type="text/plain; charset=utf-8")
+
+
+def bench_report(request):
+    """The public page the front door's 长椅报修 leads to (no account needed)."""
+    return render(request, "exampledomain/report.html")

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from wangge.cases.kpi_slices import drill as _drill
 from wangge.cases.kpi_slices import event_department
+from wangge.cases.permissions import can_work_cases
 from wangge.cases.scores import composite, kpi_rate_of, on_time, score_formula
 from wangge.core import clock
 from wangge.indicators.definitions import (
@@ -281,7 +282,7 @@ count_of(
     "件",
     GROUP_CASES,
     "cases.received",
-    drill=_drill("received"),
+    drill_allowed=can_work_cases, drill=_drill("received"),
 )
 count_of(
     "cases_from_grid_worker",
@@ -324,7 +325,7 @@ count_of(
     GROUP_CASES,
     "open_cases.open",
     higher_is_better=False,
-    drill=_drill("open", monthly=False),
+    drill_allowed=can_work_cases, drill=_drill("open", monthly=False),
 )
 count_of(
     "cases_overdue",
@@ -334,7 +335,7 @@ count_of(
     GROUP_CASES,
     "open_cases.overdue",
     higher_is_better=False,
-    drill=_drill("overdue", monthly=False),
+    drill_allowed=can_work_cases, drill=_drill("overdue", monthly=False),
 )
 
 count_of(
@@ -344,7 +345,7 @@ count_of(
     "件",
     GROUP_KPI,
     "kpi.dispatched",
-    drill=_drill("dispatched"),
+    drill_allowed=can_work_cases, drill=_drill("dispatched"),
 )
 count_of(
     "cases_assigned",
@@ -353,7 +354,7 @@ count_of(
     "件",
     GROUP_KPI,
     "handling.assigned",
-    drill=_drill("dispatched"),
+    drill_allowed=can_work_cases, drill=_drill("dispatched"),
 )
 kpi_rate(
     "response_rate",
@@ -361,7 +362,7 @@ kpi_rate(
     "Response rate",
     "kpi.signed_on_time",
     "kpi.dispatched",
-    drill=_drill("dispatched"),
+    drill_allowed=can_work_cases, drill=_drill("dispatched"),
 )
 kpi_rate(
     "resolution_rate",
@@ -369,7 +370,7 @@ kpi_rate(
     "Resolution rate",
     "kpi.resolved",
     "kpi.dispatched",
-    drill=_drill("dispatched"),
+    drill_allowed=can_work_cases, drill=_drill("dispatched"),
 )
 register(
     Indicator(
@@ -381,7 +382,7 @@ register(
         ("kpi.resolved_on_time", "kpi.resolved", "kpi.open_late"),
         on_time,
         decimals=1,
-        drill=_drill("late"),
+        drill_allowed=can_work_cases, drill=_drill("late"),
     )
 )
 kpi_rate(
@@ -390,7 +391,7 @@ kpi_rate(
     "Satisfaction rate",
     "ratings.content",
     "ratings.rated",
-    drill=_drill("rated"),
+    drill_allowed=can_work_cases, drill=_drill("rated"),
 )
 kpi_rate(
     "rework_rate",
@@ -399,7 +400,7 @@ kpi_rate(
     "handling.failed",
     "handling.checked",
     higher_is_better=False,
-    drill=_drill("rework"),
+    drill_allowed=can_work_cases, drill=_drill("rework"),
 )
 kpi_rate(
     "return_rate",
@@ -408,7 +409,7 @@ kpi_rate(
     "handling.returned",
     "handling.assigned",
     higher_is_better=False,
-    drill=_drill("returned"),
+    drill_allowed=can_work_cases, drill=_drill("returned"),
 )
 register(
     Indicator(
@@ -433,7 +434,7 @@ register(
         composite,
         decimals=1,
         description="响应率、办结率、满意率加权，按超期、退回、返工扣分",
-        drill=_drill("dispatched"),
+        drill_allowed=can_work_cases, drill=_drill("dispatched"),
         explain=score_formula,
     )
 )
@@ -445,7 +446,7 @@ count_of(
     "次",
     GROUP_SUMMONS,
     "summons.summonses",
-    drill=_drill("summoned"),
+    drill_allowed=can_work_cases, drill=_drill("summoned"),
 )
 count_of(
     "summons_calls",
@@ -454,7 +455,7 @@ count_of(
     "次",
     GROUP_SUMMONS,
     "summons.calls",
-    drill=_drill("summoned"),
+    drill_allowed=can_work_cases, drill=_drill("summoned"),
 )
 rate(
     "checkin_on_time_rate",
@@ -463,7 +464,7 @@ rate(
     GROUP_SUMMONS,
     "summons.checked_in_on_time",
     "summons.calls",
-    drill=_drill("summoned"),
+    drill_allowed=can_work_cases, drill=_drill("summoned"),
 )
 register(
     Indicator(
@@ -476,7 +477,7 @@ register(
         ratio("summons.checkin_seconds", "summons.checked_in", scale=1 / 60),
         decimals=1,
         higher_is_better=False,
-        drill=_drill("summoned"),
+        drill_allowed=can_work_cases, drill=_drill("summoned"),
     )
 )
 register(
@@ -489,7 +490,7 @@ register(
         ("summons.rating_sum", "summons.rated"),
         ratio("summons.rating_sum", "summons.rated", scale=1.0),
         decimals=1,
-        drill=_drill("summoned"),
+        drill_allowed=can_work_cases, drill=_drill("summoned"),
     )
 )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import has_any_role
 from wangge.cases import permissions as perms
+from wangge.cases.live_map import can_view_live_map
 from wangge.cases.permissions import CASE_DESK_ROLES, can_work_cases  # noqa: F401
 from wangge.cases.selectors import case_workbench_counts
 from wangge.core.nav import MenuItem, PublicLink, Tile, per_request
@@ -87,3 +88,6 @@ AUDIT_PAGES = {
     "cases:summon": "事件 {case_id} 的吹哨",
     "cases:photo": "事件 {case_id} 的照片",
 }
+
+# Buttons on the dashboard beside its own (the dashboard finds them as it finds the menu).
+DASHBOARD_LINKS = [MenuItem(_("实时案件"), "cases:live_map", can_view_live_map, order=20)]

@@ -138,12 +138,17 @@ class Dashboard:
         }
 
 
-def links_for(codes, area, period, department=None) -> dict[str, str]:
-    """{code: URL of the records behind the figure} for the indicators that know one."""
+def links_for(codes, area, period, department=None, *, user) -> dict[str, str]:
+    """{code: URL of the records behind the figure} for the indicators that know one and
+    whose records ``user`` may open (a dashboard never offers a link that answers 404)."""
     links = {}
     for code in codes:
-        drill = INDICATORS[code].drill if code in INDICATORS else None
-        if drill is not None and (url := drill(area, period, department)):
+        indicator = INDICATORS.get(code)
+        if indicator is None or indicator.drill is None:
+            continue
+        if indicator.drill_allowed is not None and not indicator.drill_allowed(user):
+            continue
+        if url := indicator.drill(area, period, department):
             links[code] = url
     return links
 
@@ -169,13 +174,13 @@ def dashboard_build(
     table = indicator_rows(figures)
     by_code = {row["code"]: row for row in table}
     for row in table:
-        row["url"] = links_for([row["code"]], area, period).get(row["code"])
+        row["url"] = links_for([row["code"]], area, period, user=user).get(row["code"])
     ranking = ranking_rows(figures, rank_by) if figures.children else []
     for row in ranking:
-        row["links"] = links_for([rank_by, *ranking_columns], row["area"], period)
+        row["links"] = links_for([rank_by, *ranking_columns], row["area"], period, user=user)
     departments = department_ranking(user=user, area=area, period=period, codes=department_columns)
     for row in departments:
-        row["links"] = links_for(department_columns, area, period, row["department"].pk)
+        row["links"] = links_for(department_columns, area, period, row["department"].pk, user=user)
     shown = dict.fromkeys([rank_by, *ranking_columns, *department_columns])
     return Dashboard(
         area=area,

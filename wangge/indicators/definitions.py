@@ -102,6 +102,8 @@ class Indicator:
     description: str = ""
     # (area, period, department id or None) → the URL of the records behind the figure.
     drill: Callable[..., str | None] | None = None
+    # Who may follow it (the records' own permission); None: whoever sees the dashboard.
+    drill_allowed: Callable[..., bool] | None = None
     # One sentence explaining the formula with its current settings (shown on the page).
     explain: Callable[[], str] | None = None
 

@@ -15,6 +15,7 @@ from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
+from wangge.core.nav import collect
 from wangge.indicators.briefing import EXPORTS, briefing_build, briefing_export, briefing_title
 from wangge.indicators.charts import chart_svg
 from wangge.indicators.dashboard import (
@@ -71,6 +72,11 @@ def area_dashboard(request, code: str):
             "period": period,
             "rank_choices": rank_choices(),
             "chart_data": board.chart_data(),
+            "extra_links": [
+                {"label": item.label, "url": reverse(item.url_name)}
+                for item in collect("DASHBOARD_LINKS")
+                if item.allowed(request.user)
+            ],
             "meta": indicator_meta(
                 [board.rank_by, *board.ranking_columns, *board.department_columns]
             ),
