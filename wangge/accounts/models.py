@@ -21,7 +21,7 @@ class User(AbstractUser):
     # Bumped whenever a role assignment of this user is added, changed or removed: the
     # row is read on every request anyway, so a cached copy of the roles keyed by it can
     # never outlive a change (accounts.permissions.role_assignments_of).
-    roles_version = models.PositiveIntegerField(default=0, editable=False)
+    roles_version = models.PositiveIntegerField(default=0, editable=False, verbose_name="角色版本")
 
     class Meta:
         verbose_name = "用户"
@@ -42,7 +42,7 @@ class Department(models.Model):
 
     name = models.CharField("部门名称", max_length=100)
     code = models.CharField("部门编码", max_length=30, unique=True)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="departments")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="departments", verbose_name="所属区域")
 
     class Meta:
         verbose_name = "职能部门"
@@ -103,10 +103,10 @@ class RoleAssignment(models.Model):
 class LoginThrottle(models.Model):
     """Failed-login counter per username, known or not, so a lockout reveals nothing."""
 
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
+    username = models.CharField(max_length=150, unique=True, verbose_name="账号")
+    failures = models.PositiveIntegerField(default=0, verbose_name="失败次数")
+    locked_until = models.DateTimeField(null=True, blank=True, verbose_name="锁定至")
+    last_failure_at = models.DateTimeField(null=True, blank=True, verbose_name="最近失败时间")
 
     class Meta:
         verbose_name = "登录锁定"

@@ -32,7 +32,7 @@ class ScopedModel(models.Model):
     """Abstract: a row that lives on an area node. Subclasses set ``area_path`` from the
     node's ``path`` when they write it (and when the node moves)."""
 
-    area_path = models.CharField(max_length=255, db_index=True)
+    area_path = models.CharField(max_length=255, db_index=True, verbose_name="区域路径")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -53,8 +53,9 @@ class TenureModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="指派人",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
 
     class Meta:
         abstract = True

@@ -38,10 +38,10 @@ class Area(MP_Node):
     name = models.CharField("名称", max_length=100)
     polygon = models.JSONField("边界（GeoJSON, WGS84）", null=True, blank=True)
     # Bounding box of the polygon, kept so point lookup narrows candidates on an index.
-    min_lat = models.FloatField(null=True, blank=True, db_index=True)
-    max_lat = models.FloatField(null=True, blank=True)
-    min_lng = models.FloatField(null=True, blank=True)
-    max_lng = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True, db_index=True, verbose_name="最小纬度")
+    max_lat = models.FloatField(null=True, blank=True, verbose_name="最大纬度")
+    min_lng = models.FloatField(null=True, blank=True, verbose_name="最小经度")
+    max_lng = models.FloatField(null=True, blank=True, verbose_name="最大经度")
 
     class Meta:
         verbose_name = "区域"
@@ -55,8 +55,8 @@ class Area(MP_Node):
 class Estate(models.Model):
     """小区: a residential compound, the unit of property management."""
 
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="estates")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="estates", verbose_name="网格")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name="区域路径")
     name = models.CharField("小区名称", max_length=100)
     address = models.CharField("地址", max_length=200, blank=True)
     has_property_management = models.BooleanField("有物业管理", default=False)
@@ -77,16 +77,17 @@ class Estate(models.Model):
 class Building(models.Model):
     """楼栋: households live in buildings; a building sits in one grid."""
 
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="buildings")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="buildings", verbose_name="网格")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name="区域路径")
     estate = models.ForeignKey(
-        Estate, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings"
+        Estate, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings",
+        verbose_name="小区",
     )
     name = models.CharField("楼栋", max_length=100)
     address = models.CharField("地址", max_length=200, blank=True)
     floors = models.PositiveSmallIntegerField("层数", null=True, blank=True)
-    lat = models.FloatField(null=True, blank=True)
-    lng = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True, verbose_name="纬度")
+    lng = models.FloatField(null=True, blank=True, verbose_name="经度")
 
     class Meta:
         verbose_name = "楼栋"

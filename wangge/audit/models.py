@@ -16,6 +16,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
         db_constraint=False, related_name="+",
+        verbose_name="操作人",
     )
     actor_username = models.CharField("账号", max_length=150, blank=True)
     role = models.CharField("角色", max_length=100, blank=True)

@@ -46,7 +46,7 @@ class Category(MP_Node):
 class SlaPolicy(models.Model):
     """Deadlines in working minutes; a row with no category is the default for a priority."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, verbose_name="事件类别")
     priority = models.CharField("紧急程度", max_length=10, choices=Priority.choices)
     sign_minutes = models.PositiveIntegerField("签收时限(工作分钟)")
     resolve_minutes = models.PositiveIntegerField("办结时限(工作分钟)")
@@ -72,13 +72,15 @@ class SlaPolicy(models.Model):
 class RoutingRule(models.Model):
     """category × area → handler unit; the most specific (deepest area) rule wins."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routes")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="routing_rules")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routes", verbose_name="事件类别")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="routing_rules", verbose_name="区域")
     handler_department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name="承办部门",
     )
     handler_area = models.ForeignKey(
-        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name="承办区域",
     )
 
     class Meta:
@@ -151,8 +153,8 @@ class Source(models.TextChoices):
 class Case(ScopedModel):
     number = models.CharField("案件编号", max_length=20)
     # Unguessable token for the resident's tracking page and Open311 tokens.
-    token = models.CharField(max_length=32)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    token = models.CharField(max_length=32, verbose_name="查询码")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name="事件类别")
     priority = models.CharField(
         "紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
@@ -162,27 +164,29 @@ class Case(ScopedModel):
     source = models.CharField("来源", max_length=12, choices=Source.choices)
     description = models.TextField("问题描述")
     address = models.CharField("地址", max_length=200, blank=True)
-    lat = models.FloatField(null=True, blank=True)  # WGS84
-    lng = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True, verbose_name="纬度")  # WGS84
+    lng = models.FloatField(null=True, blank=True, verbose_name="经度")
     grid = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name="网格",
     )
     # Path of the grid (or the smallest known area): scope filters use it.
     # Redeclared without ScopedModel's own index: the leading column of
     # case_scope_status serves the range scans (every index is paid on intake).
-    area_path = models.CharField(max_length=255)
+    area_path = models.CharField(max_length=255, verbose_name="区域路径")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="reported_cases",
+        verbose_name="上报人账号",
     )
     anonymous = models.BooleanField("匿名", default=False)
     # Never public whatever its category (a need raised during a household visit).
     private = models.BooleanField("不公开", default=False)
     reporter_name = models.CharField("联系人", max_length=50, blank=True)
-    reporter_phone_enc = models.TextField(blank=True, default="")
+    reporter_phone_enc = models.TextField(blank=True, default="", verbose_name="上报人电话（密文）")
     # No single-column index: the work-list index below starts with this column.
     handler_department = models.ForeignKey(
         Department,
@@ -191,9 +195,11 @@ class Case(ScopedModel):
         blank=True,
         related_name="cases",
         db_index=False,
+        verbose_name="承办部门",
     )
     handler_area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_cases"
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_cases",
+        verbose_name="承办区域",
     )
     # The unit that accepts and dispatches: the grid's community when the routing table
     # knows the category there, the street otherwise, the parent level after escalation.
@@ -204,30 +210,31 @@ class Case(ScopedModel):
         blank=True,
         related_name="dispatching_cases",
         db_index=False,
+        verbose_name="派遣区域",
     )
     # Suspension stops the clock: when it started and which status to resume to.
-    paused_at = models.DateTimeField(null=True, blank=True)
-    paused_status = models.CharField(max_length=12, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True, verbose_name="挂起时间")
+    paused_status = models.CharField(max_length=12, blank=True, verbose_name="挂起前状态")
     # A handler's open request for an extension or a suspension, awaiting the dispatcher.
-    pending_request = models.CharField(max_length=12, blank=True)
-    pending_request_data = models.JSONField(default=dict, blank=True)
-    supervision_count = models.PositiveSmallIntegerField(default=0)
+    pending_request = models.CharField(max_length=12, blank=True, verbose_name="待审批申请")
+    pending_request_data = models.JSONField(default=dict, blank=True, verbose_name="申请内容")
+    supervision_count = models.PositiveSmallIntegerField(default=0, verbose_name="督办次数")
     sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
     resolve_due_at = models.DateTimeField("办结时限", null=True, blank=True, db_index=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    signed_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name="立案时间")
+    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name="派遣时间")
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name="签收时间")
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name="办结时间")
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name="核查时间")
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name="结案时间")
     result = models.TextField("处置结果", blank=True)
-    rework_count = models.PositiveSmallIntegerField(default=0)
-    return_count = models.PositiveSmallIntegerField(default=0)
-    reopen_count = models.PositiveSmallIntegerField(default=0)
+    rework_count = models.PositiveSmallIntegerField(default=0, verbose_name="返工次数")
+    return_count = models.PositiveSmallIntegerField(default=0, verbose_name="退回次数")
+    reopen_count = models.PositiveSmallIntegerField(default=0, verbose_name="重启次数")
     # Bumped by every transition: a stale write is detected and answered with 409.
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(db_index=True)
-    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1, verbose_name="版本")
+    created_at = models.DateTimeField(db_index=True, verbose_name="上报时间")
+    updated_at = models.DateTimeField(verbose_name="更新时间")
 
     class Meta:
         verbose_name = "案件"
@@ -354,14 +361,18 @@ class CalendarDay(models.Model):
     """Official arrangement of one date: a holiday on a weekday or a working weekend day.
     Seeded from `chinese_calendar`; administrators add each new year's arrangement."""
 
-    date = models.DateField(unique=True)
-    is_workday = models.BooleanField()
-    name = models.CharField(max_length=30, blank=True)
+    date = models.DateField(unique=True, verbose_name="日期")
+    is_workday = models.BooleanField(verbose_name="工作日")
+    name = models.CharField(max_length=30, blank=True, verbose_name="名称")
 
     class Meta:
         verbose_name = "节假日安排"
         verbose_name_plural = "节假日安排"
         ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = "调休上班" if self.is_workday else "放假"
+        return f"{self.date:%Y-%m-%d} {self.name or kind}"
 
 
 class KpiWeights(models.Model):

@@ -55,9 +55,10 @@ class GridAssignment(ScopedModel, TenureModel):
     Reassigning ends one row and starts another: history stays."""
 
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grid_assignments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grid_assignments",
+        verbose_name="网格员",
     )
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="worker_assignments")
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="worker_assignments", verbose_name="网格")
 
     class Meta:
         verbose_name = "网格员分工"
@@ -105,12 +106,13 @@ class Patrol(ScopedModel):
     """One patrol of one grid by one worker (巡查). ``date`` is the local start date."""
 
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols",
+        verbose_name="网格员",
     )
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrols")
-    area_path = models.CharField(max_length=255)  # no own index: patrol_scope_date leads
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrols", verbose_name="网格")
+    area_path = models.CharField(max_length=255, verbose_name="区域路径")  # no own index: patrol_scope_date leads
     # The phone names its patrol so an end and findings recorded offline can refer to it.
-    client_ref = models.CharField(max_length=64)
+    client_ref = models.CharField(max_length=64, verbose_name="客户端编号")
     date = models.DateField("巡查日期")
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -118,7 +120,7 @@ class Patrol(ScopedModel):
     points = models.JSONField("轨迹点", default=list, blank=True)
     duties = models.JSONField("履职类别", default=list, blank=True)
     notes = models.TextField("巡查情况", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
 
     class Meta:
         verbose_name = "巡查"
@@ -153,12 +155,13 @@ class PatrolFinding(models.Model):
 class Visit(ScopedModel):
     """A household visit (走访). ``grid``/``area_path`` are where the household was then."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits", verbose_name="户")
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits",
+        verbose_name="网格员",
     )
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=255)  # no own index: visit_scope_date leads
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name="网格")
+    area_path = models.CharField(max_length=255, verbose_name="区域路径")  # no own index: visit_scope_date leads
     at = models.DateTimeField("走访时间")
     date = models.DateField("走访日期")
     mode = models.CharField("走访方式", max_length=12, choices=VisitMode.choices)
@@ -171,7 +174,7 @@ class Visit(ScopedModel):
     cadence = models.CharField("走访频次", max_length=10, choices=Cadence.choices)
     window_due = models.DateField("应访日期", null=True, blank=True)
     timing = models.CharField("时效", max_length=8, choices=VisitTiming.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
 
     class Meta:
         verbose_name = "走访记录"

@@ -30,16 +30,17 @@ class CareTag(models.Model):
 
 
 class Household(ScopedModel):
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households")
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households", verbose_name="网格")
     # area_path (ScopedModel): copy of the grid's path, one indexed range per scope root.
     code = models.CharField("户编号", max_length=40, unique=True)
     building = models.ForeignKey(
-        Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
+        Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="households",
+        verbose_name="楼栋",
     )
     address = models.CharField("住址", max_length=200)
     room = models.CharField("门牌/房号", max_length=30, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间")
 
     class Meta:
         verbose_name = "户"
@@ -81,7 +82,7 @@ class ResidenceStatus(models.TextChoices):
 
 
 class Resident(ScopedModel):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents", verbose_name="户")
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -89,10 +90,10 @@ class Resident(ScopedModel):
         "证件类型", max_length=12, choices=DocType.choices, default=DocType.ID_CARD
     )
     # Encrypted at rest (AES-GCM); *_index is a keyed HMAC for exact lookup.
-    id_number_enc = models.TextField(blank=True, default="")
-    id_number_index = models.CharField(max_length=32, blank=True, default="", db_index=True)
-    phone_enc = models.TextField(blank=True, default="")
-    phone_index = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    id_number_enc = models.TextField(blank=True, default="", verbose_name="证件号码（密文）")
+    id_number_index = models.CharField(max_length=32, blank=True, default="", db_index=True, verbose_name="证件号码索引")
+    phone_enc = models.TextField(blank=True, default="", verbose_name="电话（密文）")
+    phone_index = models.CharField(max_length=32, blank=True, default="", db_index=True, verbose_name="电话索引")
     relation = models.CharField(
         "与户主关系", max_length=12, choices=Relation.choices, default=Relation.SELF
     )
@@ -104,9 +105,9 @@ class Resident(ScopedModel):
     )
     ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
     notes = models.TextField("备注", blank=True, default="")
-    care_tags = models.ManyToManyField(CareTag, blank=True, related_name="residents")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    care_tags = models.ManyToManyField(CareTag, blank=True, related_name="residents", verbose_name="关爱标签")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="更新时间")
 
     class Meta:
         verbose_name = "居民"

@@ -58,7 +58,10 @@ def resident_list(request):
         "people/_resident_rows.html" if request.headers.get("HX-Request")
         else "people/resident_list.html"
     )
-    return render(request, template, {"form": form, "page": page, "query": query})
+    return render(request, template, {
+        "form": form, "page": page, "query": query,
+        "can_export": permissions.can_export(request.user),
+    })
 
 
 @guarded(permissions.can_read_registry)
@@ -93,7 +96,11 @@ def household_list(request):
     households = household_list_visible_to(user=request.user, q=q)
     page, query = paginate(request, households)
     bulk_read_charge(user=request.user, rows=len(page), request=request, what="household")
-    return render(request, "people/household_list.html", {"page": page, "query": query, "q": q})
+    return render(request, "people/household_list.html", {
+        "page": page, "query": query, "q": q,
+        "can_write": permissions.can_write_registry(request.user),
+        "can_export": permissions.can_export(request.user),
+    })
 
 
 @guarded(permissions.can_read_registry)
