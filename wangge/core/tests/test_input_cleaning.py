@@ -284,7 +284,7 @@ def plain_refusal(request, refusal):
 
 def test_an_app_declares_how_refusals_under_its_paths_are_answered(db, monkeypatch):
     # given an installed app that declares a format for its own paths on its AppConfig
-    config = apps.get_app_config("exampledomain")
+    config = apps.get_app_config("core")
     answer = "wangge.core.tests.test_input_cleaning.plain_refusal"
     monkeypatch.setattr(config, "input_refusal_formats", [("/benches/", answer)], raising=False)
     # when a request under that path carries a NUL in its query
