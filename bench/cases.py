@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h4bench .venv/bin/python bench/cases.py --recreate
 
-Steps: generate the city (``wangge/citygen.py``, full area tree; ``--city-scale`` scales
+Steps: generate the city (``manage.py generate_city``, full area tree; ``--city-scale`` scales
 the people only), load ``--cases`` cases spread over twelve months and all 2,814 grids
 with COPY (plus ratings), ``VACUUM (ANALYZE)``, then print:
 
@@ -140,6 +140,7 @@ def load_cases(*, total: int, seed: int, now: datetime) -> dict:
     from wangge.cases.models import Case, Category, Evaluation
     from wangge.cases.services import case_numbers_sync
     from wangge.core import clock, crypto
+    from wangge.demo.bulk import table_columns
 
     rng = random.Random(f"wangge-cases:{seed}")
     grids = list(
@@ -202,6 +203,8 @@ def load_cases(*, total: int, seed: int, now: datetime) -> dict:
         "created_at",
         "updated_at",
     ]
+    # Columns added to the model later get their defaults (the demo's bulk loader helper).
+    columns, extra = table_columns(Case, columns)
     ratings: list[tuple] = []
     # Numbers follow creation order within a day, so draw the instants first and sort.
     instants = sorted(now - span * rng.random() for _ in range(total))
@@ -342,7 +345,7 @@ def load_cases(*, total: int, seed: int, now: datetime) -> dict:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for row in rows():
-                writer.writerow(["\\N" if v is None else v for v in row])
+                writer.writerow(["\\N" if v is None else v for v in (*row, *extra)])
                 loaded += 1
                 if loaded % 20000 == 0:
                     copy.write(buffer.getvalue())
@@ -622,8 +625,8 @@ def main() -> None:
     from wangge.cases.kpi import kpi_table
     from wangge.cases.models import Case
     from wangge.cases.selectors import case_list_visible_to
-    from wangge.citygen import city_generate
     from wangge.core import clock
+    from wangge.demo.city import city_generate
 
     call_command("migrate", verbosity=0)
     now = clock.now()

@@ -82,7 +82,7 @@ def main() -> None:
 
     from wangge.accounts.models import Role, RoleAssignment, User
     from wangge.areas.models import Area
-    from wangge.citygen import city_generate
+    from wangge.demo.city import city_generate
     from wangge.people.models import Household, Resident
     from wangge.people.selectors import care_tag_counts, resident_list_visible_to
 

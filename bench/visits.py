@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h6bench .venv/bin/python bench/visits.py --recreate
 
-Steps: generate the city (``wangge/citygen.py`` at ``--scale``), open a grid assignment for
+Steps: generate the city (``manage.py generate_city`` at ``--scale``), open a grid assignment for
 every grid-worker role on a grid (≈ 32,000 workers, ≈ 11 per grid, no household split, so
 every worker's list covers their whole grid — the heaviest case), then load in SQL:
 
@@ -47,7 +47,7 @@ def _load_history() -> None:
     """Grid assignments, a year of visits and 100 days of patrols, in SQL."""
     from django.db import connection, transaction
 
-    from wangge.citygen import _PostgresBulkLoad
+    from wangge.demo.bulk import PostgresBulkLoad
     from wangge.patrols.models import GridAssignment, Patrol, Visit
 
     today = f"(now() AT TIME ZONE '{TZ}')::date"
@@ -63,7 +63,7 @@ def _load_history() -> None:
         )
         print(f"  grid assignments: {cursor.rowcount:,}", flush=True)
 
-        loader = _PostgresBulkLoad([Visit, Patrol])
+        loader = PostgresBulkLoad([Visit, Patrol])
         loader.begin()
         worker_of_grid = f"""(SELECT grid_id, min(worker_id) AS worker_id
                               FROM {GridAssignment._meta.db_table} GROUP BY grid_id) AS gw"""
@@ -166,8 +166,8 @@ def main() -> None:
     settings.DEBUG = False
     from wangge.accounts.models import Role, RoleAssignment, User
     from wangge.areas.models import Area
-    from wangge.citygen import city_generate
     from wangge.core import clock
+    from wangge.demo.city import city_generate
     from wangge.patrols.models import (
         GridAssignment,
         HouseholdAssignment,

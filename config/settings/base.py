@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "wangge.cases",
     "wangge.patrols",
     "wangge.indicators",
+    "wangge.demo",
     "wangge.web",
 ]
 
@@ -161,6 +162,15 @@ WANGGE_IMPORT_MAX_ROWS = env_int("WANGGE_IMPORT_MAX_ROWS", 200_000)
 WANGGE_IMPORT_REPORT_DIR = BASE_DIR / "var" / "import_reports"  # error reports of imports
 # Excel exports (registry, briefing) one user may make per clock hour.
 WANGGE_EXPORT_PER_HOUR = env_int("WANGGE_EXPORT_PER_HOUR", 30)
+
+# Department composite score (wangge.cases.indicators): points taken off the weighted mean.
+WANGGE_SCORE_LATE_DEDUCTION = env_int("WANGGE_SCORE_LATE_DEDUCTION", 20)  # at 0 % closed on time
+WANGGE_SCORE_RETURN_DEDUCTION = env_int("WANGGE_SCORE_RETURN_DEDUCTION", 20)  # all returned
+WANGGE_SCORE_REWORK_DEDUCTION = env_int("WANGGE_SCORE_REWORK_DEDUCTION", 20)  # all checks failed
+WANGGE_SCORE_MIN_CASES = env_int("WANGGE_SCORE_MIN_CASES", 5)  # fewer dispatches: not ranked
+# The monthly briefing's letterhead (wangge.indicators.briefing): issuer and number prefix.
+WANGGE_BRIEFING_ISSUER = env_str("WANGGE_BRIEFING_ISSUER", "网格化服务管理中心")
+WANGGE_BRIEFING_NUMBER_PREFIX = env_str("WANGGE_BRIEFING_NUMBER_PREFIX", "网格通报")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Largest request with files (an Excel import, or six 5 MB photos, plus the form); a

@@ -65,6 +65,16 @@ def axe_violations(page) -> list[str]:
 
 @pytest.fixture
 def demo_city(base_url, settings):
+    # A live-server test's flush removes the rows migrations seeded (categories, SLA
+    # defaults, the calendar), and serialized rollback does not always bring them back.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from wangge.cases.models import Category
+
+    if not Category.objects.exists():
+        import_module("wangge.cases.migrations.0002_seed_categories_sla_calendar").seed(apps, None)
     settings.WANGGE_DEMO = True
     settings.WANGGE_MAP_TILE_URL = ""
     call_command("generate_city", scale=0.0002, seed=42, districts="150203", verbosity=0)

@@ -183,6 +183,13 @@ class WorkListFilterForm(forms.Form):
     priority = forms.ChoiceField(
         label="紧急程度", required=False, choices=[("", "全部")] + list(Priority.choices)
     )
+    # The cases behind a dashboard figure (wangge.cases.kpi_slices): kept while filtering.
+    area = forms.SlugField(required=False, max_length=30, widget=forms.HiddenInput)
+    kpi = forms.SlugField(required=False, max_length=20, widget=forms.HiddenInput)
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$", required=False, max_length=7, widget=forms.HiddenInput
+    )
+    department = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,15 @@
-"""The monthly briefing (月度通报): the indicator table and the rankings of a node.
+"""The monthly briefing (月度通报) an office sends: the letterhead (issuing unit, number,
+period), a written summary generated from the figures (``briefing_text.py``), charts
+(``charts.py``) and the tables of a node.
 
-The print page and the Excel file read the same ``Dashboard``. The Excel export is
-audited, rate-limited like every export, and escapes text cells that a spreadsheet
-would take for a formula.
+The print page (A4), the Word document (``briefing_docx.py``) and the Excel file read the
+same ``Briefing``. Downloads are audited, rate-limited like every export, and Excel text
+cells that a spreadsheet would take for a formula are escaped.
 """
 
 import io
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from openpyxl import Workbook
@@ -16,11 +20,16 @@ from wangge.audit.selectors import audit_recent_count
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
+from wangge.indicators.briefing_text import briefing_summary
+from wangge.indicators.charts import Chart
 from wangge.indicators.dashboard import Dashboard, dashboard_build, indicator_meta
+from wangge.indicators.definitions import INDICATORS
 from wangge.indicators.periods import Period
 
 # Characters that make a spreadsheet read a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A department chart longer than this shows the best and the worst only (the table has all).
+CHART_BEST, CHART_WORST = 10, 5
 
 
 def cell_text(value):
@@ -32,11 +41,74 @@ def cell_text(value):
     return value
 
 
-def briefing_build(*, user, area: Area, period: Period) -> Dashboard:
-    return dashboard_build(user=user, area=area, period=period, with_trend=False)
+@dataclass
+class Briefing:
+    board: Dashboard
+    issuer: str
+    number: str
+    issued_on: date
+    summary: list[str]
+    charts: list[Chart] = field(default_factory=list)
+
+    # The tables read the board's attributes directly (briefing.ranking…).
+    def __getattr__(self, name):
+        if name == "board":
+            raise AttributeError(name)
+        return getattr(self.board, name)
 
 
-def briefing_title(briefing: Dashboard) -> str:
+def briefing_issuer(area: Area) -> str:
+    return f"{area.name}{settings.WANGGE_BRIEFING_ISSUER}"
+
+
+def briefing_number(period: Period) -> str:
+    """〔year〕and the month as the issue number: one briefing a month."""
+    return f"{settings.WANGGE_BRIEFING_NUMBER_PREFIX}〔{period.year}〕{period.month}号"
+
+
+def _charts(board: Dashboard) -> list[Chart]:
+    charts = []
+    if board.ranking:
+        ind = INDICATORS[board.rank_by]
+        charts.append(
+            Chart(
+                f"下级{board.child_label or '区域'}{ind.name_zh}（{ind.unit}）",
+                ind.unit,
+                ind.decimals,
+                [(row["area"].name, row["values"].get(board.rank_by)) for row in board.ranking],
+            )
+        )
+    if board.department_columns and board.departments:
+        code = board.department_columns[0]
+        ind = INDICATORS[code]
+        rows, title = board.departments, f"职能部门{ind.name_zh}（{ind.unit}）"
+        if len(rows) > CHART_BEST + CHART_WORST:
+            rows = [*rows[:CHART_BEST], *rows[-CHART_WORST:]]
+            title += f"：前 {CHART_BEST} 名与后 {CHART_WORST} 名"
+        charts.append(
+            Chart(
+                title,
+                ind.unit,
+                ind.decimals,
+                [(row["department"].name, row["values"].get(code)) for row in rows],
+            )
+        )
+    return charts
+
+
+def briefing_build(*, user, area: Area, period: Period) -> Briefing:
+    board = dashboard_build(user=user, area=area, period=period)
+    return Briefing(
+        board=board,
+        issuer=briefing_issuer(area),
+        number=briefing_number(period),
+        issued_on=clock.today(),
+        summary=briefing_summary(board),
+        charts=_charts(board),
+    )
+
+
+def briefing_title(briefing) -> str:
     return f"{briefing.area.name}{briefing.period.label}网格化基层治理工作通报"
 
 
@@ -54,17 +126,22 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list])
     return sheet
 
 
-def briefing_workbook(briefing: Dashboard) -> bytes:
+def briefing_workbook(briefing: Briefing) -> bytes:
     workbook = Workbook()
     cover = workbook.active
     cover.title = "通报"
     cover.append([cell_text(briefing_title(briefing))])
     cover["A1"].font = Font(bold=True, size=14)
+    cover.append(["发文单位", cell_text(briefing.issuer)])
+    cover.append(["文号", cell_text(briefing.number)])
     cover.append(["统计区域", cell_text(briefing.area.name)])
     cover.append(["区划代码", cell_text(briefing.area.code)])
     cover.append(["统计月份", briefing.period.label])
     cover.append(["生成时间", clock.now().astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")])
     cover.append(["说明", "全部数据由系统根据业务记录自动计算；标注“当前”的为时点数"])
+    for index, paragraph in enumerate(briefing.summary):
+        cover.append(["摘要" if index == 0 else "", cell_text(paragraph)])
+        cover.cell(row=cover.max_row, column=2).alignment = Alignment(wrap_text=True)
     cover.column_dimensions["A"].width = 14
     cover.column_dimensions["B"].width = 60
 
@@ -135,17 +212,35 @@ def _limit_reached(actor) -> bool:
     return audit_recent_count(action="export", actor=actor) >= per_hour
 
 
-def briefing_export(*, actor, area: Area, period: Period, request=None) -> bytes:
-    """The briefing as .xlsx for ``actor`` (scope checked by the build); audited."""
+def _document(briefing: Briefing) -> bytes:
+    from wangge.indicators.briefing_docx import briefing_document
+
+    return briefing_document(briefing)
+
+
+EXPORTS = {
+    "docx": (
+        _document,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": (
+        briefing_workbook,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+def briefing_export(
+    *, actor, area: Area, period: Period, request=None, kind: str = "xlsx"
+) -> bytes:
+    """The briefing as ``kind`` (xlsx, docx) for ``actor`` (scope checked by the build);
+    audited, rate-limited."""
     if _limit_reached(actor):
         raise ApplicationError("导出过于频繁，请稍后再试", code="rate_limited")
     briefing = briefing_build(user=actor, area=area, period=period)
-    content = briefing_workbook(briefing)
-    audit_record(
-        action="export",
-        actor=actor,
-        request=request,
-        obj=area,
-        detail={"kind": "monthly_briefing", "period": period.key},
-    )
+    content = EXPORTS[kind][0](briefing)
+    detail = {"kind": "monthly_briefing", "period": period.key}
+    if kind != "xlsx":
+        detail["format"] = kind
+    audit_record(action="export", actor=actor, request=request, obj=area, detail=detail)
     return content

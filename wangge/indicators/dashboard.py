@@ -4,62 +4,27 @@ One call reads every figure of a node and its children (``area_figures``), then 
 department ranking and the monthly trend; the pages only lay these out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from wangge.areas.models import Area
 from wangge.core import clock
-from wangge.indicators.definitions import INDICATORS, is_available, is_flow
+from wangge.indicators.definitions import INDICATORS, is_available, is_flow, panel
 from wangge.indicators.periods import Period
 from wangge.indicators.selectors import (
-    DEPARTMENT_INDICATORS,
     AreaFigures,
     area_figures,
     breadcrumb,
     child_kind_label,
+    department_indicators,
     department_ranking,
     indicator_rows,
     monthly_trend,
     ranking_rows,
 )
 
-HEADLINE = (
-    "communities",
-    "grids",
-    "grid_workers",
-    "households",
-    "residents",
-    "care_people",
-    "cases_received",
-    "cases_overdue",
-    "composite_score",
-    "patrol_rate",
-)
-RANKING_COLUMNS = (
-    "composite_score",
-    "cases_received",
-    "response_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "on_time_rate",
-    "patrol_rate",
-    "care_visit_rate",
-    "grids",
-    "grid_workers",
-    "residents",
-)
-TREND_CODES = (
-    "cases_received",
-    "cases_dispatched",
-    "composite_score",
-    "resolution_rate",
-    "satisfaction_rate",
-    "on_time_rate",
-    "patrol_rate",
-    "visits",
-    "care_visit_rate",
-)
+# The panels' indicators come from the apps (``PANELS`` in each app's indicators.py).
 TREND_MONTHS = 12
 
 
@@ -68,7 +33,8 @@ def _available(codes) -> list[str]:
 
 
 def default_rank_by() -> str:
-    return "composite_score" if is_available(INDICATORS["composite_score"]) else "residents"
+    """The first available indicator of panel ``rank_by`` (the composite score…)."""
+    return next(iter(_available(panel("rank_by"))), next(iter(INDICATORS)))
 
 
 def rank_choices() -> list[tuple[str, str]]:
@@ -114,6 +80,10 @@ class Dashboard:
     department_columns: list[str]
     trend: dict
     child_label: str
+    # Departments with too few cases: listed apart, not ranked.
+    departments_apart: list[dict] = field(default_factory=list)
+    # One sentence per indicator that explains its formula (the composite score…).
+    explanations: dict[str, str] = field(default_factory=dict)
 
     def chart_data(self) -> dict:
         """Everything the charts need, for ``json_script`` (never marked safe)."""
@@ -168,22 +138,45 @@ class Dashboard:
         }
 
 
+def links_for(codes, area, period, department=None) -> dict[str, str]:
+    """{code: URL of the records behind the figure} for the indicators that know one."""
+    links = {}
+    for code in codes:
+        drill = INDICATORS[code].drill if code in INDICATORS else None
+        if drill is not None and (url := drill(area, period, department)):
+            links[code] = url
+    return links
+
+
 def dashboard_build(
     *, user, area: Area, period: Period, rank_by: str | None = None, with_trend: bool = True
 ) -> Dashboard:
     rank_by = clean_rank_by(rank_by)
     figures = area_figures(user=user, area=area, period=period)
-    ranking_columns = [code for code in _available(RANKING_COLUMNS) if code != rank_by]
-    department_columns = _available(DEPARTMENT_INDICATORS)
+    ranking_columns = [code for code in _available(panel("ranking")) if code != rank_by]
+    department_columns = _available(department_indicators())
     trend = (
         monthly_trend(
-            user=user, area=area, period=period, codes=_available(TREND_CODES), months=TREND_MONTHS
+            user=user,
+            area=area,
+            period=period,
+            codes=_available(panel("trend")),
+            months=TREND_MONTHS,
         )
         if with_trend
         else {"months": [], "series": {}}
     )
     table = indicator_rows(figures)
     by_code = {row["code"]: row for row in table}
+    for row in table:
+        row["url"] = links_for([row["code"]], area, period).get(row["code"])
+    ranking = ranking_rows(figures, rank_by) if figures.children else []
+    for row in ranking:
+        row["links"] = links_for([rank_by, *ranking_columns], row["area"], period)
+    departments = department_ranking(user=user, area=area, period=period, codes=department_columns)
+    for row in departments:
+        row["links"] = links_for(department_columns, area, period, row["department"].pk)
+    shown = dict.fromkeys([rank_by, *ranking_columns, *department_columns])
     return Dashboard(
         area=area,
         period=period,
@@ -191,12 +184,14 @@ def dashboard_build(
         figures=figures,
         rank_by=rank_by,
         table=table,
-        headline=[by_code[code] for code in _available(HEADLINE)],
-        ranking=ranking_rows(figures, rank_by) if figures.children else [],
+        headline=[by_code[code] for code in _available(panel("headline"))],
+        ranking=ranking,
         ranking_columns=ranking_columns,
-        departments=department_ranking(
-            user=user, area=area, period=period, codes=department_columns
-        ),
+        departments=[row for row in departments if not row["apart"]],
+        departments_apart=[row for row in departments if row["apart"]],
+        explanations={
+            code: INDICATORS[code].explain() for code in shown if INDICATORS[code].explain
+        },
         department_columns=department_columns,
         trend=trend,
         child_label=child_kind_label(area),

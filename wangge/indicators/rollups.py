@@ -13,13 +13,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, F, Max, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Cast, Concat, Substr
 
 from wangge.areas.models import Area
 from wangge.core import clock
 from wangge.indicators.definitions import SOURCES, Source
 from wangge.indicators.models import DepartmentRollup, Rollup, RollupRun
 from wangge.indicators.periods import Period, last_months
+from wangge.indicators.queries import source_rows
 
 STEP = Area.steplen
 # Between a path and a department id in one group key (paths hold 0-9A-Z only).
@@ -37,19 +38,17 @@ def _tree_depth() -> int:
 
 def _source_by_node(source: Source, period: Period, depth: int) -> dict[str, dict]:
     """{node path: measures} for every node with records of ``source`` in ``period``."""
-    from wangge.indicators.selectors import _source_rows
-
     names = list(source.measures())
     nodes: dict[str, dict] = defaultdict(lambda: dict.fromkeys(names, 0))
     if source.grid_rows is not None:
         rows = source.grid_rows("", period).items()
     elif source.additive:
-        rows = _source_rows(
+        rows = source_rows(
             source, prefix="", periods=(period, period), group=F(source.path_field)
         ).items()
     else:
         for level in range(1, depth + 1):
-            grouped = _source_rows(
+            grouped = source_rows(
                 source,
                 prefix="",
                 periods=(period, period),
@@ -71,16 +70,14 @@ def _source_by_node(source: Source, period: Period, depth: int) -> dict[str, dic
 
 def _source_by_node_and_department(source: Source, period: Period) -> dict[tuple, dict]:
     """{(node path, department id): measures} for a source that ranks departments."""
-    from wangge.indicators.selectors import _source_rows
-
     key = Concat(
         F(source.path_field),
         Value(SEPARATOR),
-        F(source.department_field),
+        Cast(source.department_key(), CharField()),
         output_field=CharField(),
     )
     nodes: dict[tuple, dict] = defaultdict(dict)
-    for group, measures in _source_rows(
+    for group, measures in source_rows(
         source, prefix="", periods=(period, period), group=key
     ).items():
         path, _, department = (group or "").rpartition(SEPARATOR)
@@ -109,7 +106,7 @@ def rollup_refresh(*, period: Period) -> RollupRun:
                     period=period.first_day, source=source.key, area_path=path, measures=measures
                 )
             )
-        if source.department_field:
+        if source.ranks_departments:
             for (path, department), measures in _source_by_node_and_department(
                 source, period
             ).items():

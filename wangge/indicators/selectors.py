@@ -10,29 +10,37 @@ number of queries as a street.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import F, Q
 from django.db.models.functions import Substr, Trunc
-from django.urls import reverse
 
 from wangge.accounts.permissions import DASHBOARD_ROLES, can_view_dashboard
 from wangge.accounts.scope import path_in_scope, scope_paths
+from wangge.areas.geo import (
+    DEFAULT_SIMPLIFY_TOLERANCE,
+    SIMPLIFY_TOLERANCE,
+    geometry_simplify,
+)
 from wangge.areas.models import KIND_DEPTH, Area, AreaKind
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.indicators.definitions import (
     INDICATORS,
+    MAP_POINTS,
+    RANKING_MINIMUMS,
     SOURCES,
     Indicator,
     Source,
     evaluation_started,
+    indicators_ordered,
     is_available,
     is_flow,
+    panel,
 )
 from wangge.indicators.periods import Period, last_months
+from wangge.indicators.queries import source_rows
 from wangge.indicators.rollups import (
     department_rollup_measures,
     fresh_runs,
@@ -42,9 +50,15 @@ from wangge.indicators.rollups import (
 
 STEP = Area.steplen
 
-# Columns of a sub-area ranking when the caller names none.
-RANKING_COLUMNS = ("grids", "grid_workers", "households", "residents", "care_people")
-DEFAULT_RANK_BY = "residents"
+
+def ranking_columns() -> list[str]:
+    """Columns of a sub-area ranking when the caller names none (panel ``areas``)."""
+    return panel("areas")
+
+
+def default_area_rank_by() -> str:
+    """What a sub-area ranking orders by when the caller names nothing."""
+    return next(iter(panel("area_rank_by")), "grids")
 
 
 # Scope ----------------------------------------------------------------------------------
@@ -93,44 +107,6 @@ def sub_areas(area: Area) -> list[Area]:
 # The engine -----------------------------------------------------------------------------
 
 
-def _period_filter(source: Source, first: Period, last: Period) -> dict:
-    if source.period_is_date:
-        start, end = first.first_day, last.next.first_day
-    else:
-        start, end = first.start, last.end
-    return {f"{source.period_field}__gte": start, f"{source.period_field}__lt": end}
-
-
-def _number(value):
-    if value is None:
-        return 0
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return value if isinstance(value, int) else float(value)
-
-
-def _source_rows(
-    source: Source, *, prefix: str, periods: tuple[Period, Period] | None, group=None
-) -> dict:
-    """Run one source: {group key: {measure: value}} (key None when not grouped)."""
-    queryset = source.queryset()
-    if prefix:
-        queryset = queryset.filter(**{f"{source.path_field}__under": prefix})
-    if source.period_field and periods is not None:
-        queryset = queryset.filter(**_period_filter(source, *periods))
-    aggregates = {f"m_{name}": expr for name, expr in source.measures().items()}
-    queryset = queryset.order_by()
-    if group is None:
-        row = queryset.aggregate(**aggregates)
-        return {None: {name[2:]: _number(value) for name, value in row.items()}}
-    rows = queryset.annotate(grp=group).values("grp").annotate(**aggregates)
-    result = {}
-    for row in rows:
-        key = row.pop("grp")
-        result[key] = {name[2:]: _number(value) for name, value in row.items()}
-    return result
-
-
 def _sources_of(indicators: Iterable[Indicator]) -> list[Source]:
     keys = dict.fromkeys(key for ind in indicators if is_available(ind) for key in ind.sources)
     return [SOURCES[key] for key in keys]
@@ -158,7 +134,7 @@ def _round(value, decimals: int):
 def _resolve(codes: Iterable[str] | None) -> list[Indicator]:
     evaluation_started()
     if codes is None:
-        return list(INDICATORS.values())
+        return indicators_ordered()
     return [INDICATORS[code] for code in codes if code in INDICATORS]
 
 
@@ -195,8 +171,8 @@ def _collect(
         return per_key, total
     periods = (period, period)
     if child_len is None:
-        return {}, _source_rows(source, prefix=prefix, periods=periods)[None]
-    rows = _source_rows(
+        return {}, source_rows(source, prefix=prefix, periods=periods)[None]
+    rows = source_rows(
         source, prefix=prefix, periods=periods, group=Substr(source.path_field, 1, child_len)
     )
     # Records attached above the children (a case known only to its street) count for
@@ -209,7 +185,7 @@ def _collect(
         for measures in rows.values():
             _add_into(total, measures)
     else:
-        total = _source_rows(source, prefix=prefix, periods=periods)[None]
+        total = source_rows(source, prefix=prefix, periods=periods)[None]
     return per_key, total
 
 
@@ -343,29 +319,19 @@ def sub_area_ranking(
     user,
     area: Area,
     period: Period,
-    rank_by: str = DEFAULT_RANK_BY,
+    rank_by: str | None = None,
     codes: Iterable[str] | None = None,
 ) -> list[dict]:
     """The node's children with their figures, ranked by ``rank_by``."""
-    wanted = list(dict.fromkeys([rank_by, *(codes or RANKING_COLUMNS)]))
+    rank_by = rank_by or default_area_rank_by()
+    wanted = list(dict.fromkeys([rank_by, *(codes or ranking_columns())]))
     figures = area_figures(user=user, area=area, period=period, codes=wanted)
     return ranking_rows(figures, rank_by)
 
 
-DEPARTMENT_INDICATORS = (
-    "composite_score",
-    "cases_dispatched",
-    "response_rate",
-    "resolution_rate",
-    "on_time_rate",
-    "satisfaction_rate",
-    "rework_rate",
-    "return_rate",
-    "summons_calls",
-    "checkin_on_time_rate",
-    "checkin_minutes",
-    "summons_rating",
-)
+def department_indicators() -> list[str]:
+    """The department ranking's columns (panel ``departments``), the score first."""
+    return panel("departments")
 
 
 def department_ranking(
@@ -377,18 +343,27 @@ def department_ranking(
     rank_by: str | None = None,
 ) -> list[dict]:
     """Departments that handled cases inside ``area`` in ``period`` (or were summoned to
-    one), ranked by ``rank_by`` — by default the composite score."""
+    one), ranked by ``rank_by`` — by default the composite score. A department below a
+    ranking minimum (too few cases, see ``RANKING_MINIMUM``) comes after the ranked ones,
+    unranked, with ``apart`` set."""
     _require_scope(user, area)
     indicators = [
         ind
-        for ind in _resolve(codes or DEPARTMENT_INDICATORS)
-        if all(SOURCES[key].department_field for key in ind.sources)
+        for ind in _resolve(codes or department_indicators())
+        if all(SOURCES[key].ranks_departments for key in ind.sources)
     ]
     if not indicators:
         return []
+    codes = [ind.code for ind in indicators]
+    minimums = [(code, minimum()) for code, minimum in RANKING_MINIMUMS if code in INDICATORS]
+    computed = indicators + [
+        INDICATORS[code]
+        for code, _ in minimums
+        if code not in codes and is_available(INDICATORS[code])
+    ]
     from wangge.accounts.models import Department
 
-    sources = _sources_of(indicators)
+    sources = _sources_of(computed)
     run = fresh_runs([period]).get(period)
     if run is not None:
         measures = department_rollup_measures(period=period, sources=sources, path=area.path)
@@ -402,23 +377,32 @@ def department_ranking(
         total={},
         computed_at=run.computed_at if run is not None else None,
     )
-    figures.children = [
-        (departments[pk], _compute(indicators, measures[pk]))
+    children = [
+        (departments[pk], _compute(computed, measures[pk]))
         for pk in sorted(measures)
         if pk in departments
     ]
-    codes = [ind.code for ind in indicators]
-    rows = ranking_rows(figures, rank_by if rank_by in codes else codes[0])
+
+    def apart(values) -> bool:
+        return any((values.get(code) or 0) < minimum for code, minimum in minimums)
+
+    rank_by = rank_by if rank_by in codes else codes[0]
+    figures.children = [child for child in children if not apart(child[1])]
+    rows = ranking_rows(figures, rank_by)
+    figures.children = [child for child in children if apart(child[1])]
+    for row in ranking_rows(figures, rank_by):
+        rows.append(row | {"rank": None, "apart": True})
     for row in rows:
         row["department"] = row.pop("area")
+        row.setdefault("apart", False)
     return rows
 
 
 def _live_department_measures(sources, *, area: Area, period: Period) -> dict:
     measures: dict = defaultdict(dict)
     for source in sources:
-        rows = _source_rows(
-            source, prefix=area.path, periods=(period, period), group=F(source.department_field)
+        rows = source_rows(
+            source, prefix=area.path, periods=(period, period), group=source.department_key()
         )
         for key, values in rows.items():
             if key is None:
@@ -468,7 +452,7 @@ def monthly_trend(
                     measures[month][f"{source.key}.{name}"] = value
             continue
         if source.period_field is None:
-            rows = _source_rows(source, prefix=area.path, periods=None)[None]
+            rows = source_rows(source, prefix=area.path, periods=None)[None]
             for month in live:
                 for name, value in rows.items():
                     measures[month][f"{source.key}.{name}"] = value
@@ -477,7 +461,7 @@ def monthly_trend(
             group = Trunc(source.period_field, "month")
         else:
             group = Trunc(source.period_field, "month", tzinfo=clock.LOCAL_TZ)
-        rows = _source_rows(source, prefix=area.path, periods=(live[0], live[-1]), group=group)
+        rows = source_rows(source, prefix=area.path, periods=(live[0], live[-1]), group=group)
         for month in live:
             for name in source.measures():
                 measures[month][f"{source.key}.{name}"] = 0
@@ -516,6 +500,9 @@ def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
     figures = area_figures(
         user=user, area=area, period=period, codes=[code], rows_kind=AreaKind.GRID
     )
+    # Outlines drawn as lightly as the zoom allows: a city map of thousands of grids needs
+    # no metre-level corners (positions rounded to ~1 m, corners under the tolerance dropped).
+    tolerance = SIMPLIFY_TOLERANCE.get(area.kind, DEFAULT_SIMPLIFY_TOLERANCE)
     features = []
     for grid, values in figures.children:
         if not grid.polygon:
@@ -523,7 +510,7 @@ def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "geometry": grid.polygon,
+                "geometry": geometry_simplify(grid.polygon, tolerance=tolerance),
                 "properties": {"code": grid.code, "name": grid.name, "value": values.get(code)},
             }
         )
@@ -531,39 +518,15 @@ def map_grids(*, user, area: Area, period: Period, code: str) -> dict:
 
 
 def map_case_points(*, user, area: Area, period: Period, limit: int | None = None) -> dict:
-    """Cases under ``area`` with a location: those received in ``period`` and those still
-    open, newest first, at most ``limit``. Only number, category and status go out — no
-    description, no reporter."""
+    """Records under ``area`` that the apps pin on the map (``MAP_POINTS``: cases received
+    in ``period`` and those still open…), newest first, at most ``limit`` in all."""
     _require_scope(user, area)
-    if not SOURCES["cases"].available():
-        return {"type": "FeatureCollection", "features": [], "truncated": False}
-    from wangge.cases.models import Case, Status
-    from wangge.cases.services import OPEN_STATUSES
-
     limit = limit or settings.WANGGE_MAP_MAX_POINTS
-    cases = (
-        Case.objects.filter(area_path__under=area.path, lat__isnull=False, lng__isnull=False)
-        .filter(
-            Q(created_at__gte=period.start, created_at__lt=period.end) | Q(status__in=OPEN_STATUSES)
-        )
-        .order_by("-created_at", "-id")
-        .values("id", "number", "status", "lat", "lng", "created_at", "category__name")[: limit + 1]
-    )
-    rows = list(cases)
-    labels = dict(Status.choices)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
-            "properties": {
-                "number": row["number"],
-                "url": reverse("cases:detail", args=[row["id"]]),
-                "status": row["status"],
-                "status_label": labels.get(row["status"], row["status"]),
-                "category": row["category__name"],
-                "date": row["created_at"].astimezone(clock.LOCAL_TZ).date().isoformat(),
-            },
-        }
-        for row in rows[:limit]
-    ]
-    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}
+    features: list[dict] = []
+    for points in MAP_POINTS:
+        features.extend(points(area.path, period, limit))
+    return {
+        "type": "FeatureCollection",
+        "features": features[:limit],
+        "truncated": len(features) > limit,
+    }

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:code>/map.json", views.area_map_data, name="map_data"),
     path("<slug:code>/briefing/", views.area_briefing, name="briefing"),
     path("<slug:code>/briefing.xlsx", views.area_briefing_xlsx, name="briefing_xlsx"),
+    path("<slug:code>/briefing.docx", views.area_briefing_docx, name="briefing_docx"),
 ]

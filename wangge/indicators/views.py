@@ -9,12 +9,14 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 
 from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
-from wangge.indicators.briefing import briefing_build, briefing_export, briefing_title
+from wangge.indicators.briefing import EXPORTS, briefing_build, briefing_export, briefing_title
+from wangge.indicators.charts import chart_svg
 from wangge.indicators.dashboard import (
     area_url,
     dashboard_build,
@@ -148,6 +150,7 @@ def area_map(request, code: str):
 
 
 @never_cache
+@gzip_page  # JSON with no secret in it (no CSRF token, no reflected input): safe to compress
 @guarded(permissions.can_view_dashboard)
 def area_map_data(request, code: str):
     area = _area(request, code)
@@ -158,7 +161,9 @@ def area_map_data(request, code: str):
                 user=request.user, area=area, period=period, code=_map_indicator(request)
             ),
             "cases": map_case_points(user=request.user, area=area, period=period),
-        }
+        },
+        # Names as UTF-8, not \uXXXX escapes (a third of a city map's bytes).
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 
@@ -171,7 +176,9 @@ def area_briefing(request, code: str):
         request,
         "indicators/briefing.html",
         {
-            "board": briefing,
+            "briefing": briefing,
+            "board": briefing.board,
+            "charts": [(chart, chart_svg(chart)) for chart in briefing.charts if chart.drawn],
             "area": area,
             "period": period,
             "title": briefing_title(briefing),
@@ -182,18 +189,26 @@ def area_briefing(request, code: str):
     )
 
 
-@guarded(permissions.can_view_dashboard)
-def area_briefing_xlsx(request, code: str):
+def _briefing_download(request, code: str, kind: str):
     area = _area(request, code)
     period = _period(request)
     try:
-        content = briefing_export(actor=request.user, area=area, period=period, request=request)
+        content = briefing_export(
+            actor=request.user, area=area, period=period, request=request, kind=kind
+        )
     except ApplicationError as exc:
         return HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"briefing-{area.code}-{period.key}.xlsx"
+    response = HttpResponse(content, content_type=EXPORTS[kind][1])
+    filename = f"briefing-{area.code}-{period.key}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@guarded(permissions.can_view_dashboard)
+def area_briefing_xlsx(request, code: str):
+    return _briefing_download(request, code, "xlsx")
+
+
+@guarded(permissions.can_view_dashboard)
+def area_briefing_docx(request, code: str):
+    return _briefing_download(request, code, "docx")

@@ -207,14 +207,14 @@ def build_role_admin_world() -> RoleAdminWorld:
 
 @dataclass
 class DashboardWorld:
-    data: object  # wangge.indicators.tests.data.Data: figures worked out by hand
+    data: object  # wangge.testing.indicator_city.Data: figures worked out by hand
     city_officer: User
     street_officer: User
 
 
 def build_dashboard_world() -> DashboardWorld:
     """The indicators' hand-worked city, a city officer and a street officer."""
-    from wangge.indicators.tests.data import build_data
+    from wangge.testing.indicator_city import build_data
 
     data = build_data(build_city())
     return DashboardWorld(

@@ -5,74 +5,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('city', '市'), ('district', '区/旗/县'), ('street', '街道/镇/苏木'), ('community', '社区/村/嘎查'), ('grid', '网格'), ('microgrid', '微网格')], max_length=12, verbose_name='层级')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('polygon', models.JSONField(blank=True, null=True, verbose_name='边界（GeoJSON, WGS84）')),
-                ('min_lat', models.FloatField(blank=True, db_index=True, null=True)),
-                ('max_lat', models.FloatField(blank=True, null=True)),
-                ('min_lng', models.FloatField(blank=True, null=True)),
-                ('max_lng', models.FloatField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "市"),
+                            ("district", "区/旗/县"),
+                            ("street", "街道/镇/苏木"),
+                            ("community", "社区/村/嘎查"),
+                            ("grid", "网格"),
+                            ("microgrid", "微网格"),
+                        ],
+                        max_length=12,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "polygon",
+                    models.JSONField(blank=True, null=True, verbose_name="边界（GeoJSON, WGS84）"),
+                ),
+                ("min_lat", models.FloatField(blank=True, db_index=True, null=True)),
+                ("max_lat", models.FloatField(blank=True, null=True)),
+                ("min_lng", models.FloatField(blank=True, null=True)),
+                ("max_lng", models.FloatField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '区域',
-                'verbose_name_plural': '区域',
-                'indexes': [models.Index(fields=['kind', 'path'], name='area_kind_path')],
+                "verbose_name": "区域",
+                "verbose_name_plural": "区域",
+                "indexes": [models.Index(fields=["kind", "path"], name="area_kind_path")],
             },
         ),
         migrations.CreateModel(
-            name='Estate',
+            name="Estate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('name', models.CharField(max_length=100, verbose_name='小区名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('has_property_management', models.BooleanField(default=False, verbose_name='有物业管理')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estates', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("name", models.CharField(max_length=100, verbose_name="小区名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "has_property_management",
+                    models.BooleanField(default=False, verbose_name="有物业管理"),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estates",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '小区',
-                'verbose_name_plural': '小区',
+                "verbose_name": "小区",
+                "verbose_name_plural": "小区",
             },
         ),
         migrations.CreateModel(
-            name='Building',
+            name="Building",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('name', models.CharField(max_length=100, verbose_name='楼栋')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('floors', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='层数')),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lng', models.FloatField(blank=True, null=True)),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buildings', to='areas.area')),
-                ('estate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='buildings', to='areas.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("name", models.CharField(max_length=100, verbose_name="楼栋")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "floors",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="层数"),
+                ),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lng", models.FloatField(blank=True, null=True)),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buildings",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="buildings",
+                        to="areas.estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '楼栋',
-                'verbose_name_plural': '楼栋',
+                "verbose_name": "楼栋",
+                "verbose_name_plural": "楼栋",
             },
         ),
         migrations.AddConstraint(
-            model_name='estate',
-            constraint=models.UniqueConstraint(fields=('grid', 'name'), name='estate_unique_name'),
+            model_name="estate",
+            constraint=models.UniqueConstraint(fields=("grid", "name"), name="estate_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='building',
-            constraint=models.UniqueConstraint(fields=('grid', 'name'), name='building_unique_name'),
+            model_name="building",
+            constraint=models.UniqueConstraint(
+                fields=("grid", "name"), name="building_unique_name"
+            ),
         ),
     ]

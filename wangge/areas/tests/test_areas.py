@@ -22,8 +22,13 @@ def test_tree_levels_are_enforced(city):
     with pytest.raises(ApplicationError, match="上级编码加 3 位"):
         area_create(parent=community, kind=AreaKind.GRID, code="12345", name="x")
     with pytest.raises(ApplicationError, match="GeoJSON"):
-        area_create(parent=community, kind=AreaKind.GRID, code=community.code + "009",
-                    name="x", polygon={"type": "Point", "coordinates": [1, 2]})
+        area_create(
+            parent=community,
+            kind=AreaKind.GRID,
+            code=community.code + "009",
+            name="x",
+            polygon={"type": "Point", "coordinates": [1, 2]},
+        )
 
 
 def test_point_in_a_grid_is_located_in_every_coordinate_system(city):

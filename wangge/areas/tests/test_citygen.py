@@ -8,19 +8,16 @@ from django.test import override_settings
 
 from wangge.accounts.demo import demo_accounts_ensure
 from wangge.accounts.models import Department, Role, RoleAssignment, User
+from wangge.areas.demo import FULL_HOUSEHOLDS
+from wangge.areas.demo_tree import plan_area_tree
 from wangge.areas.geo import gcj02_to_bd09, wgs84_to_gcj02
 from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.areas.services import area_create, area_locate_point
-from wangge.citygen import (
-    CARE_TAG_SHARE,
-    FULL_HOUSEHOLDS,
-    city_generate,
-    plan_area_tree,
-    population_digest,
-)
 from wangge.core import crypto
 from wangge.core.errors import ApplicationError
 from wangge.core.identity import birth_date_from_id, gender_from_id, normalize_id_number
+from wangge.demo.city import city_generate
+from wangge.people.demo import CARE_TAG_SHARE, population_digest
 from wangge.people.models import CareTag, Household, Resident
 from wangge.people.selectors import resident_list_visible_to
 from wangge.testing import make_household, make_resident
@@ -156,7 +153,7 @@ def test_every_id_number_is_valid_unique_and_matches_the_person(db):
 
 def test_people_live_in_buildings_of_their_grid_with_a_care_tag_mix(db):
     # given
-    stats = city_generate(scale=0.02, seed=3, districts=SMALL)
+    stats = city_generate(scale=0.02, seed=4, districts=SMALL)
 
     # when
     households = list(Household.objects.select_related("building", "grid"))
@@ -199,7 +196,13 @@ def test_a_point_inside_a_grid_polygon_locates_to_that_grid(db):
 def test_users_exist_for_every_role_and_cannot_log_in_until_activated(db):
     # given
     city_generate(scale=0.005, seed=5, districts=SMALL)
-    grids = set(Area.objects.filter(kind=AreaKind.GRID).values_list("id", flat=True))
+    populated = Area.objects.filter(kind=AreaKind.GRID, households__isnull=False)
+    communities = {path[:16] for path in populated.values_list("path", flat=True)}
+    grids = {
+        pk
+        for pk, path in Area.objects.filter(kind=AreaKind.GRID).values_list("id", "path")
+        if path[:16] in communities
+    }
 
     # when
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
@@ -209,7 +212,9 @@ def test_users_exist_for_every_role_and_cannot_log_in_until_activated(db):
 
     # then
     assert roles == set(Role.values)
+    # and grid workers work exactly the grids of the communities where people live
     assert worked_grids == grids
+    assert len(communities) < Area.objects.filter(kind=AreaKind.COMMUNITY).count()
     assert Department.objects.filter(name="城管局").exists()
     assert not any(user.has_usable_password() for user in User.objects.all())
     assert User.objects.filter(is_staff=True).count() == (

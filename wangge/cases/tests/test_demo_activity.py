@@ -1,4 +1,5 @@
-"""The demo city's history (``wangge/demo_activity.py``, ``manage.py generate_activity``)."""
+"""The demo city's history (``wangge.demo.history`` with the apps' ``demo.py``,
+``manage.py generate_activity``)."""
 
 import io
 from datetime import datetime, timedelta
@@ -14,9 +15,9 @@ from wangge.areas.models import Area, AreaKind
 from wangge.audit.models import AuditEvent
 from wangge.cases.models import Case, CaseEvent, Evaluation, Status, Summons
 from wangge.cases.selectors import case_list_visible_to
-from wangge.citygen import city_generate
 from wangge.core import clock
-from wangge.demo_activity import activity_generate
+from wangge.demo.city import city_generate
+from wangge.demo.history import activity_generate
 from wangge.indicators.periods import Period
 from wangge.indicators.selectors import area_figures
 from wangge.patrols.models import GridAssignment, Patrol, PatrolFinding, Visit, VisitNeed
@@ -29,11 +30,12 @@ DAYS = 63
 
 
 @pytest.fixture
-def small_city(db, monkeypatch, settings, tmp_path):
+def small_city(db, settings, tmp_path):
     """白云鄂博矿区 (2 streets, 6 communities) with a few populated grids, clock frozen."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-    city_generate(scale=0.005, seed=5, districts=["150206"])
+    with clock.simulated(lambda: NOW):
+        city_generate(scale=0.005, seed=5, districts=["150206"])
+        yield
 
 
 def _figures() -> dict:

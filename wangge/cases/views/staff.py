@@ -19,6 +19,7 @@ from wangge.cases.forms import (
     SummonsRateForm,
     WorkListFilterForm,
 )
+from wangge.cases.kpi_slices import kpi_slice_apply
 from wangge.cases.models import SUMMONS_STATUSES, Case, Satisfaction
 from wangge.cases.selectors import (
     BOX_LABELS,
@@ -68,6 +69,7 @@ def work_list(request):
         priority=filters.get("priority", ""),
         q=filters.get("q", ""),
     )
+    cases, slice_label = kpi_slice_apply(cases, filters)
     page, query = paginate(request, cases)
     tabs = [{"key": box, "label": BOX_LABELS[box], "count": counts.get(box, 0)} for box in TABS]
     tabs.append({"key": "all", "label": "全部", "count": None})
@@ -84,6 +86,7 @@ def work_list(request):
             "tab": tab,
             "tabs": tabs,
             "can_intake": has_any_role(request.user, perms.CASE_AREA_READ_ROLES),
+            "slice_label": slice_label,
         },
     )
 

@@ -18,3 +18,18 @@ def figure(value, decimals=0):
         return "—"
     decimals = int(decimals or 0)
     return f"{value:,.{decimals}f}"
+
+
+@register.simple_tag
+def cell(row, code, decimals=0):
+    """A row's figure for ``code``, linked to the records behind it when the indicator
+    says where they are (``row["links"]``)."""
+    from django.utils.html import format_html
+
+    text = figure((row.get("values") or {}).get(code), decimals)
+    url = (row.get("links") or {}).get(code)
+    if url and text != "—":
+        return format_html(
+            '<a class="figure-link" href="{}" title="查看相关事件">{}</a>', url, text
+        )
+    return text

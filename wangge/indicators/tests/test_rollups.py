@@ -7,15 +7,14 @@ import pytest
 from django.core.management import call_command
 
 from wangge.areas.models import Area
-from wangge.cases.models import Source, Status
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.indicators.models import DepartmentRollup, Rollup, RollupRun
 from wangge.indicators.periods import Period
 from wangge.indicators.rollups import rollup_refresh
 from wangge.indicators.selectors import area_figures, department_ranking, monthly_trend
-from wangge.indicators.tests.data import NOW, at, make_case
 from wangge.testing import Role, make_user
+from wangge.testing.indicator_city import NOW, at, report_case
 
 MARCH = Period(2026, 3)
 TREND = ["cases_received", "composite_score", "patrol_rate", "care_visit_rate", "visits"]
@@ -78,13 +77,7 @@ def test_the_running_month_is_never_shown_more_than_30_minutes_old(
     settings.WANGGE_INDICATOR_ROLLUP_MAX_AGE_MINUTES = 30
     april = Period(2026, 4)
     rollup_refresh(period=april)
-    make_case(
-        data.g[1],
-        source=Source.RESIDENT,
-        created=at(4, 15, 9, 30),
-        status=Status.REPORTED,
-        category=data.cases["c1"].category,
-    )
+    report_case(data.g[1], created=at(4, 15, 9, 30), category=data.cases["c1"].category)
 
     # then: up to 30 minutes old, the precomputed figure; after that, live
     assert received_at(monkeypatch, officer, data.city, april, 0) == (0, NOW)
@@ -105,13 +98,7 @@ def test_a_closed_month_is_shown_up_to_26_hours_old(data, officer, monkeypatch, 
     # given: March precomputed on 15 April at 10:00, then a late record for March
     settings.WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS = 26
     rollup_refresh(period=MARCH)
-    make_case(
-        data.g[1],
-        source=Source.RESIDENT,
-        created=at(3, 28),
-        status=Status.REPORTED,
-        category=data.cases["c1"].category,
-    )
+    report_case(data.g[1], created=at(3, 28), category=data.cases["c1"].category)
 
     # then
     assert received_at(monkeypatch, officer, data.city, MARCH, 26 * 60) == (5, NOW)

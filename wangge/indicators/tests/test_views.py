@@ -45,7 +45,7 @@ def test_city_dashboard_shows_districts_and_links_down(data, city_officer, clien
         (c["code"], c["rank"], c["values"]["composite_score"]) for c in payload["children"]
     ] == [
         (data.d2.code, 1, 100.0),
-        (data.d1.code, 2, 50.8),
+        (data.d1.code, 2, 25.8),
     ]
     assert payload["children"][0]["url"] == (
         f"/dashboard/{data.d2.code}/?period=2026-03&rank_by=composite_score"
@@ -205,14 +205,14 @@ def test_briefing_excel_has_the_tables_escaped_and_is_audited(data, city_officer
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["通报", "主要指标", "下级区域排名", "职能部门排名"]
     indicators = {row[1]: row[2] for row in book["主要指标"].iter_rows(min_row=2, values_only=True)}
-    assert (indicators["居民数"], indicators["受理事件数"], indicators["综合评分"]) == (6, 4, 50.8)
+    assert (indicators["居民数"], indicators["受理事件数"], indicators["综合评分"]) == (6, 4, 25.8)
     ranking = list(book["下级区域排名"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[1], row[3]) for row in ranking] == [
-        (1, "'-1+2", 50.8),
+        (1, "'-1+2", 25.8),
         ("—", "第1区街道2", "—"),  # no case dispatched: no composite, no rank
     ]
     departments = list(book["职能部门排名"].iter_rows(min_row=2, values_only=True))
-    assert departments[0][:3] == (1, '\'=HYPERLINK("http://evil")', 50.8)
+    assert departments[0][:3] == (1, '\'=HYPERLINK("http://evil")', 30.8)
     event = AuditEvent.objects.get(action="export", actor=city_officer)
     assert (event.object_id, event.detail) == (
         str(data.d1.pk),
@@ -246,3 +246,21 @@ def test_nav_shows_the_dashboard_to_officers_only(data, client):
     # then
     assert "驾驶舱" in officer_nav
     assert "驾驶舱" not in worker_nav
+
+
+def test_the_city_map_is_compressed_and_light(db, client):
+    """Issue 10: the map's data is sent compressed, positions rounded (~1 m), names unescaped."""
+    import gzip
+    import json
+
+    from wangge.testing import Role, build_city, make_user
+
+    city = build_city()
+    client.force_login(make_user(Role.CITY_OFFICER, city))
+    response = client.get(f"/dashboard/{city.code}/map.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    body = gzip.decompress(response.content).decode()
+    data = json.loads(body)
+    ring = data["grids"]["features"][0]["geometry"]["coordinates"][0]
+    assert all(round(x, 5) == x and round(y, 5) == y for x, y in ring)
+    assert "\\u" not in body

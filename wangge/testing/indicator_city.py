@@ -12,10 +12,13 @@ Registers (as they are now)
 Cases (local time; the clock stands at 15 April 2026, 10:00)
     c1 g0 grid worker, created 2 Mar, → A, signed on time, resolved on time, closed, 满意
     c2 g0 resident,    created 3 Mar, → A, signed late, resolved late, verified, rework, 不满意
-    c3 g2 hotline,     created 10 Mar, → A, never signed, due 17 Mar (open and late), returned
+    c3 g2 hotline,     created 10 Mar, → B at 9:00, returned by B at 9:15, → A at 9:30,
+                       never signed, due 17 Mar (open and late)
     c4 g0 resident,    created 20 Mar, rejected (never dispatched)
     c5 g8 grid worker, created 5 Mar, → B, signed on time, resolved on time, closed, 基本满意
     c6 g0 resident,    created 27 Feb, → A, in progress, due 5 Mar (overdue now)
+    checks (verify events): c1 passes 6 Mar, c5 9 Mar; c2 fails 11 Mar (A's rework), passes
+    13 Mar. March: 5 dispatches (A 3, B 2), 1 return (B), 4 checks, 1 failed (A)
     summons on c3 (10 Mar 10:00, urgent): A checks in after 20 min (on time, ★4),
     B after 60 min (late, ★2)
 
@@ -35,6 +38,7 @@ from wangge.accounts.services import role_assign
 from wangge.areas.models import Area, Building, Estate
 from wangge.cases.models import (
     Case,
+    CaseEvent,
     Category,
     Evaluation,
     Satisfaction,
@@ -95,7 +99,7 @@ def make_case(
 ) -> Case:
     number = next(_numbers)
     lng, lat = grid.polygon["coordinates"][0][0]
-    return Case.objects.create(
+    case = Case.objects.create(
         number=f"T{number:08d}",
         token=f"token{number:027d}",
         category=category,
@@ -117,6 +121,21 @@ def make_case(
         created_at=created,
         updated_at=created,
     )
+    if dispatched is not None and department is not None:
+        event(case, "dispatch", dispatched, handler_department=department.pk)
+    return case
+
+
+def report_case(grid: Area, *, created: datetime, category: Category) -> Case:
+    """A resident's report, not yet accepted (a record arriving late in a month)."""
+    return make_case(
+        grid, source=Source.RESIDENT, created=created, status=Status.REPORTED, category=category
+    )
+
+
+def event(case: Case, action: str, when: datetime, **data) -> CaseEvent:
+    """A timeline row as the workflow writes it (returns and checks count from these)."""
+    return CaseEvent.objects.create(case=case, at=when, action=action, data=data)
 
 
 def build_data(city: Area) -> Data:
@@ -222,6 +241,14 @@ def build_data(city: Area) -> Data:
             category=category,
         ),
     }
+    # c3 went to B first; B returned it the same morning and it was redispatched to A.
+    event(cases["c3"], "dispatch", at(3, 10, 9), handler_department=dept_b.pk)
+    event(cases["c3"], "return", at(3, 10, 9, 15), handler_department=dept_b.pk)
+    # Checks: c1 and c5 pass; c2's first result fails (A's rework), its second passes.
+    event(cases["c1"], "verify", at(3, 6), passed=True)
+    event(cases["c5"], "verify", at(3, 9), passed=True)
+    event(cases["c2"], "verify", at(3, 11), passed=False)
+    event(cases["c2"], "verify", at(3, 13), passed=True)
     for key, rating in (
         ("c1", Satisfaction.SATISFIED),
         ("c2", Satisfaction.UNSATISFIED),

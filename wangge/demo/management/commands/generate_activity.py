@@ -1,16 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from wangge.cases.models import Status
 from wangge.core.errors import ApplicationError
-from wangge.demo_activity import DEFAULT_DAYS, activity_generate
+from wangge.demo.history import DEFAULT_DAYS, activity_generate
 
 
 class Command(BaseCommand):
     help = (
-        "Give the demo city a history: about three months of cases, patrols and household "
-        "visits up to now, written through the real services (deterministic for a seed). "
-        "Does nothing if cases, patrols or visits exist already."
+        "Give the demo city a history: a year of cases, patrols and household visits up to "
+        "now (every app's demo.py), written through the real services (deterministic for a "
+        "seed). Does nothing if any such activity exists already."
     )
 
     def add_arguments(self, parser):
@@ -35,14 +34,9 @@ class Command(BaseCommand):
             self.stdout.write("已有案件、巡查或走访记录，跳过生成演示活动（不会重复生成）。")
             return
         if verbosity >= 1:
-            statuses = "，".join(
-                f"{Status(status).label} {n}" for status, n in stats.by_status.items()
-            )
             self.stdout.write(
-                f"已生成演示活动（seed={seed}，最近 {days} 天）：{stats.cases} 件案件（{statuses}），"
-                f"{stats.summonses} 次吹哨，{stats.evaluations} 条评价；{stats.patrols} 次巡查"
-                f"（发现问题 {stats.findings} 件），{stats.visits} 次走访（登记诉求 "
-                f"{stats.visit_needs} 件）；用时 {stats.seconds:.1f} 秒"
+                f"已生成演示活动（seed={seed}，最近 {days} 天）：{'；'.join(stats.summaries)}；"
+                f"用时 {stats.seconds:.1f} 秒"
             )
         if stats.refused:
             self.stderr.write(f"有 {stats.refused} 个步骤被业务规则拒绝而跳过：")

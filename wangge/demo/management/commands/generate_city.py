@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from wangge.citygen import city_generate
 from wangge.core.errors import ApplicationError
+from wangge.demo.city import city_generate
 
 
 class Command(BaseCommand):
