@@ -11,7 +11,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "wangge.core.adminconfig.WanggeAdminConfig",  # django.contrib.admin, scoped site
+    "wangge.accounts.adminconfig.WanggeAdminConfig",  # django.contrib.admin, scoped site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

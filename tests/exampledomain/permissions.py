@@ -12,5 +12,9 @@ BENCH_READ_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
 BENCH_WRITE_ROLES = frozenset({Role.COMMUNITY_STAFF})
 
 
+def can_read_benches(user) -> bool:
+    return has_any_role(user, BENCH_READ_ROLES)
+
+
 def can_import_benches(user) -> bool:
     return has_any_role(user, BENCH_WRITE_ROLES)

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wangge.accounts.backoffice import RoleGatedModelAdmin, ScopedInlineMixin
 from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
 from wangge.accounts.permissions import AREA_ADMIN_ROLES, USER_ADMIN_ROLES, has_any_role
 from wangge.accounts.services import role_assign, role_revoke, roles_separation_check
 from wangge.audit.services import audit_record
 from wangge.core import clock
-from wangge.core.admin import RoleGatedModelAdmin, ScopedInlineMixin
 from wangge.core.errors import ApplicationError
 
 # Roles are RoleAssignments on the area tree; Django's groups and model permissions are

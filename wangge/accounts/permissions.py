@@ -137,29 +137,3 @@ def must_change_password(user) -> bool:
         return False
     changed = user.password_changed_at or user.date_joined
     return changed is None or changed < clock.now() - timedelta(days=days)
-
-
-# The people registry's sets and predicates moved to wangge.people.permissions; these old
-# names stay importable from here until their last callers (wangge.web) move.
-_MOVED_TO_PEOPLE = frozenset(
-    {
-        "REGISTRY_READ_ROLES",
-        "REVEAL_ROLES",
-        "REGISTRY_WRITE_ROLES",
-        "IMPORT_ROLES",
-        "EXPORT_ROLES",
-        "can_read_registry",
-        "can_write_registry",
-        "can_reveal_personal_data",
-        "can_import",
-        "can_export",
-    }
-)
-
-
-def __getattr__(name):
-    if name in _MOVED_TO_PEOPLE:
-        from wangge.people import permissions as people_permissions
-
-        return getattr(people_permissions, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from wangge.accounts.backoffice import RoleGatedModelAdmin
 from wangge.accounts.permissions import AUDIT_READ_ROLES
 from wangge.audit.models import AuditEvent
-from wangge.core.admin import RoleGatedModelAdmin
 
 
 @admin.register(AuditEvent)

@@ -11,11 +11,15 @@ from django.core.exceptions import PermissionDenied
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from wangge.accounts.backoffice import (
+    ReferenceDataAdminMixin,
+    RoleGatedModelAdmin,
+    ScopedModelAdmin,
+)
 from wangge.accounts.models import Department, Role
 from wangge.accounts.scope import filter_to_scope, path_in_scope
 from wangge.areas.models import Area
 from wangge.cases.models import CalendarDay, Case, Category, KpiWeights, RoutingRule, SlaPolicy
-from wangge.core.admin import ReferenceDataAdminMixin, RoleGatedModelAdmin, ScopedModelAdmin
 
 CONFIG_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CITY_OFFICER})
 ROUTING_ROLES = frozenset({Role.STREET_STAFF, Role.DISTRICT_OFFICER, Role.CITY_OFFICER})

@@ -17,7 +17,6 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from wangge.api.responses import prevalidated_response
 from wangge.areas.models import Area
 from wangge.cases import permissions as perms
 from wangge.cases.actions import ACTIONS, Action
@@ -74,6 +73,7 @@ from wangge.cases.services import (
     summons_rate,
 )
 from wangge.core import clock
+from wangge.core.api_responses import prevalidated_response
 from wangge.core.calendar import calendar_status
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.idempotency import idempotent_call

@@ -9,8 +9,9 @@ Refused before any view, selector or query sees them:
   plain and JSON bodies, ``WANGGE_UPLOAD_MAX_BYTES`` for multipart uploads).
 
 The answer speaks the caller's language: JSON ``{"detail": [{loc, msg, type}]}`` naming
-the field under ``/api/``, the GeoReport error list (JSON or XML) under ``/open311/``, and
-a short page in words elsewhere. Form bodies are checked when they are parsed (so that a
+the field under ``/api/``, the format an app declares for its own paths (the cases app:
+the GeoReport error list, JSON or XML, under ``/open311/``), and a short page in words
+elsewhere. Form bodies are checked when they are parsed (so that a
 view may still install its upload handlers first); a refusal raised there reaches
 ``process_exception`` or, when middleware parsed it, ``bad_request`` (``handler400``).
 
@@ -19,6 +20,7 @@ Page numbers and dates are checked by the shared parsers in ``wangge.core.inputs
 
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
@@ -28,12 +30,12 @@ from django.core.exceptions import (
 )
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.views import defaults
 
 NUL = "\x00"
 NUL_MESSAGE = "不能包含空字符（\\0），请删除不可见的控制字符后重试"
 API_PREFIX = "/api/"
-OPEN311_PREFIX = "/open311/"
 
 
 class InputRefused(BadRequest):
@@ -67,21 +69,36 @@ def _too_large(limit: int) -> InputRefused:
     )
 
 
+def refusal_formats() -> list[tuple[str, object]]:
+    """``(path prefix, answer)`` pairs the installed apps declare on their AppConfig as
+    ``input_refusal_formats = [("/open311/", "dotted.path.to.answer")]``: a refusal under
+    that prefix is answered by ``answer(request, refusal)`` in the app's own wire format.
+    Core names no app (issue 11); the longest prefix wins."""
+    formats = [
+        (prefix, import_string(answer))
+        for config in apps.get_app_configs()
+        for prefix, answer in getattr(config, "input_refusal_formats", ())
+    ]
+    return sorted(formats, key=lambda item: len(item[0]), reverse=True)
+
+
+def refusal_where(refusal: InputRefused) -> str:
+    """The field a refusal names (``form``/``query``… alone say nothing more)."""
+    return refusal.loc[-1] if len(refusal.loc) > 1 else ""
+
+
 def refusal_response(request, refusal: InputRefused) -> HttpResponse:
     path = request.path_info or ""
-    if path.startswith(OPEN311_PREFIX):
-        from wangge.cases.open311.formats import JSON, XML, error_response
-
-        where = refusal.loc[-1] if len(refusal.loc) > 1 else ""
-        text = f"{where}：{refusal.message}" if where else refusal.message
-        return error_response(XML if path.endswith(".xml") else JSON, refusal.status, text)
+    for prefix, answer in refusal_formats():
+        if path.startswith(prefix):
+            return answer(request, refusal)
     if path.startswith(API_PREFIX):
         body = {"detail": [{"loc": refusal.loc, "msg": refusal.message, "type": refusal.code}]}
         return JsonResponse(body, status=refusal.status, json_dumps_params={"ensure_ascii": False})
     # Standalone page: no session, user or context processor is needed to render it.
-    where = refusal.loc[-1] if len(refusal.loc) > 1 else ""
     html = render_to_string(
-        "input_refused.html", {"status": refusal.status, "message": refusal.message, "where": where}
+        "input_refused.html",
+        {"status": refusal.status, "message": refusal.message, "where": refusal_where(refusal)},
     )
     return HttpResponse(html, status=refusal.status)
 

@@ -3,7 +3,7 @@ pages), so that assignments keep roles in step and visits keep their window."""
 
 from django.contrib import admin
 
-from wangge.core.admin import ScopedModelAdmin
+from wangge.accounts.backoffice import ScopedModelAdmin
 from wangge.patrols.models import GridAssignment, Patrol, Visit
 from wangge.patrols.permissions import SUPERVISE_ROLES
 

@@ -4,8 +4,8 @@ from typing import Literal
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from wangge.accounts.pagination import BulkReadPagination
 from wangge.accounts.ratelimit import bulk_read_charge
-from wangge.api.pagination import BulkReadPagination
 from wangge.people.models import Resident
 from wangge.people.selectors import (
     household_get_for_user,

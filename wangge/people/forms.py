@@ -2,11 +2,11 @@
 
 from django import forms
 
-from wangge.accounts.permissions import REGISTRY_WRITE_ROLES
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, AreaKind
 from wangge.core.inputs import SafeDateField
 from wangge.people.models import CareTag, DocType, Gender, Relation, ResidenceStatus
+from wangge.people.permissions import REGISTRY_WRITE_ROLES
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
 

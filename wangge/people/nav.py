@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts import permissions
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area
 from wangge.core.nav import MenuItem, Tile
+from wangge.people import permissions
 from wangge.people.selectors import household_list_visible_to, resident_list_visible_to
 
 MENU = [

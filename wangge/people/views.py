@@ -2,9 +2,9 @@
 
 from django.http import FileResponse, Http404, HttpResponse
 
-from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
+from wangge.people import permissions
 from wangge.people.exporting import EXPORT_KINDS, people_export
 from wangge.people.forms import ResidentFilterForm
 

@@ -6,12 +6,12 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
 from wangge.accounts.ratelimit import RateLimited, bulk_read_charge
 from wangge.core.errors import ApplicationError, PermissionRefused
 from wangge.core.identity import birth_date_from_id, gender_from_id, normalize_id_number
 from wangge.core.paging import paginate
+from wangge.people import permissions
 from wangge.people.forms import (
     HouseholdForm,
     HouseholdMoveForm,

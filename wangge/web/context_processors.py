@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.admin import admin_link_visible
+from wangge.accounts.backoffice import admin_link_visible
 from wangge.core.nav import collect
 
 

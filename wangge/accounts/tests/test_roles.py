@@ -47,16 +47,3 @@ def test_a_role_declared_twice_is_a_configuration_error(clash):
 def test_the_role_field_reads_its_choices_from_the_assembled_role():
     # given the role field / then its choices are Role's, read when used
     assert RoleAssignment._meta.get_field("role").choices == Role.choices
-
-
-def test_the_registry_role_sets_stay_importable_from_their_old_place():
-    # given the people registry's sets, now declared in people/permissions.py
-    from wangge.accounts import permissions as old
-    from wangge.people import permissions as new
-
-    # then the old names are the very same objects until their last callers move
-    assert old.REGISTRY_READ_ROLES is new.REGISTRY_READ_ROLES
-    assert old.can_export is new.can_export
-    # and an unknown name is still an AttributeError
-    with pytest.raises(AttributeError):
-        old.NO_SUCH_ROLES  # noqa: B018

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 
 from wangge.core.clock import LOCAL_TZ
+from wangge.core.middleware import refusal_where
 
 JSON = "json"
 XML = "xml"
@@ -96,3 +97,13 @@ def error_response(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     ``{"code", "description"}``; the code is the HTTP status."""
     rows = [{"code": status, "description": text} for text in descriptions]
     return respond(fmt, rows, root="errors", item="error", status=status)
+
+
+def input_refusal_response(request, refusal) -> HttpResponse:
+    """Input refused before any view (``wangge.core.middleware``) under ``/open311/``:
+    the spec's error list, XML for a ``.xml`` path, naming the field when there is one.
+    Declared on the cases AppConfig (``input_refusal_formats``)."""
+    where = refusal_where(refusal)
+    text = f"{where}：{refusal.message}" if where else refusal.message
+    fmt = XML if (request.path_info or "").endswith(".xml") else JSON
+    return error_response(fmt, refusal.status, text)

@@ -6,7 +6,9 @@ cannot hide behind another."""
 import json
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 
 from wangge.testing import build_city, make_household, make_resident
@@ -273,3 +275,24 @@ def test_audit_page_refuses_dates_out_of_range(world, query):
     response = client.get(f"/audit/?{query}")
     assert response.status_code == 200
     assert "日期须在" in response.content.decode()
+
+
+def plain_refusal(request, refusal):
+    """An app's own answer to refused input (see the next test)."""
+    return HttpResponse(f"refused {refusal.loc}", status=refusal.status)
+
+
+def test_an_app_declares_how_refusals_under_its_paths_are_answered(db, monkeypatch):
+    # given an installed app that declares a format for its own paths on its AppConfig
+    config = apps.get_app_config("core")
+    answer = "wangge.core.tests.test_input_cleaning.plain_refusal"
+    monkeypatch.setattr(config, "input_refusal_formats", [("/benches/", answer)], raising=False)
+    # when a request under that path carries a NUL in its query
+    response = Client().get("/benches/list?name=a%00b")
+    # then the middleware answers in the app's words, not with the page in words
+    assert response.status_code == 400
+    assert response.content == b"refused ['query', 'name']"
+    # and a path outside it still gets the page in words
+    other = Client().get("/benchesX/list?name=a%00b")
+    assert other.status_code == 400
+    assert b"refused" not in other.content

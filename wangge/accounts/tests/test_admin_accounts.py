@@ -5,9 +5,9 @@ import pytest
 from django.contrib import admin
 
 from wangge.accounts.models import Role, RoleAssignment, User
+from wangge.accounts.tests.admin_support import STRONG, client_for, node
 from wangge.areas.models import AreaKind, Building
 from wangge.audit.models import AuditEvent
-from wangge.core.tests.admin_support import STRONG, client_for, node
 from wangge.people.models import Household, Resident
 from wangge.testing import make_household, make_resident, make_user
 

@@ -4,15 +4,15 @@ registry's scope copies right, and that every write is audited with personal dat
 import pytest
 from django.contrib import admin
 
-from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
-from wangge.areas.models import Area, AreaKind, Building, Estate
-from wangge.audit.models import AuditEvent
-from wangge.core.admin import (
+from wangge.accounts.backoffice import (
     RoleGatedModelAdmin,
     ScopedInlineMixin,
     ScopedModelAdmin,
 )
-from wangge.core.tests.admin_support import client_for, node
+from wangge.accounts.models import Department, LoginThrottle, Role, RoleAssignment, User
+from wangge.accounts.tests.admin_support import client_for, node
+from wangge.areas.models import Area, AreaKind, Building, Estate
+from wangge.audit.models import AuditEvent
 from wangge.people.models import CareTag
 from wangge.testing import make_household, make_resident, make_user
 

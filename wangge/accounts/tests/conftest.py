@@ -1,8 +1,8 @@
 import pytest
 
 from wangge.accounts.models import Role
+from wangge.accounts.tests.admin_support import node
 from wangge.areas.models import Area, AreaKind
-from wangge.core.tests.admin_support import node
 from wangge.testing import make_user
 
 
