@@ -28,6 +28,7 @@ from wangge.core import clock
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
+from wangge.patrols.app_strings import app_words
 from wangge.patrols import tracks as tracks_selectors
 from wangge.patrols.cadence import RANK, required_visits
 from wangge.patrols.forms import (
@@ -88,7 +89,7 @@ def _shell_assets() -> list[str]:
 @login_required
 @ensure_csrf_cookie
 def app(request):
-    return render(request, "patrols/app.html")
+    return render(request, "patrols/app.html", {"app_words": app_words()})
 
 
 def service_worker(request):
