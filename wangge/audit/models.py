@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,4 +63,4 @@ class AuditEvent(models.Model):
         from wangge.accounts.models import Role
 
         labels = dict(Role.choices)
-        return "、".join(str(labels.get(code, code)) for code in self.role.split(",") if code)
+        return gettext("、").join(str(labels.get(code, code)) for code in self.role.split(",") if code)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.accounts import permissions
 from wangge.core.nav import MenuItem
@@ -13,7 +14,7 @@ AUDIT_LABELS = {
     "import": _("导入"),
     "export": _("导出"),
     "create": _("新增"),
-    "update": _("修改"),
+    "update": pgettext_lazy("audit action", "修改"),
     "delete": _("删除"),
     "admin_action": _("后台批量操作"),
 }
