@@ -95,7 +95,7 @@ class _AssignForm(forms.Form):
                 self.fields[name].choices = choices
         if "grid" in self.fields:
             self.fields["grid"].choices = [("", _("请选择"))] + [
-                (str(g.pk), f"{g.name}（{g.code}）")
+                (str(g.pk), _("%(name)s（%(code)s）") % {"name": g.name, "code": g.code})
                 for g in _areas_in_scope(user, ASSIGN_ROLES, [AreaKind.GRID])
             ]
 
