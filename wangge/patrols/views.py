@@ -113,7 +113,7 @@ def manifest(request):
         "name": _("网格员工作台"),
         "short_name": _("网格员"),
         "description": _("巡查、走访、上报，离线也能记录"),
-        "lang": "zh-CN",
+        "lang": _("zh-CN"),
         "start_url": scope,
         "scope": scope,
         "display": "standalone",
