@@ -7,8 +7,7 @@ Every ``t("…")`` text of app.js is listed here so that makemessages finds it
 (tests/test_app_strings.py keeps the two in step).
 """
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 APP_STRINGS = [
     gettext_noop("{0}月{1}日"),

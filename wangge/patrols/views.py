@@ -28,8 +28,8 @@ from wangge.core import clock
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
-from wangge.patrols.app_strings import app_words
 from wangge.patrols import tracks as tracks_selectors
+from wangge.patrols.app_strings import app_words
 from wangge.patrols.cadence import RANK, required_visits
 from wangge.patrols.forms import (
     GridAssignForm,
