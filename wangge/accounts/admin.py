@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wangge.accounts.backoffice import RoleGatedModelAdmin, ScopedInlineMixin
@@ -70,16 +71,16 @@ class RoleAssignmentForm(forms.ModelForm):
             and role not in GLOBAL_ROLES
             and not (cleaned.get("area") or cleaned.get("department"))
         ):
-            raise ValidationError("该角色必须指定区域或部门")
+            raise ValidationError(_("该角色必须指定区域或部门"))
         if cleaned.get("area") and cleaned.get("department"):
-            raise ValidationError("区域和部门只能选择其一")
+            raise ValidationError(_("区域和部门只能选择其一"))
         if role == Role.DEPARTMENT_HANDLER and not cleaned.get("department"):
-            self.add_error("department", "职能部门办理人必须指定部门")
+            self.add_error("department", _("职能部门办理人必须指定部门"))
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
-            self.add_error("valid_until", "失效日期不能早于生效日期")
+            self.add_error("valid_until", _("失效日期不能早于生效日期"))
         elif self.has_changed() and valid_until and valid_until < clock.today():
-            self.add_error("valid_until", "失效日期不能早于今天")
+            self.add_error("valid_until", _("失效日期不能早于今天"))
         return cleaned
 
 
@@ -165,8 +166,8 @@ class UserAdmin(RoleGatedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "display_name", "is_active", "last_login"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("display_name", "email")}),
-        ("状态", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
+        (_("个人信息"), {"fields": ("display_name", "email")}),
+        (_("状态"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
 
@@ -236,7 +237,7 @@ class LoginThrottleAdmin(RoleGatedModelAdmin):
     list_display = ["username", "failures", "locked_until", "last_failure_at"]
     actions = ["unlock"]
 
-    @admin.action(description="解除锁定")
+    @admin.action(description=_("解除锁定"))
     def unlock(self, request, queryset):
         from wangge.accounts.backends import account_unlock
 

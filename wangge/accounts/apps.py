@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.roles import PLATFORM_ROLES
 
@@ -6,7 +7,7 @@ from wangge.accounts.roles import PLATFORM_ROLES
 class AccountsConfig(AppConfig):
     name = "wangge.accounts"
     label = "accounts"
-    verbose_name = "账号与权限"
+    verbose_name = _("账号与权限")
     roles = PLATFORM_ROLES  # a domain app declares its own the same way (accounts.roles)
     # Mounted by config/urls.py: (path prefix, URLconf module).
     urls = [("account/", "wangge.accounts.urls")]

@@ -20,6 +20,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import LoginThrottle
 from wangge.accounts.ratelimit import login_ip_blocked, login_ip_failure
@@ -83,9 +84,11 @@ def login_refusal_message(request, username: str) -> str | None:
     until = login_locked_until(request, username)
     if until is not None:
         minutes = int((until - clock.now()).total_seconds() // 60) + 1
-        return f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系安全管理员解锁"
+        return _("登录失败次数过多，账号已锁定，请 %(minutes)s 分钟后再试或联系安全管理员解锁") % {
+            "minutes": minutes
+        }
     if not is_known_device(request, username) and login_ip_blocked(client_ip(request)):
-        return "本网络地址登录失败次数过多，请一小时后再试或联系安全管理员"
+        return _("本网络地址登录失败次数过多，请一小时后再试或联系安全管理员")
     return None
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wangge.audit.services import audit_record
 from wangge.core import clock
@@ -32,7 +33,7 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.info(request, "登录已超时，请重新登录")
+                messages.info(request, _("登录已超时，请重新登录"))
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             if now - last_seen > _TOUCH_EVERY_SECONDS or "wangge_last_seen" not in session:
                 session["wangge_last_seen"] = now
@@ -82,15 +83,15 @@ class AccountGateMiddleware:
 
         if otp_required(user) and not otp_session_verified(request):
             return self._answer(request, 401, "otp_required",
-                                "请先输入动态口令完成双因素验证", "accounts:otp")
+                                _("请先输入动态口令完成双因素验证"), "accounts:otp")
         if not request.path.startswith(_BEFORE_PASSWORD_CHANGE) and must_change_password(user):
             if user.password_temporary:
                 return self._answer(request, 403, "password_temporary",
-                                    "当前密码由他人设置，请先修改密码",
+                                    _("当前密码由他人设置，请先修改密码"),
                                     "accounts:password_change")
             days = settings.WANGGE_PASSWORD_MAX_AGE_DAYS
             return self._answer(request, 403, "password_expired",
-                                f"密码已超过 {days} 天未修改，请先修改密码",
+                                _("密码已超过 %(days)s 天未修改，请先修改密码") % {"days": days},
                                 "accounts:password_change")
         return None
 

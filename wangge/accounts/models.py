@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.roles import ROLE_MAX_LENGTH, build_role_enum, declared_roles, role_choices
 from wangge.areas.models import Area
@@ -12,20 +13,20 @@ Role = build_role_enum(declared_roles(apps.get_app_configs()))
 
 
 class User(AbstractUser):
-    display_name = models.CharField("姓名", max_length=50, blank=True)
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     # Set when someone else set the password (the admin's add and password forms,
     # user_create): the user changes it at the next sign-in before anything else
     # (AccountGateMiddleware); cleared by their own password_change.
-    password_temporary = models.BooleanField("临时密码", default=False, editable=False)
+    password_temporary = models.BooleanField(_("临时密码"), default=False, editable=False)
     # Bumped whenever a role assignment of this user is added, changed or removed: the
     # row is read on every request anyway, so a cached copy of the roles keyed by it can
     # never outlive a change (accounts.permissions.role_assignments_of).
-    roles_version = models.PositiveIntegerField(default=0, editable=False, verbose_name="角色版本")
+    roles_version = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("角色版本"))
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -40,13 +41,13 @@ class User(AbstractUser):
 class Department(models.Model):
     """A functional department (职能部门) or stationed agency, anchored on an area node."""
 
-    name = models.CharField("部门名称", max_length=100)
-    code = models.CharField("部门编码", max_length=30, unique=True)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="departments", verbose_name="所属区域")
+    name = models.CharField(_("部门名称"), max_length=100)
+    code = models.CharField(_("部门编码"), max_length=30, unique=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="departments", verbose_name=_("所属区域"))
 
     class Meta:
-        verbose_name = "职能部门"
-        verbose_name_plural = "职能部门"
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
 
     def __str__(self) -> str:
         return self.name
@@ -67,22 +68,22 @@ class RoleAssignment(models.Model):
     ``valid_from`` to ``valid_until`` (both inclusive; empty means open-ended)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField("角色", max_length=ROLE_MAX_LENGTH, choices=role_choices)
+    role = models.CharField(_("角色"), max_length=ROLE_MAX_LENGTH, choices=role_choices)
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments"
     )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
     )
-    valid_from = models.DateField("生效日期", null=True, blank=True)
-    valid_until = models.DateField("失效日期", null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "角色分配"
-        verbose_name_plural = "角色分配"
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "area", "department"], name="role_assignment_unique"
@@ -90,7 +91,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.department or self.area or "全局"
+        where = self.department or self.area or _("全局")
         return f"{self.get_role_display()} @ {where}"
 
     def in_force(self, on=None) -> bool:
@@ -103,14 +104,14 @@ class RoleAssignment(models.Model):
 class LoginThrottle(models.Model):
     """Failed-login counter per username, known or not, so a lockout reveals nothing."""
 
-    username = models.CharField(max_length=150, unique=True, verbose_name="账号")
-    failures = models.PositiveIntegerField(default=0, verbose_name="失败次数")
-    locked_until = models.DateTimeField(null=True, blank=True, verbose_name="锁定至")
-    last_failure_at = models.DateTimeField(null=True, blank=True, verbose_name="最近失败时间")
+    username = models.CharField(max_length=150, unique=True, verbose_name=_("账号"))
+    failures = models.PositiveIntegerField(default=0, verbose_name=_("失败次数"))
+    locked_until = models.DateTimeField(null=True, blank=True, verbose_name=_("锁定至"))
+    last_failure_at = models.DateTimeField(null=True, blank=True, verbose_name=_("最近失败时间"))
 
     class Meta:
-        verbose_name = "登录锁定"
-        verbose_name_plural = "登录锁定"
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
 
     def __str__(self) -> str:
         return self.username

@@ -8,6 +8,7 @@ per client IP.
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
@@ -56,7 +57,8 @@ def bulk_read_charge(*, user, rows: int, request=None, what: str = "resident") -
         audit_record(action="bulk_read", outcome=Outcome.DENIED, actor=user, request=request,
                      object_type=what, detail={"rows_this_hour": before, "limit": limit})
         raise RateLimited(
-            f"您本小时查阅的人员记录已达上限（{limit} 条），请稍后再试；批量使用数据请走导出审批"
+            _("您本小时查阅的人员记录已达上限（%(limit)s 条），请稍后再试；批量使用数据请走导出审批")
+            % {"limit": limit}
         )
     if rows <= 0:
         return
@@ -75,7 +77,9 @@ def reveal_charge(*, user, request=None, obj=None, field: str = "") -> None:
     if counter_add("reveals", user.pk) > limit:
         audit_record(action="reveal", outcome=Outcome.DENIED, actor=user, request=request,
                      obj=obj, detail={"field": field, "reason": "rate_limited", "limit": limit})
-        raise RateLimited(f"您本小时查看完整个人信息的次数已达上限（{limit} 次），请稍后再试")
+        raise RateLimited(
+            _("您本小时查看完整个人信息的次数已达上限（%(limit)s 次），请稍后再试") % {"limit": limit}
+        )
 
 
 def login_ip_blocked(ip: str | None) -> bool:

@@ -19,21 +19,22 @@ callable), so the migrations do not change when an app adds a role.
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # (Python name, stored value, label). The order is the order of every role list.
 PLATFORM_ROLES = (
-    ("RESIDENT", "resident", "居民"),
-    ("GRID_WORKER", "grid_worker", "网格员"),
-    ("COMMUNITY_STAFF", "community_staff", "社区工作人员"),
-    ("STREET_STAFF", "street_staff", "街道工作人员"),
-    ("DEPARTMENT_HANDLER", "department_handler", "职能部门办理人"),
-    ("DISTRICT_OFFICER", "district_officer", "区级管理人员"),
-    ("CITY_OFFICER", "city_officer", "市级管理人员"),
+    ("RESIDENT", "resident", _("居民")),
+    ("GRID_WORKER", "grid_worker", _("网格员")),
+    ("COMMUNITY_STAFF", "community_staff", _("社区工作人员")),
+    ("STREET_STAFF", "street_staff", _("街道工作人员")),
+    ("DEPARTMENT_HANDLER", "department_handler", _("职能部门办理人")),
+    ("DISTRICT_OFFICER", "district_officer", _("区级管理人员")),
+    ("CITY_OFFICER", "city_officer", _("市级管理人员")),
     # The organisation department (组织部门); its module will declare its own roles.
-    ("ORG_DEPT", "org_dept", "组织部门"),
-    ("SYSTEM_ADMIN", "system_admin", "系统管理员"),
-    ("SECURITY_ADMIN", "security_admin", "安全管理员"),
-    ("AUDIT_ADMIN", "audit_admin", "审计管理员"),
+    ("ORG_DEPT", "org_dept", _("组织部门")),
+    ("SYSTEM_ADMIN", "system_admin", _("系统管理员")),
+    ("SECURITY_ADMIN", "security_admin", _("安全管理员")),
+    ("AUDIT_ADMIN", "audit_admin", _("审计管理员")),
 )
 
 ROLE_MAX_LENGTH = 30  # RoleAssignment.role

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import filter_to_scope as _filter_to_scope
 
@@ -32,7 +33,7 @@ class ScopedModel(models.Model):
     """Abstract: a row that lives on an area node. Subclasses set ``area_path`` from the
     node's ``path`` when they write it (and when the node moves)."""
 
-    area_path = models.CharField(max_length=255, db_index=True, verbose_name="区域路径")
+    area_path = models.CharField(max_length=255, db_index=True, verbose_name=_("区域路径"))
 
     objects = ScopedQuerySet.as_manager()
 
@@ -45,17 +46,17 @@ class TenureModel(models.Model):
     (open if null), recorded by ``created_by``. Ending a tenure sets ``until``; a new one
     is a new row, so the history stays."""
 
-    since = models.DateField("起始日期")
-    until = models.DateField("结束日期", null=True, blank=True)
+    since = models.DateField(_("起始日期"))
+    until = models.DateField(_("结束日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="指派人",
+        verbose_name=_("指派人"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
         abstract = True

@@ -3,6 +3,8 @@ from datetime import date
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.accounts.models import Department, Role, RoleAssignment, User
 from wangge.accounts.permissions import forget_role_assignments
@@ -27,10 +29,11 @@ def _where(assignment: RoleAssignment) -> dict:
 
 def _refuse_own(actor, user: User) -> None:
     if actor is not None and actor.pk == user.pk:
-        raise PermissionRefused("不能授予或撤销自己的角色，请由其他安全管理员操作")
+        raise PermissionRefused(_("不能授予或撤销自己的角色，请由其他安全管理员操作"))
 
 
-ADMIN_ROLES_SEPARATE = "三员分立：系统管理员、安全管理员、审计管理员角色不能与其他任何角色由同一账号兼任"
+ADMIN_ROLES_SEPARATE = gettext_lazy(
+    "三员分立：系统管理员、安全管理员、审计管理员角色不能与其他任何角色由同一账号兼任")
 
 
 def roles_separation_check(
@@ -46,7 +49,7 @@ def roles_separation_check(
         action="permission_change", outcome=Outcome.DENIED, actor=actor, request=request,
         obj=user, detail={"refused": sorted(roles), "reason": "admin_role_separation"},
     )
-    raise ApplicationError(ADMIN_ROLES_SEPARATE, code="forbidden", field=field)
+    raise ApplicationError(str(ADMIN_ROLES_SEPARATE), code="forbidden", field=field)
 
 
 def role_assign(
@@ -68,17 +71,17 @@ def role_assign(
 @transaction.atomic
 def _role_assign(*, actor, user, role, area, department, valid_from, valid_until, request):
     if role not in Role.values:
-        raise ApplicationError("未知角色", field="role")
+        raise ApplicationError(_("未知角色"), field="role")
     if area is not None and department is not None:
-        raise ApplicationError("区域和部门只能选择其一", field="department")
+        raise ApplicationError(_("区域和部门只能选择其一"), field="department")
     if role == Role.DEPARTMENT_HANDLER and department is None:
-        raise ApplicationError("职能部门办理人必须指定部门", field="department")
+        raise ApplicationError(_("职能部门办理人必须指定部门"), field="department")
     if role not in ADMIN_ROLES and area is None and department is None:
-        raise ApplicationError("该角色必须指定区域或部门", field="area")
+        raise ApplicationError(_("该角色必须指定区域或部门"), field="area")
     if valid_from and valid_until and valid_until < valid_from:
-        raise ApplicationError("失效日期不能早于生效日期", field="valid_until")
+        raise ApplicationError(_("失效日期不能早于生效日期"), field="valid_until")
     if actor is not None and valid_until and valid_until < clock.today():
-        raise ApplicationError("失效日期不能早于今天", field="valid_until")
+        raise ApplicationError(_("失效日期不能早于今天"), field="valid_until")
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, area=area, department=department,
         defaults={"valid_from": valid_from, "valid_until": valid_until},
@@ -119,9 +122,9 @@ def password_change(*, user: User, old_password: str, new_password: str, request
     """The user changes their own password: the old one is checked, the new one passes
     every configured validator (the staff rule too) and differs from the old one."""
     if not user.check_password(old_password):
-        raise ApplicationError("原密码不正确", field="old_password")
+        raise ApplicationError(_("原密码不正确"), field="old_password")
     if old_password == new_password:
-        raise ApplicationError("新密码不能与原密码相同", field="new_password1")
+        raise ApplicationError(_("新密码不能与原密码相同"), field="new_password1")
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class StaffCharacterClassValidator:
@@ -19,12 +20,13 @@ class StaffCharacterClassValidator:
         needed = settings.WANGGE_STAFF_PASSWORD_CLASSES
         if classes < needed:
             raise ValidationError(
-                f"工作人员密码需包含小写字母、大写字母、数字、符号中的至少 {needed} 类",
+                _("工作人员密码需包含小写字母、大写字母、数字、符号中的至少 %(needed)s 类")
+                % {"needed": needed},
                 code="password_classes",
             )
 
     def get_help_text(self):
-        return "工作人员密码需包含多种字符类型"
+        return _("工作人员密码需包含多种字符类型")
 
 
 def _is_staff(user) -> bool:

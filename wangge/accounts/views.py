@@ -6,6 +6,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts import permissions
@@ -51,7 +52,7 @@ def role_user_list(request):
     if filters.get("area"):
         area = Area.objects.filter(code=filters["area"].strip()).first()
         if area is None:
-            form.add_error("area", "该区域编码不存在")
+            form.add_error("area", _("该区域编码不存在"))
     active = {"1": True, "0": False}.get(filters.get("is_active", ""))
     users = user_list(q=filters.get("q", "").strip(), role=filters.get("role", ""),
                       area=area, is_active=active)
@@ -99,7 +100,7 @@ def role_grant_view(request, user_id: int):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "已授予角色")
+            messages.success(request, _("已授予角色"))
             if not request.headers.get("HX-Request"):
                 return redirect("accounts:role_user_detail", user_id=target.pk)
             return _panel_response(request, target)
@@ -116,7 +117,7 @@ def role_revoke_view(request, user_id: int, assignment_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已撤销角色")
+        messages.success(request, _("已撤销角色"))
     if not request.headers.get("HX-Request"):
         return redirect("accounts:role_user_detail", user_id=target.pk)
     return _panel_response(request, target)
@@ -127,7 +128,7 @@ def role_revoke_view(request, user_id: int, assignment_id: int):
 def account_unlock_view(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     account_unlock(actor=request.user, username=target.username, request=request)
-    messages.success(request, "已解除登录锁定")
+    messages.success(request, _("已解除登录锁定"))
     return redirect("accounts:role_user_detail", user_id=target.pk)
 
 
@@ -140,7 +141,7 @@ def otp_reset_view(request, user_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已重置动态口令，该用户下次登录时重新绑定")
+        messages.success(request, _("已重置动态口令，该用户下次登录时重新绑定"))
     return redirect("accounts:role_user_detail", user_id=target.pk)
 
 
@@ -160,7 +161,7 @@ def password_change_view(request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             update_session_auth_hash(request, request.user)  # other sessions end
-            messages.success(request, "密码已修改")
+            messages.success(request, _("密码已修改"))
             return redirect(_next_url(request))
     return render(request, "accounts/password_change.html",
                   {"form": form, "expired": expired, "next": _next_url(request, "")})
@@ -184,9 +185,9 @@ def otp_view(request):
             return redirect(_next_url(request))
         if login_locked_until(request, user.get_username()) is not None:
             logout(request)
-            messages.error(request, "动态口令错误次数过多，账号已锁定，请稍后再试或联系安全管理员解锁")
+            messages.error(request, _("动态口令错误次数过多，账号已锁定，请稍后再试或联系安全管理员解锁"))
             return redirect("web:login")
-        form.add_error("token", "动态口令不正确或已过期，请输入验证器上当前的 6 位数字")
+        form.add_error("token", _("动态口令不正确或已过期，请输入验证器上当前的 6 位数字"))
     context = {"form": form, "enrolling": enrolling, "next": _next_url(request, "")}
     if enrolling:
         context.update(qr_svg=otp_qr_svg(device), secret=otp_secret_text(device),

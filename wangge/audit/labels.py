@@ -13,6 +13,7 @@ from functools import cache
 
 from django.apps import apps
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from wangge.core.nav import app_modules_by_config
 
@@ -23,7 +24,7 @@ def _action_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     for config, module in app_modules_by_config("nav"):
         labels = getattr(module, "AUDIT_LABELS", None)
         if labels:
-            groups.append((str(config.verbose_name), tuple(labels.items())))
+            groups.append((config.verbose_name, tuple(labels.items())))
     return tuple(groups)
 
 
@@ -42,7 +43,7 @@ def action_labels() -> dict[str, str]:
 
 def action_choices() -> list:
     """The audit page's action filter: grouped by the app that writes the action."""
-    return [("", "全部")] + [(group, list(items)) for group, items in _action_groups()]
+    return [("", _("全部"))] + [(group, list(items)) for group, items in _action_groups()]
 
 
 def action_label(code: str) -> str:
@@ -53,14 +54,14 @@ def _page_label(path: str) -> str:
     try:
         match = resolve(path)
     except Resolver404:
-        return f"页面 {path}"
+        return _("页面 %(path)s") % {"path": path}
     template = _merged("AUDIT_PAGES").get(match.view_name)
     if template is None:
-        return f"页面 {path}"
+        return _("页面 %(path)s") % {"path": path}
     try:
         return template.format(**match.kwargs)
     except (KeyError, IndexError, ValueError):
-        return f"页面 {path}"
+        return _("页面 %(path)s") % {"path": path}
 
 
 def object_label(object_type: str, object_id: str) -> str:

@@ -1,35 +1,37 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Outcome(models.TextChoices):
-    SUCCESS = "success", "成功"
-    FAILURE = "failure", "失败"
-    DENIED = "denied", "拒绝"
+    SUCCESS = "success", _("成功")
+    FAILURE = "failure", _("失败")
+    DENIED = "denied", _("拒绝")
 
 
 class AuditEvent(models.Model):
     """Append-only: the app never updates or deletes a row, and on PostgreSQL a
     trigger refuses it too (see migration 0002)."""
 
-    at = models.DateTimeField("时间(UTC)", db_index=True)
+    at = models.DateTimeField(_("时间(UTC)"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
         db_constraint=False, related_name="+",
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
     )
-    actor_username = models.CharField("账号", max_length=150, blank=True)
-    role = models.CharField("角色", max_length=100, blank=True)
-    action = models.CharField("操作", max_length=60)
-    object_type = models.CharField("对象类型", max_length=60, blank=True)
-    object_id = models.CharField("对象", max_length=64, blank=True)
-    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
-    ip = models.GenericIPAddressField("客户端 IP", null=True, blank=True)
-    detail = models.JSONField("详情", default=dict, blank=True)
+    actor_username = models.CharField(_("账号"), max_length=150, blank=True)
+    role = models.CharField(_("角色"), max_length=100, blank=True)
+    action = models.CharField(_("操作"), max_length=60)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象"), max_length=64, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    ip = models.GenericIPAddressField(_("客户端 IP"), null=True, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
         # Plain indexes for the audit page's exact filters; no LIKE pattern twins (every
         # index is paid on each of the many inserts).
@@ -61,4 +63,4 @@ class AuditEvent(models.Model):
         from wangge.accounts.models import Role
 
         labels = dict(Role.choices)
-        return "、".join(str(labels.get(code, code)) for code in self.role.split(",") if code)
+        return gettext("、").join(str(labels.get(code, code)) for code in self.role.split(",") if code)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.accounts import permissions
 from wangge.core.nav import MenuItem
@@ -7,14 +8,14 @@ MENU = [MenuItem(_("审计日志"), "audit:list", permissions.can_read_audit, or
 
 # Actions every app writes through the shared helpers (denials, admin edits, files).
 AUDIT_LABELS = {
-    "access_denied": "越权访问被拒绝",
-    "reveal": "查看完整个人信息",
-    "bulk_read": "批量查阅人员信息",
-    "import": "导入",
-    "export": "导出",
-    "create": "新增",
-    "update": "修改",
-    "delete": "删除",
-    "admin_action": "后台批量操作",
+    "access_denied": _("越权访问被拒绝"),
+    "reveal": _("查看完整个人信息"),
+    "bulk_read": _("批量查阅人员信息"),
+    "import": _("导入"),
+    "export": _("导出"),
+    "create": _("新增"),
+    "update": pgettext_lazy("audit action", "修改"),
+    "delete": _("删除"),
+    "admin_action": _("后台批量操作"),
 }
-AUDIT_OBJECTS = {"user": "用户"}
+AUDIT_OBJECTS = {"user": _("用户")}

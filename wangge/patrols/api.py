@@ -7,6 +7,7 @@ import hashlib
 from datetime import date, datetime
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -32,7 +33,7 @@ RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 def _require_worker(request) -> None:
     if not can_work_grids(request.user):
-        raise PermissionRefused("只有网格员可以使用网格员工作台")
+        raise PermissionRefused(_("只有网格员可以使用网格员工作台"))
 
 
 # ---------------------------------------------------------------- schemas
@@ -201,13 +202,13 @@ class SessionOut(Schema):
 
 
 def _choices(enum) -> list[dict]:
-    return [{"value": value, "label": label} for value, label in enum.choices]
+    return [{"value": value, "label": str(label)} for value, label in enum.choices]
 
 
 def _window_out(window, status_on: date, last_visit: date | None) -> dict:
     return {
         "cadence": window.cadence,
-        "cadence_label": Cadence(window.cadence).label,
+        "cadence_label": str(Cadence(window.cadence).label),
         "due": window.due,
         "earliest": window.earliest,
         "latest": window.latest,
@@ -249,14 +250,14 @@ def _cases_to_verify(user) -> list[dict]:
 
 
 def _resident_out(resident) -> dict:
-    tags = ["特殊关爱对象" if tag.sensitive else tag.name for tag in resident.care_tags.all()]
+    tags = [_("特殊关爱对象") if tag.sensitive else tag.name for tag in resident.care_tags.all()]
     return {
         "name": resident.name,
-        "gender": Gender(resident.gender).label if resident.gender in Gender.values else "",
-        "relation": Relation(resident.relation).label
+        "gender": str(Gender(resident.gender).label) if resident.gender in Gender.values else "",
+        "relation": str(Relation(resident.relation).label)
         if resident.relation in Relation.values
         else "",
-        "residence_status": ResidenceStatus(resident.residence_status).label
+        "residence_status": str(ResidenceStatus(resident.residence_status).label)
         if resident.residence_status in ResidenceStatus.values
         else "",
         "birth_year": resident.birth_date.year if resident.birth_date else None,
@@ -362,7 +363,9 @@ def today(request):
         "duties": _choices(Duty),
         "modes": _choices(VisitMode),
         "outcomes": _choices(VisitOutcome),
-        "change_fields": [{"value": k, "label": v} for k, v in services.CHANGE_FIELDS.items()],
+        "change_fields": [
+            {"value": k, "label": str(v)} for k, v in services.CHANGE_FIELDS.items()
+        ],
         "categories": _categories(),
     }
 
@@ -478,7 +481,7 @@ def finding_report(request, data: Form[FindingForm], photo: File[UploadedFile] =
     payload = data.model_dump(mode="json")
     if photo is not None:
         if photo.size > MAX_PHOTO_BYTES:
-            raise ApplicationError("照片不能超过 10 MB", field="photo")
+            raise ApplicationError(_("照片不能超过 10 MB"), field="photo")
         digest = hashlib.sha256()
         for chunk in photo.chunks():
             digest.update(chunk)

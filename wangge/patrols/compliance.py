@@ -15,6 +15,7 @@ from django.db.models import (
     Count,
     Q,
 )
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import scope_paths
@@ -388,7 +389,7 @@ def _scope_roots(user, area: Area | None) -> list[str]:
         return roots
     if any(area.path.startswith(root) for root in roots):
         return [area.path]
-    raise NotFoundOrForbidden("未找到该区域")
+    raise NotFoundOrForbidden(_("未找到该区域"))
 
 
 def compliance_by_area(

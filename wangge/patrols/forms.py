@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import filter_to_scope, scope_paths
@@ -20,9 +21,9 @@ def _areas_in_scope(user, roles, kinds) -> list[Area]:
 
 
 class ReportFilterForm(forms.Form):
-    area = forms.ChoiceField(label="区域", required=False)
+    area = forms.ChoiceField(label=_("区域"), required=False)
     month = forms.CharField(
-        label="月份", required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+        label=_("月份"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
     )
 
     def __init__(self, *args, user, today, **kwargs):
@@ -31,7 +32,7 @@ class ReportFilterForm(forms.Form):
         self.today = today
         self.fields["month"].initial = month_of(today).code
         kinds = [AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY]
-        self.fields["area"].choices = [("", "全部（我的范围）")] + [
+        self.fields["area"].choices = [("", _("全部（我的范围）"))] + [
             (a.code, f"{a.get_kind_display().split('/')[0]} · {a.name}")
             for a in _areas_in_scope(user, SUPERVISE_ROLES, kinds)
         ]
@@ -44,7 +45,7 @@ class ReportFilterForm(forms.Form):
             Area.objects.filter(code=code), self.user, field="path", roles=SUPERVISE_ROLES
         ).first()
         if area is None:
-            raise forms.ValidationError("该区域不存在或不在您的管辖范围内")
+            raise forms.ValidationError(_("该区域不存在或不在您的管辖范围内"))
         return area
 
     def clean_month(self) -> Period:
@@ -56,9 +57,9 @@ class ReportFilterForm(forms.Form):
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from exc
         if period.kind != "month":
-            raise forms.ValidationError("请选择月份")
+            raise forms.ValidationError(_("请选择月份"))
         if period.start > self.today:
-            raise forms.ValidationError("不能统计未来的月份")
+            raise forms.ValidationError(_("不能统计未来的月份"))
         return period
 
 
@@ -88,13 +89,13 @@ class _AssignForm(forms.Form):
         self.user = user
         workers = worker_choices(user)
         self.workers = {str(w.pk): w for w in workers}
-        choices = [("", "请选择")] + [(str(w.pk), f"{w} ({w.username})") for w in workers]
+        choices = [("", _("请选择"))] + [(str(w.pk), f"{w} ({w.username})") for w in workers]
         for name in ("worker", "from_worker", "to_worker"):
             if name in self.fields:
                 self.fields[name].choices = choices
         if "grid" in self.fields:
-            self.fields["grid"].choices = [("", "请选择")] + [
-                (str(g.pk), f"{g.name}（{g.code}）")
+            self.fields["grid"].choices = [("", _("请选择"))] + [
+                (str(g.pk), _("%(name)s（%(code)s）") % {"name": g.name, "code": g.code})
                 for g in _areas_in_scope(user, ASSIGN_ROLES, [AreaKind.GRID])
             ]
 
@@ -109,22 +110,22 @@ class _AssignForm(forms.Form):
             roles=ASSIGN_ROLES,
         ).first()
         if grid is None:
-            raise forms.ValidationError("该网格不存在或不在您的管辖范围内")
+            raise forms.ValidationError(_("该网格不存在或不在您的管辖范围内"))
         return grid
 
 
 class GridAssignForm(_AssignForm):
-    grid = forms.ChoiceField(label="网格")
-    worker = forms.ChoiceField(label="网格员")
+    grid = forms.ChoiceField(label=_("网格"))
+    worker = forms.ChoiceField(label=_("网格员"))
 
     def clean_worker(self) -> User:
         return self._worker("worker")
 
 
 class GridReassignForm(_AssignForm):
-    grid = forms.ChoiceField(label="网格")
-    from_worker = forms.ChoiceField(label="原网格员")
-    to_worker = forms.ChoiceField(label="接手网格员")
+    grid = forms.ChoiceField(label=_("网格"))
+    from_worker = forms.ChoiceField(label=_("原网格员"))
+    to_worker = forms.ChoiceField(label=_("接手网格员"))
 
     def clean_from_worker(self) -> User:
         return self._worker("from_worker")
@@ -134,8 +135,8 @@ class GridReassignForm(_AssignForm):
 
 
 class HouseholdAssignForm(_AssignForm):
-    household = forms.CharField(label="户编号", max_length=40)
-    worker = forms.ChoiceField(label="包户网格员")
+    household = forms.CharField(label=_("户编号"), max_length=40)
+    worker = forms.ChoiceField(label=_("包户网格员"))
 
     def clean_worker(self) -> User:
         return self._worker("worker")
@@ -147,5 +148,5 @@ class HouseholdAssignForm(_AssignForm):
             roles=ASSIGN_ROLES,
         ).first()
         if household is None:
-            raise forms.ValidationError("该户不存在或不在您的管辖范围内")
+            raise forms.ValidationError(_("该户不存在或不在您的管辖范围内"))
         return household

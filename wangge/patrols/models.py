@@ -7,6 +7,7 @@ and every compliance figure are computed from these rows by the selectors.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scoping import ScopedModel, TenureModel
 from wangge.areas.models import Area
@@ -16,27 +17,27 @@ from wangge.people.models import Cadence, Household
 class Duty(models.TextChoices):
     """The seven duties of grid workers (七项职责, Kundulun district practice)."""
 
-    PARTY_BUILDING = "party_building", "党的建设"
-    PUBLICITY = "publicity", "思想宣传"
-    RESIDENT_SERVICE = "resident_service", "服务群众"
-    SOCIAL_SECURITY = "social_security", "平安建设"
-    GOVERNANCE = "governance", "综合治理"
-    EMERGENCY = "emergency", "应急管理"
-    ASSISTANCE = "assistance", "社会救助"
+    PARTY_BUILDING = "party_building", _("党的建设")
+    PUBLICITY = "publicity", _("思想宣传")
+    RESIDENT_SERVICE = "resident_service", _("服务群众")
+    SOCIAL_SECURITY = "social_security", _("平安建设")
+    GOVERNANCE = "governance", _("综合治理")
+    EMERGENCY = "emergency", _("应急管理")
+    ASSISTANCE = "assistance", _("社会救助")
 
 
 class VisitMode(models.TextChoices):
-    IN_PERSON = "in_person", "入户走访"
-    PHONE = "phone", "电话联系"
-    VIDEO = "video", "视频联系"
-    THIRD_PARTY = "third_party", "第三方了解"
+    IN_PERSON = "in_person", _("入户走访")
+    PHONE = "phone", _("电话联系")
+    VIDEO = "video", _("视频联系")
+    THIRD_PARTY = "third_party", _("第三方了解")
 
 
 class VisitOutcome(models.TextChoices):
-    NORMAL = "normal", "情况正常"
-    NEEDS = "needs", "有诉求"
-    ABNORMAL = "abnormal", "发现异常"
-    NOT_MET = "not_met", "未见到本人"
+    NORMAL = "normal", _("情况正常")
+    NEEDS = "needs", _("有诉求")
+    ABNORMAL = "abnormal", _("发现异常")
+    NOT_MET = "not_met", _("未见到本人")
 
 
 # A visit where nobody was met is recorded but does not count as a completed visit.
@@ -44,9 +45,9 @@ UNCOUNTED_OUTCOMES = (VisitOutcome.NOT_MET,)
 
 
 class VisitTiming(models.TextChoices):
-    EARLY = "early", "提前"
-    ON_TIME = "on_time", "按期"
-    LATE = "late", "逾期"
+    EARLY = "early", _("提前")
+    ON_TIME = "on_time", _("按期")
+    LATE = "late", _("逾期")
 
 
 class GridAssignment(ScopedModel, TenureModel):
@@ -56,13 +57,13 @@ class GridAssignment(ScopedModel, TenureModel):
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grid_assignments",
-        verbose_name="网格员",
+        verbose_name=_("网格员"),
     )
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="worker_assignments", verbose_name="网格")
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="worker_assignments", verbose_name=_("网格"))
 
     class Meta:
-        verbose_name = "网格员分工"
-        verbose_name_plural = "网格员分工"
+        verbose_name = _("网格员分工")
+        verbose_name_plural = _("网格员分工")
         constraints = [
             models.UniqueConstraint(
                 fields=["worker", "grid"],
@@ -91,8 +92,8 @@ class HouseholdAssignment(TenureModel):
     )
 
     class Meta:
-        verbose_name = "包户分工"
-        verbose_name_plural = "包户分工"
+        verbose_name = _("包户分工")
+        verbose_name_plural = _("包户分工")
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
@@ -107,24 +108,24 @@ class Patrol(ScopedModel):
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrols",
-        verbose_name="网格员",
+        verbose_name=_("网格员"),
     )
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrols", verbose_name="网格")
-    area_path = models.CharField(max_length=255, verbose_name="区域路径")  # no own index: patrol_scope_date leads
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("网格"))
+    area_path = models.CharField(max_length=255, verbose_name=_("区域路径"))  # no own index: patrol_scope_date leads
     # The phone names its patrol so an end and findings recorded offline can refer to it.
-    client_ref = models.CharField(max_length=64, verbose_name="客户端编号")
-    date = models.DateField("巡查日期")
-    started_at = models.DateTimeField("开始时间")
-    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
-    auto_closed = models.BooleanField("系统补结束", default=False)
-    points = models.JSONField("轨迹点", default=list, blank=True)
-    duties = models.JSONField("履职类别", default=list, blank=True)
-    notes = models.TextField("巡查情况", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    client_ref = models.CharField(max_length=64, verbose_name=_("客户端编号"))
+    date = models.DateField(_("巡查日期"))
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    auto_closed = models.BooleanField(_("系统补结束"), default=False)
+    points = models.JSONField(_("轨迹点"), default=list, blank=True)
+    duties = models.JSONField(_("履职类别"), default=list, blank=True)
+    notes = models.TextField(_("巡查情况"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
-        verbose_name = "巡查"
-        verbose_name_plural = "巡查"
+        verbose_name = _("巡查")
+        verbose_name_plural = _("巡查")
         constraints = [
             models.UniqueConstraint(fields=["worker", "client_ref"], name="patrol_client_ref"),
             models.UniqueConstraint(
@@ -148,37 +149,37 @@ class PatrolFinding(models.Model):
     case = models.OneToOneField(
         "cases.Case", on_delete=models.PROTECT, related_name="patrol_finding"
     )
-    duty = models.CharField("履职类别", max_length=20, choices=Duty.choices, blank=True)
+    duty = models.CharField(_("履职类别"), max_length=20, choices=Duty.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
 
 class Visit(ScopedModel):
     """A household visit (走访). ``grid``/``area_path`` are where the household was then."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits", verbose_name="户")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("户"))
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits",
-        verbose_name="网格员",
+        verbose_name=_("网格员"),
     )
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name="网格")
-    area_path = models.CharField(max_length=255, verbose_name="区域路径")  # no own index: visit_scope_date leads
-    at = models.DateTimeField("走访时间")
-    date = models.DateField("走访日期")
-    mode = models.CharField("走访方式", max_length=12, choices=VisitMode.choices)
-    outcome = models.CharField("走访结果", max_length=10, choices=VisitOutcome.choices)
-    notes = models.TextField("走访情况", blank=True)
-    duty = models.CharField("履职类别", max_length=20, choices=Duty.choices, blank=True)
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
+    area_path = models.CharField(max_length=255, verbose_name=_("区域路径"))  # no own index: visit_scope_date leads
+    at = models.DateTimeField(_("走访时间"))
+    date = models.DateField(_("走访日期"))
+    mode = models.CharField(_("走访方式"), max_length=12, choices=VisitMode.choices)
+    outcome = models.CharField(_("走访结果"), max_length=10, choices=VisitOutcome.choices)
+    notes = models.TextField(_("走访情况"), blank=True)
+    duty = models.CharField(_("履职类别"), max_length=20, choices=Duty.choices, blank=True)
     # Household facts the worker saw change, for the registry to review: {field: value}.
-    changes = models.JSONField("发现的信息变化", default=dict, blank=True)
+    changes = models.JSONField(_("发现的信息变化"), default=dict, blank=True)
     # The household's cadence and window when the visit was made (tags have no history).
-    cadence = models.CharField("走访频次", max_length=10, choices=Cadence.choices)
-    window_due = models.DateField("应访日期", null=True, blank=True)
-    timing = models.CharField("时效", max_length=8, choices=VisitTiming.choices)
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name="创建时间")
+    cadence = models.CharField(_("走访频次"), max_length=10, choices=Cadence.choices)
+    window_due = models.DateField(_("应访日期"), null=True, blank=True)
+    timing = models.CharField(_("时效"), max_length=8, choices=VisitTiming.choices)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
-        verbose_name = "走访记录"
-        verbose_name_plural = "走访记录"
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
         # Partial on completed visits: "last visit" and the period counts are index-only.
         indexes = [
             models.Index(

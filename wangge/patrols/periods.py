@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from wangge.core.errors import ApplicationError
 
 
@@ -26,8 +28,10 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
-        return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+            return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
+        return _("%(year)s年第%(quarter)s季度") % {
+            "year": self.start.year, "quarter": (self.start.month - 1) // 3 + 1
+        }
 
     def until(self, today: date) -> date:
         """Last day of the period that has begun (today for the running period)."""
@@ -59,4 +63,4 @@ def period_parse(value: str) -> Period:
         year, quarter = int(match[1]), int(match[2])
         if 2000 <= year <= 2100:
             return quarter_of(date(year, quarter * 3 - 2, 1))
-    raise ApplicationError("统计周期格式应为 2026-05（月）或 2026-Q2（季度）", field="period")
+    raise ApplicationError(_("统计周期格式应为 2026-05（月）或 2026-Q2（季度）"), field="period")

@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, AreaKind
@@ -86,7 +87,7 @@ def worker_grids(*, worker, on: date | None = None) -> list[Area]:
 
 def worker_grid_get(*, worker, grid_id: int) -> Area:
     if grid_id not in worker_grid_ids(worker=worker):
-        raise not_found("未找到该网格，或您已不负责该网格", field="grid_id")
+        raise not_found(_("未找到该网格，或您已不负责该网格"), field="grid_id")
     return Area.objects.get(pk=grid_id)
 
 
@@ -104,7 +105,7 @@ def household_get_for_worker(*, worker, household_id: int) -> Household:
         .first()
     )
     if household is None:
-        raise not_found("未找到该户，或该户已不在您负责的网格内", field="household_id")
+        raise not_found(_("未找到该户，或该户已不在您负责的网格内"), field="household_id")
     return household
 
 

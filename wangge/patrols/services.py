@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.permissions import forget_role_assignments
@@ -44,18 +46,18 @@ MAX_NEEDS = 10
 # Household facts a worker may report as changed; never ID numbers or phones (those are
 # encrypted in the registry and must not sit in plain JSON).
 CHANGE_FIELDS = {
-    "address": "住址",
-    "room": "门牌/房号",
-    "residence_status": "居住状态",
-    "members": "实住人数",
-    "living_alone": "独居情况",
-    "other": "其他变化",
+    "address": gettext_lazy("住址"),
+    "room": gettext_lazy("门牌/房号"),
+    "residence_status": gettext_lazy("居住状态"),
+    "members": gettext_lazy("实住人数"),
+    "living_alone": gettext_lazy("独居情况"),
+    "other": gettext_lazy("其他变化"),
 }
 
 
 def _require_worker(actor) -> None:
     if not can_work_grids(actor):
-        raise PermissionRefused("只有网格员可以记录巡查和走访")
+        raise PermissionRefused(_("只有网格员可以记录巡查和走访"))
 
 
 def _checked_time(value: datetime | None, *, field: str) -> datetime:
@@ -65,9 +67,9 @@ def _checked_time(value: datetime | None, *, field: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=clock.LOCAL_TZ)
     if value > now + CLOCK_SKEW:
-        raise ApplicationError("时间不能晚于当前时间，请检查手机时间设置", field=field)
+        raise ApplicationError(_("时间不能晚于当前时间，请检查手机时间设置"), field=field)
     if value < now - MAX_BACKDATE:
-        raise ApplicationError("记录时间超过 30 天，不能补录", field=field)
+        raise ApplicationError(_("记录时间超过 30 天，不能补录"), field=field)
     return value
 
 
@@ -79,22 +81,24 @@ def _checked_duties(duties, *, field: str = "duties") -> list[str]:
     duties = list(dict.fromkeys(duties or ()))
     unknown = [d for d in duties if d not in Duty.values]
     if unknown:
-        raise ApplicationError("履职类别不在七项职责之内", field=field)
+        raise ApplicationError(_("履职类别不在七项职责之内"), field=field)
     return duties
 
 
 def _checked_points(points) -> list[dict]:
     points = list(points or ())
     if len(points) > MAX_POINTS:
-        raise ApplicationError(f"轨迹点过多（最多 {MAX_POINTS} 个）", field="points")
+        raise ApplicationError(
+            _("轨迹点过多（最多 %(max)s 个）") % {"max": MAX_POINTS}, field="points"
+        )
     clean = []
     for point in points:
         try:
             lat, lng = float(point["lat"]), float(point["lng"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ApplicationError("轨迹点格式不正确", field="points") from exc
+            raise ApplicationError(_("轨迹点格式不正确"), field="points") from exc
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise ApplicationError("轨迹点坐标超出范围", field="points")
+            raise ApplicationError(_("轨迹点坐标超出范围"), field="points")
         clean.append({"lat": lat, "lng": lng, "at": str(point.get("at") or "")[:40]})
     return clean
 
@@ -134,7 +138,7 @@ def patrol_start(
     _require_worker(actor)
     client_ref = (client_ref or "").strip()
     if not client_ref or len(client_ref) > 64:
-        raise ApplicationError("缺少巡查编号", field="client_ref")
+        raise ApplicationError(_("缺少巡查编号"), field="client_ref")
     existing = Patrol.objects.filter(worker=actor, client_ref=client_ref).first()
     if existing is not None:
         return existing
@@ -144,7 +148,7 @@ def patrol_start(
     _close_stale_patrols(worker=actor, today=day)
     if Patrol.objects.filter(worker=actor, ended_at__isnull=True).exists():
         raise ApplicationError(
-            "您有一个进行中的巡查，请先结束后再开始新的巡查", code="conflict", field="client_ref"
+            _("您有一个进行中的巡查，请先结束后再开始新的巡查"), code="conflict", field="client_ref"
         )
     return Patrol.objects.create(
         worker=actor,
@@ -160,7 +164,7 @@ def patrol_start(
 def patrol_get_for_worker(*, worker, client_ref: str) -> Patrol:
     patrol = Patrol.objects.filter(worker=worker, client_ref=client_ref).first()
     if patrol is None:
-        raise not_found("未找到该巡查记录", field="client_ref")
+        raise not_found(_("未找到该巡查记录"), field="client_ref")
     return patrol
 
 
@@ -177,12 +181,12 @@ def patrol_end(
     _require_worker(actor)
     patrol = Patrol.objects.select_for_update().filter(worker=actor, client_ref=client_ref).first()
     if patrol is None:
-        raise not_found("未找到该巡查记录", field="client_ref")
+        raise not_found(_("未找到该巡查记录"), field="client_ref")
     if patrol.ended_at is not None and not patrol.auto_closed:
-        raise ApplicationError("该巡查已经结束", code="conflict", field="client_ref")
+        raise ApplicationError(_("该巡查已经结束"), code="conflict", field="client_ref")
     ended_at = _checked_time(ended_at, field="ended_at")
     if ended_at < patrol.started_at:
-        raise ApplicationError("结束时间早于开始时间", field="ended_at")
+        raise ApplicationError(_("结束时间早于开始时间"), field="ended_at")
     patrol.ended_at = ended_at
     patrol.auto_closed = False
     patrol.points = [*patrol.points, *_checked_points(points)]
@@ -195,7 +199,7 @@ def patrol_end(
 def _category(category_id) -> Category:
     category = Category.objects.filter(pk=category_id, active=True).first()
     if category is None:
-        raise ApplicationError("请选择有效的事件类别", field="category_id")
+        raise ApplicationError(_("请选择有效的事件类别"), field="category_id")
     return category
 
 
@@ -225,7 +229,7 @@ def patrol_finding_report(
         Patrol.objects.filter(worker=actor, client_ref=patrol_ref).first() if patrol_ref else None
     )
     if not (description or "").strip():
-        raise ApplicationError("请填写问题描述", field="description")
+        raise ApplicationError(_("请填写问题描述"), field="description")
     case = case_report(
         actor=actor,
         category=_category(category_id),
@@ -250,11 +254,14 @@ def _checked_changes(changes: dict[str, Any] | None) -> dict[str, str]:
     for key, value in (changes or {}).items():
         if key not in CHANGE_FIELDS:
             raise ApplicationError(
-                f"不支持登记“{key}”的变化（证件号、电话请在居民信息中修改）", field="changes"
+                _("不支持登记“%(key)s”的变化（证件号、电话请在居民信息中修改）") % {"key": key},
+                field="changes",
             )
         text = str(value if value is not None else "").strip()
         if len(text) > 200:
-            raise ApplicationError(f"“{CHANGE_FIELDS[key]}”内容过长", field="changes")
+            raise ApplicationError(
+                _("“%(field)s”内容过长") % {"field": CHANGE_FIELDS[key]}, field="changes"
+            )
         if text:
             clean[key] = text
     return clean
@@ -280,21 +287,23 @@ def visit_record(
     _require_worker(actor)
     household = household_get_for_worker(worker=actor, household_id=household_id)
     if mode not in VisitMode.values:
-        raise ApplicationError("请选择走访方式", field="mode")
+        raise ApplicationError(_("请选择走访方式"), field="mode")
     if outcome not in VisitOutcome.values:
-        raise ApplicationError("请选择走访结果", field="outcome")
+        raise ApplicationError(_("请选择走访结果"), field="outcome")
     if duty:
         _checked_duties([duty], field="duty")
     at = _checked_time(at, field="at")
     day = _local_date(at)
     needs = list(needs or ())
     if len(needs) > MAX_NEEDS:
-        raise ApplicationError(f"一次走访最多登记 {MAX_NEEDS} 项诉求", field="needs")
+        raise ApplicationError(
+            _("一次走访最多登记 %(max)s 项诉求") % {"max": MAX_NEEDS}, field="needs"
+        )
     for need in needs:
         if not str(need.get("description") or "").strip():
-            raise ApplicationError("诉求内容不能为空", field="needs")
+            raise ApplicationError(_("诉求内容不能为空"), field="needs")
     if outcome == VisitOutcome.NEEDS and not needs:
-        raise ApplicationError("走访结果为“有诉求”时请登记诉求内容", field="needs")
+        raise ApplicationError(_("走访结果为“有诉求”时请登记诉求内容"), field="needs")
     clean_changes = _checked_changes(changes)
 
     window = household_window(household=household, on=day)
@@ -333,12 +342,12 @@ def visit_record(
 
 def _grid_for_assignment(actor, grid: Area) -> None:
     if grid.kind != AreaKind.GRID or not can_assign_in(actor, grid.path):
-        raise NotFoundOrForbidden("未找到该网格")
+        raise NotFoundOrForbidden(_("未找到该网格"))
 
 
 def _require_active_worker(worker) -> None:
     if worker is None or not worker.is_active:
-        raise ApplicationError("请选择在岗的网格员", field="worker")
+        raise ApplicationError(_("请选择在岗的网格员"), field="worker")
 
 
 def _grant_grid_role(*, actor, worker, grid: Area) -> None:
@@ -412,7 +421,7 @@ def grid_unassign(*, actor, worker, grid: Area, on: date | None = None) -> None:
         .first()
     )
     if assignment is None:
-        raise ApplicationError("该网格员当前不负责该网格", field="worker")
+        raise ApplicationError(_("该网格员当前不负责该网格"), field="worker")
     assignment.until = max(on, assignment.since)
     assignment.save(update_fields=["until"])
     _end_household_assignments(worker=worker, grid=grid, on=on)
@@ -427,12 +436,12 @@ def grid_reassign(
     held move with it (future visits), past visits and patrols keep their worker."""
     _grid_for_assignment(actor, grid)
     if from_worker.pk == to_worker.pk:
-        raise ApplicationError("请选择另一名网格员", field="to_worker")
+        raise ApplicationError(_("请选择另一名网格员"), field="to_worker")
     on = on or clock.today()
     if not GridAssignment.objects.filter(
         worker=from_worker, grid=grid, until__isnull=True
     ).exists():
-        raise ApplicationError("原网格员当前不负责该网格", field="from_worker")
+        raise ApplicationError(_("原网格员当前不负责该网格"), field="from_worker")
     assignment = grid_assign(actor=actor, worker=to_worker, grid=grid, since=on)
     _end_household_assignments(worker=from_worker, grid=grid, on=on, hand_to=to_worker, actor=actor)
     current = GridAssignment.objects.select_for_update().get(
@@ -450,12 +459,12 @@ def household_assign(
 ) -> HouseholdAssignment:
     """Give one household of a shared grid to one of the grid's workers from ``on``."""
     if not can_assign_in(actor, household.area_path):
-        raise NotFoundOrForbidden("未找到该户")
+        raise NotFoundOrForbidden(_("未找到该户"))
     on = on or clock.today()
     if not GridAssignment.objects.filter(
         active_q(on), worker=worker, grid_id=household.grid_id
     ).exists():
-        raise ApplicationError("该网格员不负责这户所在的网格", field="worker")
+        raise ApplicationError(_("该网格员不负责这户所在的网格"), field="worker")
     current = (
         HouseholdAssignment.objects.select_for_update()
         .filter(household=household, until__isnull=True)

@@ -4,6 +4,7 @@ patrolled inside the user's subtree) and one worker's track of one day."""
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import User
 from wangge.accounts.scope import scope_q
@@ -29,7 +30,7 @@ def track_of_day(*, user, worker_id: int, day: date) -> dict:
     """The worker's patrols on the day inside the user's subtree, points in time order.
     A worker the user does not supervise answers like a missing one."""
     if not any(w.pk == worker_id for w in track_workers(user=user)):
-        raise NotFoundOrForbidden("未找到该网格员")
+        raise NotFoundOrForbidden(_("未找到该网格员"))
     patrols = (
         _in_scope(user, Patrol.objects.filter(worker_id=worker_id, date=day))
         .select_related("grid")

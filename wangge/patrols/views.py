@@ -15,6 +15,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
@@ -27,6 +29,7 @@ from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
 from wangge.patrols import tracks as tracks_selectors
+from wangge.patrols.app_strings import app_words
 from wangge.patrols.cadence import RANK, required_visits
 from wangge.patrols.forms import (
     GridAssignForm,
@@ -86,7 +89,7 @@ def _shell_assets() -> list[str]:
 @login_required
 @ensure_csrf_cookie
 def app(request):
-    return render(request, "patrols/app.html")
+    return render(request, "patrols/app.html", {"app_words": app_words()})
 
 
 def service_worker(request):
@@ -107,10 +110,10 @@ def service_worker(request):
 def manifest(request):
     scope = reverse("patrols:app")
     data = {
-        "name": "网格员工作台",
-        "short_name": "网格员",
-        "description": "巡查、走访、上报，离线也能记录",
-        "lang": "zh-CN",
+        "name": _("网格员工作台"),
+        "short_name": _("网格员"),
+        "description": _("巡查、走访、上报，离线也能记录"),
+        "lang": _("zh-CN"),
         "start_url": scope,
         "scope": scope,
         "display": "standalone",
@@ -137,7 +140,11 @@ def manifest(request):
 
 
 LEVEL_BELOW = {1: AreaKind.STREET, 2: AreaKind.STREET, 3: AreaKind.COMMUNITY, 4: AreaKind.GRID}
-LEVEL_LABEL = {AreaKind.STREET: "街道", AreaKind.COMMUNITY: "社区", AreaKind.GRID: "网格"}
+LEVEL_LABEL = {
+    AreaKind.STREET: gettext_lazy("街道"),
+    AreaKind.COMMUNITY: gettext_lazy("社区"),
+    AreaKind.GRID: gettext_lazy("网格"),
+}
 
 
 def _root_depth(user, area: Area | None) -> int:
@@ -284,24 +291,26 @@ def assignment_change(request, action: str):
                 .first()
             )
             if assignment is None:
-                raise ApplicationError("该分工不存在或已结束")
+                raise ApplicationError(_("该分工不存在或已结束"))
             try:
                 services.grid_unassign(actor=user, worker=assignment.worker, grid=assignment.grid)
             except NotFoundOrForbidden:
                 # Another area's assignment answers like a missing one (audited).
                 audit_access_denied(request)
-                raise ApplicationError("该分工不存在或已结束") from None
+                raise ApplicationError(_("该分工不存在或已结束")) from None
             messages.success(
-                request, f"已结束 {assignment.worker} 在 {assignment.grid.name} 的分工"
+                request,
+                _("已结束 %(worker)s 在 %(grid)s 的分工")
+                % {"worker": assignment.worker, "grid": assignment.grid.name},
             )
             return redirect(target)
         if action not in forms_by_action:
-            raise ApplicationError("未知操作")
+            raise ApplicationError(_("未知操作"))
         form_class, prefix = forms_by_action[action]
         form = form_class(request.POST, user=user, prefix=prefix)
         if not form.is_valid():
-            errors = "；".join(
-                f"{form.fields[name].label}：{' '.join(errs)}"
+            errors = _("；").join(
+                _("%(label)s：%(errors)s") % {"label": form.fields[name].label, "errors": " ".join(errs)}
                 if name in form.fields
                 else " ".join(errs)
                 for name, errs in form.errors.items()
@@ -311,7 +320,11 @@ def assignment_change(request, action: str):
         data = form.cleaned_data
         if action == "assign":
             services.grid_assign(actor=user, worker=data["worker"], grid=data["grid"])
-            messages.success(request, f"已安排 {data['worker']} 负责 {data['grid'].name}")
+            messages.success(
+                request,
+                _("已安排 %(worker)s 负责 %(grid)s")
+                % {"worker": data["worker"], "grid": data["grid"].name},
+            )
         elif action == "reassign":
             services.grid_reassign(
                 actor=user,
@@ -321,20 +334,38 @@ def assignment_change(request, action: str):
             )
             messages.success(
                 request,
-                f"{data['grid'].name} 已由 {data['from_worker']} 移交给 {data['to_worker']}，"
-                "此后的走访由接手网格员负责，历史记录保留",
+                _("%(grid)s 已由 %(from)s 移交给 %(to)s，此后的走访由接手网格员负责，历史记录保留")
+                % {"grid": data["grid"].name, "from": data["from_worker"], "to": data["to_worker"]},
             )
         else:
             services.household_assign(
                 actor=user, household=data["household"], worker=data["worker"]
             )
-            messages.success(request, f"户 {data['household'].code} 已交由 {data['worker']} 走访")
+            messages.success(
+                request,
+                _("户 %(code)s 已交由 %(worker)s 走访")
+                % {"code": data["household"].code, "worker": data["worker"]},
+            )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(target)
 
 
 # ---------------------------------------------------------------- track replay
+
+
+def track_strings() -> dict:
+    """The replay's words for track.js (it reads them from the page's JSON config)."""
+    return {
+        "play": _("▶ 播放"),
+        "pause": _("❚❚ 暂停"),
+        "no_points": _("当天巡查没有记录到轨迹点。"),
+        "no_patrols": _("当天没有巡查记录。"),
+        "start": _("起点"),
+        "summary": _("%(patrols)s 次巡查，%(points)s 个轨迹点（%(from)s – %(to)s）"),
+        "failed": _("轨迹加载失败，请稍后重试。"),
+        "locale": _("zh-CN"),
+    }
 
 
 @guarded(can_supervise_patrols)
@@ -344,10 +375,14 @@ def tracks(request):
     worker_id = int_param(request.GET.get("worker"))
     worker = next((w for w in workers if w.pk == worker_id), None)
     if worker_id is not None and worker is None:
-        raise NotFoundOrForbidden("未找到该网格员")
+        raise NotFoundOrForbidden(_("未找到该网格员"))
     days = tracks_selectors.patrol_days(user=request.user, worker_id=worker.pk) if worker else []
     day = _day_param(request.GET.get("date")) or (days[0] if days else clock.today())
-    config = {"tile_url": settings.WANGGE_MAP_TILE_URL, "data_url": None}
+    config = {
+        "tile_url": settings.WANGGE_MAP_TILE_URL,
+        "data_url": None,
+        "strings": track_strings(),
+    }
     if worker is not None:
         config["data_url"] = (
             f"{reverse('patrols:track_data')}?worker={worker.pk}&date={day.isoformat()}"
@@ -364,7 +399,7 @@ def track_data(request):
     worker_id = int_param(request.GET.get("worker"))
     day = _day_param(request.GET.get("date"))
     if worker_id is None or day is None:
-        raise NotFoundOrForbidden("请选择网格员和日期")
+        raise NotFoundOrForbidden(_("请选择网格员和日期"))
     data = tracks_selectors.track_of_day(user=request.user, worker_id=worker_id, day=day)
     return JsonResponse(data)
 

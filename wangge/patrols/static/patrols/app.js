@@ -23,6 +23,16 @@
   const LOGOUT_URL = body.dataset.logout;
   const $ = (selector, root = document) => root.querySelector(selector);
 
+  // ------------------------------------------------------------ words
+  // The page carries its words in the chosen language as JSON (not executed, so allowed
+  // by the CSP; cached with the page for offline use). A key is the Chinese text itself,
+  // so a word missing from the dictionary shows in Chinese. {0}, {1}… are the arguments.
+  let WORDS = {};
+  try { WORDS = JSON.parse(($("#app-strings") || {}).textContent || "{}"); } catch (error) { WORDS = {}; }
+  function t(key, ...args) {
+    return (WORDS[key] || key).replace(/\{(\d+)\}/g, (match, n) => (n < args.length ? String(args[n]) : match));
+  }
+
   // ------------------------------------------------------------ IndexedDB (idb-keyval-like)
   const DB_NAME = "wangge-patrols";
   let dbPromise = null;
@@ -121,7 +131,7 @@
 
   function mmdd(value) {
     const d = typeof value === "string" && value.length === 10 ? new Date(`${value}T00:00:00`) : new Date(value);
-    return `${d.getMonth() + 1}月${d.getDate()}日`;
+    return t("{0}月{1}日", d.getMonth() + 1, d.getDate());
   }
 
   function daysBetween(from, to) {
@@ -129,11 +139,11 @@
   }
 
   const FIELD_LABELS = {
-    household_id: "走访户", grid_id: "网格", mode: "走访方式", outcome: "走访结果", needs: "群众诉求",
-    changes: "信息变化", at: "走访时间", client_ref: "巡查", patrol_ref: "巡查", description: "问题描述",
-    category_id: "事件类别", photos: "照片", photo: "照片", started_at: "开始时间", ended_at: "结束时间",
-    points: "轨迹", duties: "履职类别", duty: "履职类别", lat: "位置", lng: "位置", address: "地址",
-    notes: "情况记录", "Idempotency-Key": "同步编号",
+    household_id: t("走访户"), grid_id: t("网格"), mode: t("走访方式"), outcome: t("走访结果"), needs: t("群众诉求"),
+    changes: t("信息变化"), at: t("走访时间"), client_ref: t("巡查"), patrol_ref: t("巡查"), description: t("问题描述"),
+    category_id: t("事件类别"), photos: t("照片"), photo: t("照片"), started_at: t("开始时间"), ended_at: t("结束时间"),
+    points: t("轨迹"), duties: t("履职类别"), duty: t("履职类别"), lat: t("位置"), lng: t("位置"), address: t("地址"),
+    notes: t("情况记录"), "Idempotency-Key": t("同步编号"),
   };
 
   // ------------------------------------------------------------ state
@@ -154,7 +164,7 @@
   function renderNet() {
     const net = $("#net");
     const online = navigator.onLine;
-    net.textContent = online ? "在线" : "离线";
+    net.textContent = online ? t("在线") : t("离线");
     net.classList.toggle("offline", !online);
   }
 
@@ -170,12 +180,12 @@
   function renderBanner() {
     if (state.signedOut) {
       const waiting = state.records.length;
-      banner(waiting ? `未登录。手机上有 ${waiting} 条记录待同步，原账号登录后自动提交。` : "未登录。",
-        { href: LOGIN_URL, text: "登录" });
+      banner(waiting ? t("未登录。手机上有 {0} 条记录待同步，原账号登录后自动提交。", waiting) : t("未登录。"),
+        { href: LOGIN_URL, text: t("登录") });
     } else if (state.authNeeded) {
-      banner("登录已过期，记录仍保存在手机上。", { href: LOGIN_URL, text: "重新登录后自动同步" });
+      banner(t("登录已过期，记录仍保存在手机上。"), { href: LOGIN_URL, text: t("重新登录后自动同步") });
     } else if (!navigator.onLine) {
-      banner("当前离线：记录会保存在手机上，联网后自动提交。");
+      banner(t("当前离线：记录会保存在手机上，联网后自动提交。"));
     } else {
       banner("");
     }
@@ -201,14 +211,14 @@
     const first = Array.isArray(detail) ? detail[0] || {} : { msg: typeof detail === "string" ? detail : "" };
     const loc = Array.isArray(first.loc) ? first.loc : [];
     const field = loc.length > 1 ? String(loc[loc.length - 1]) : "";
-    let message = first.msg || `服务器拒绝（${response.status}）`;
-    if (response.status === 422 && first.type !== "idempotency_mismatch") message = "提交内容不完整或格式不正确";
+    let message = first.msg || t("服务器拒绝（{0}）", response.status);
+    if (response.status === 422 && first.type !== "idempotency_mismatch") message = t("提交内容不完整或格式不正确");
     return { message, field, type: first.type || "", status: response.status };
   }
 
   function describe(error) {
     const label = FIELD_LABELS[error.field] || "";
-    return label ? `${error.message}（${label}）` : error.message;
+    return label ? t("{0}（{1}）", error.message, label) : error.message;
   }
 
   // ------------------------------------------------------------ whose data is on this phone
@@ -356,19 +366,19 @@
     const due = item.window;
     const today = state.today ? state.today.date : due.due;
     let badge;
-    if (pending.has(item.household_id)) badge = el("span", { class: "badge wait", text: "已记录·待同步" });
+    if (pending.has(item.household_id)) badge = el("span", { class: "badge wait", text: t("已记录·待同步") });
     // Past its due date it is overdue, in whichever list (the grace period only keeps it
     // off the overdue list): a household due 8 days ago reads 逾期8天.
-    else if (daysBetween(due.due, today) > 0) badge = el("span", { class: "badge warn", "data-overdue": "", text: `逾期${daysBetween(due.due, today)}天` });
-    else if (due.due === today) badge = el("span", { class: "badge", text: "今日应访" });
-    else badge = el("span", { class: "badge", text: `${mmdd(due.due)}应访` });
+    else if (daysBetween(due.due, today) > 0) badge = el("span", { class: "badge warn", "data-overdue": "", text: t("逾期{0}天", daysBetween(due.due, today)) });
+    else if (due.due === today) badge = el("span", { class: "badge", text: t("今日应访") });
+    else badge = el("span", { class: "badge", text: t("{0}应访", mmdd(due.due)) });
     const title = `${item.address}${item.room ? ` ${item.room}` : ""}`;
     return el("li", { "data-household": item.household_id },
       el("div", { class: "grow" },
         el("div", { class: "title", text: title }),
         el("div", { class: "muted small", text: [item.head_name, item.grid_name, due.cadence_label].filter(Boolean).join(" · ") }),
         badge),
-      el("button", { type: "button", class: "btn btn-small btn-primary", text: "走访", onclick: () => openVisit(item) }));
+      el("button", { type: "button", class: "btn btn-small btn-primary", text: t("走访"), onclick: () => openVisit(item) }));
   }
 
   function renderList(selector, countSelector, items, emptyText) {
@@ -383,8 +393,8 @@
     const today = state.today;
     const status = $("#today-status");
     if (!today) {
-      if (state.signedOut || state.authNeeded) status.textContent = "请登录后查看今日工作。";
-      else status.textContent = navigator.onLine ? "正在加载今日工作…" : "离线且手机上还没有今日工作数据，请联网后打开一次。";
+      if (state.signedOut || state.authNeeded) status.textContent = t("请登录后查看今日工作。");
+      else status.textContent = navigator.onLine ? t("正在加载今日工作…") : t("离线且手机上还没有今日工作数据，请联网后打开一次。");
       for (const [list, count] of [["#list-overdue", "#n-overdue"], ["#list-today", "#n-today"], ["#list-week", "#n-week"], ["#list-verify", "#n-verify"]]) {
         clear($(list));
         $(count).textContent = "0";
@@ -392,21 +402,21 @@
       renderPatrol();
       return;
     }
-    const stamp = state.todayAt ? `，数据更新于 ${hhmm(state.todayAt)}` : "";
+    const stamp = state.todayAt ? t("，数据更新于 {0}", hhmm(state.todayAt)) : "";
     status.textContent = `${today.worker_name} · ${mmdd(today.date)}${stamp}`;
     renderPatrol();
-    renderList("#list-overdue", "#n-overdue", today.overdue, "没有逾期未访的户");
-    renderList("#list-today", "#n-today", today.due_today, "今日没有应访的户");
-    renderList("#list-week", "#n-week", today.due_this_week, "本周没有其他应访的户");
+    renderList("#list-overdue", "#n-overdue", today.overdue, t("没有逾期未访的户"));
+    renderList("#list-today", "#n-today", today.due_today, t("今日没有应访的户"));
+    renderList("#list-week", "#n-week", today.due_this_week, t("本周没有其他应访的户"));
     const verify = clear($("#list-verify"));
     $("#n-verify").textContent = String(today.cases_to_verify.length);
-    if (!today.cases_to_verify.length) verify.append(el("li", { class: "empty", text: "没有待核查的案件" }));
+    if (!today.cases_to_verify.length) verify.append(el("li", { class: "empty", text: t("没有待核查的案件") }));
     for (const item of today.cases_to_verify) {
       verify.append(el("li", {},
         el("div", { class: "grow" },
-          el("div", { class: "title", text: `${item.category} · ${item.address || "（无地址）"}` }),
+          el("div", { class: "title", text: `${item.category} · ${item.address || t("（无地址）")}` }),
           el("div", { class: "muted small", text: `${item.number} · ${item.status}` })),
-        el("a", { class: "btn btn-small", href: `${CASE_URL}${item.id}/`, text: "核查" })));
+        el("a", { class: "btn btn-small", href: `${CASE_URL}${item.id}/`, text: t("核查") })));
     }
   }
 
@@ -419,28 +429,28 @@
     if (state.patrol) {
       const patrol = state.patrol;
       card.append(
-        el("h2", { text: "巡查中" }),
-        el("p", { class: "muted", text: `${patrol.grid_name} · ${hhmm(patrol.started_at)} 开始 · 轨迹点 ${patrol.points.length} 个` }),
-        el("label", { class: "form" }, "巡查情况", el("textarea", { id: "patrol-notes", rows: "2", maxlength: "2000" })),
+        el("h2", { text: t("巡查中") }),
+        el("p", { class: "muted", text: t("{0} · {1} 开始 · 轨迹点 {2} 个", patrol.grid_name, hhmm(patrol.started_at), patrol.points.length) }),
+        el("label", { class: "form" }, t("巡查情况"), el("textarea", { id: "patrol-notes", rows: "2", maxlength: "2000" })),
         el("div", { class: "actions" },
-          el("button", { type: "button", class: "btn btn-primary", id: "patrol-end", text: "结束巡查", onclick: endPatrol })));
+          el("button", { type: "button", class: "btn btn-primary", id: "patrol-end", text: t("结束巡查"), onclick: endPatrol })));
       startTracking();
       return;
     }
     stopTracking();
     const server = state.today && state.today.patrol;
     if (server && server.ended_at) {
-      card.append(el("p", { class: "muted small", text: `今日已巡查：${server.grid_name} ${hhmm(server.started_at)}–${hhmm(server.ended_at)}` }));
+      card.append(el("p", { class: "muted small", text: t("今日已巡查：{0} {1}–{2}", server.grid_name, hhmm(server.started_at), hhmm(server.ended_at)) }));
     }
-    card.append(el("h2", { text: "今日巡查" }));
+    card.append(el("h2", { text: t("今日巡查") }));
     if (!grids.length) {
-      card.append(el("p", { class: "muted", text: state.today ? "您当前没有负责的网格。" : "联网后可开始巡查。" }));
+      card.append(el("p", { class: "muted", text: state.today ? t("您当前没有负责的网格。") : t("联网后可开始巡查。") }));
       return;
     }
-    const select = el("select", { id: "patrol-grid", "aria-label": "巡查网格" },
+    const select = el("select", { id: "patrol-grid", "aria-label": t("巡查网格") },
       grids.map((g) => el("option", { value: g.id, text: g.name })));
     card.append(el("div", { class: "row" }, select,
-      el("button", { type: "button", class: "btn btn-primary", id: "patrol-start", text: "开始巡查", onclick: startPatrol })));
+      el("button", { type: "button", class: "btn btn-primary", id: "patrol-start", text: t("开始巡查"), onclick: startPatrol })));
   }
 
   async function startPatrol() {
@@ -450,7 +460,7 @@
     state.patrol = patrol;
     await kv.set("patrol", patrol);
     await enqueue({
-      kind: "patrol_start", url: "/patrols/start", label: `开始巡查 · ${grid.name}`,
+      kind: "patrol_start", url: "/patrols/start", label: t("开始巡查 · {0}", grid.name),
       body: { client_ref: patrol.client_ref, grid_id: grid.id, started_at: patrol.started_at },
     });
     renderPatrol();
@@ -461,7 +471,7 @@
     if (!patrol) return;
     const notes = ($("#patrol-notes") || {}).value || "";
     await enqueue({
-      kind: "patrol_end", url: "/patrols/end", label: `结束巡查 · ${patrol.grid_name}`,
+      kind: "patrol_end", url: "/patrols/end", label: t("结束巡查 · {0}", patrol.grid_name),
       body: { client_ref: patrol.client_ref, ended_at: new Date().toISOString(), points: patrol.points, notes },
     });
     state.patrol = null;
@@ -513,13 +523,13 @@
   // ------------------------------------------------------------ visit form
   function addNeed(value = {}) {
     const categories = state.today ? state.today.categories : [];
-    const select = el("select", { name: "need_category", "aria-label": "诉求类别" },
-      el("option", { value: "", text: "诉求类别" }), categories.map((c) => el("option", { value: c.id, text: c.name })));
+    const select = el("select", { name: "need_category", "aria-label": t("诉求类别") },
+      el("option", { value: "", text: t("诉求类别") }), categories.map((c) => el("option", { value: c.id, text: c.name })));
     if (value.category_id) select.value = String(value.category_id);
-    const text = el("input", { name: "need_description", maxlength: "1000", placeholder: "诉求内容", "aria-label": "诉求内容" });
+    const text = el("input", { name: "need_description", maxlength: "1000", placeholder: t("诉求内容"), "aria-label": t("诉求内容") });
     text.value = value.description || "";
     const row = el("div", { class: "need" }, select, text,
-      el("button", { type: "button", class: "btn btn-small", text: "移除", onclick: () => row.remove() }));
+      el("button", { type: "button", class: "btn btn-small", text: t("移除"), onclick: () => row.remove() }));
     $("#needs").append(row);
   }
 
@@ -531,7 +541,7 @@
     form.household_id.value = item.household_id;
     form.replaces.value = record ? record.key : "";
     $("#visit-household").textContent = `${item.address}${item.room ? ` ${item.room}` : ""}${item.head_name ? ` · ${item.head_name}` : ""}`;
-    $("#visit-title").textContent = record ? "修改走访后重新提交" : "记录走访";
+    $("#visit-title").textContent = record ? t("修改走访后重新提交") : t("记录走访");
     if (record) {
       const b = record.body;
       form.mode.value = b.mode; form.outcome.value = b.outcome; form.duty.value = b.duty || ""; form.notes.value = b.notes || "";
@@ -554,10 +564,10 @@
       const category = row.querySelector("select").value;
       const description = row.querySelector("input").value.trim();
       if (!category && !description) continue;
-      if (!category || !description) { error.textContent = "每项诉求都要选择类别并填写内容"; error.hidden = false; return; }
+      if (!category || !description) { error.textContent = t("每项诉求都要选择类别并填写内容"); error.hidden = false; return; }
       needs.push({ category_id: Number(category), description });
     }
-    if (form.outcome.value === "needs" && !needs.length) { error.textContent = "走访结果为“有诉求”时请添加诉求"; error.hidden = false; return; }
+    if (form.outcome.value === "needs" && !needs.length) { error.textContent = t("走访结果为“有诉求”时请添加诉求"); error.hidden = false; return; }
     const changes = {};
     for (const input of form.querySelectorAll("[name^='change:']")) {
       if (input.value.trim()) changes[input.name.slice(7)] = input.value.trim();
@@ -567,7 +577,7 @@
     const at = new Date().toISOString();
     await enqueue({
       kind: "visit", url: "/visits",
-      label: `走访 · ${item.address || `户 ${householdId}`}${item.room ? ` ${item.room}` : ""} · ${hhmm(at)}`,
+      label: t("走访 · {0}{1} · {2}", item.address || t("户 {0}", householdId), item.room ? ` ${item.room}` : "", hhmm(at)),
       body: { household_id: householdId, at, mode: form.mode.value, outcome: form.outcome.value, duty: form.duty.value, notes: form.notes.value.trim(), needs, changes },
     }, form.replaces.value);
     show("today");
@@ -593,26 +603,26 @@
 
   function locate() {
     const out = $("#location");
-    if (!("geolocation" in navigator)) { out.textContent = "本机不支持定位"; return; }
-    out.textContent = "定位中…";
+    if (!("geolocation" in navigator)) { out.textContent = t("本机不支持定位"); return; }
+    out.textContent = t("定位中…");
     navigator.geolocation.getCurrentPosition((position) => {
       const form = $("#report-form");
       form.lat.value = position.coords.latitude.toFixed(6);
       form.lng.value = position.coords.longitude.toFixed(6);
-      out.textContent = `已定位 ${form.lat.value}, ${form.lng.value}`;
-    }, () => { out.textContent = "定位失败，可填写地址"; }, { enableHighAccuracy: true, timeout: 15000 });
+      out.textContent = t("已定位 {0}, {1}", form.lat.value, form.lng.value);
+    }, () => { out.textContent = t("定位失败，可填写地址"); }, { enableHighAccuracy: true, timeout: 15000 });
   }
 
   function openReport(record) {
     const form = $("#report-form");
     form.reset();
     $("#report-error").hidden = true;
-    $("#location").textContent = "未定位";
+    $("#location").textContent = t("未定位");
     form.replaces.value = record ? record.key : "";
     if (record) {
       for (const [key, value] of Object.entries(record.form)) if (form[key] && key !== "photo") form[key].value = value;
-      if (record.form.lat) $("#location").textContent = `已定位 ${record.form.lat}, ${record.form.lng}`;
-      $("#report-error").textContent = `${record.error}${record.photo ? "（照片已保留，如需更换请重新选择）" : ""}`;
+      if (record.form.lat) $("#location").textContent = t("已定位 {0}, {1}", record.form.lat, record.form.lng);
+      $("#report-error").textContent = record.error + (record.photo ? t("（照片已保留，如需更换请重新选择）") : "");
       $("#report-error").hidden = false;
     }
     show("report");
@@ -623,7 +633,7 @@
     const form = event.target;
     const error = $("#report-error");
     if (!form.category_id.value || !form.description.value.trim()) {
-      error.textContent = "请选择事件类别并填写问题描述";
+      error.textContent = t("请选择事件类别并填写问题描述");
       error.hidden = false;
       return;
     }
@@ -638,11 +648,11 @@
     for (const key of Object.keys(fields)) if (fields[key] === "") delete fields[key];
     const category = state.today.categories.find((c) => String(c.id) === fields.category_id);
     await enqueue({
-      kind: "finding", url: "/findings", label: `上报 · ${category ? category.name : "问题"} · ${fields.description.slice(0, 20)}`,
+      kind: "finding", url: "/findings", label: t("上报 · {0} · {1}", category ? category.name : t("问题"), fields.description.slice(0, 20)),
       form: fields, photo: photo || null, photoName: file ? file.name : previous ? previous.photoName : "",
     }, form.replaces.value);
     form.reset();
-    $("#location").textContent = "未定位";
+    $("#location").textContent = t("未定位");
     show("outbox");
   }
 
@@ -663,7 +673,7 @@
           }));
           for (const item of items) state.households[item.household_id] = { ...state.households[item.household_id], ...item };
           kv.set("households", state.households);
-          note.textContent = `找到 ${items.length} 户（仅显示您负责网格内的户）`;
+          note.textContent = t("找到 {0} 户（仅显示您负责网格内的户）", items.length);
         } else if (response.status === 401) {
           state.authNeeded = true; renderBanner();
         }
@@ -672,10 +682,10 @@
     if (items === null) {
       items = Object.values(state.households).filter((h) =>
         !q || `${h.address}${h.room}${h.code}${h.head_name || ""}`.includes(q));
-      note.textContent = `离线：仅在手机已缓存的 ${Object.keys(state.households).length} 户中查找`;
+      note.textContent = t("离线：仅在手机已缓存的 {0} 户中查找", Object.keys(state.households).length);
     }
     const pending = pendingVisitIds();
-    if (!items.length) results.append(el("li", { class: "empty", text: "没有找到符合条件的户" }));
+    if (!items.length) results.append(el("li", { class: "empty", text: t("没有找到符合条件的户") }));
     for (const item of items) {
       const li = householdItem(item, pending);
       li.querySelector(".grow").addEventListener("click", () => showHousehold(item));
@@ -686,7 +696,7 @@
   async function showHousehold(item) {
     const card = $("#household-detail");
     if (!navigator.onLine) {
-      clear(card).append(el("p", { class: "muted", text: "离线时无法查看户详情，可直接点“走访”记录。" }));
+      clear(card).append(el("p", { class: "muted", text: t("离线时无法查看户详情，可直接点“走访”记录。") }));
       card.hidden = false;
       return;
     }
@@ -701,12 +711,12 @@
     const h = await response.json();
     card.append(
       el("h2", { text: `${h.address}${h.room ? ` ${h.room}` : ""}` }),
-      el("p", { class: "muted small", text: `${h.code} · ${h.grid_name} · ${h.window.cadence_label} · 应访 ${mmdd(h.window.due)}（${mmdd(h.window.earliest)}–${mmdd(h.window.latest)}）` }),
+      el("p", { class: "muted small", text: t("{0} · {1} · {2} · 应访 {3}（{4}–{5}）", h.code, h.grid_name, h.window.cadence_label, mmdd(h.window.due), mmdd(h.window.earliest), mmdd(h.window.latest)) }),
       el("ul", { class: "residents" }, h.residents.map((r) => el("li", {
-        text: [r.name, r.gender, r.relation, r.birth_year ? `${r.birth_year}年生` : "", r.phone, r.id_number, r.tags.join("、")].filter(Boolean).join(" · "),
+        text: [r.name, r.gender, r.relation, r.birth_year ? t("{0}年生", r.birth_year) : "", r.phone, r.id_number, r.tags.join(t("、"))].filter(Boolean).join(" · "),
       }))),
-      el("p", { class: "muted small", text: h.recent_visits.length ? `最近走访：${h.recent_visits.map((v) => `${mmdd(v.date)} ${v.mode} ${v.outcome}`).join("；")}` : "尚无走访记录" }),
-      el("div", { class: "actions" }, el("button", { type: "button", class: "btn btn-primary", text: "记录走访", onclick: () => openVisit(item) })));
+      el("p", { class: "muted small", text: h.recent_visits.length ? t("最近走访：{0}", h.recent_visits.map((v) => `${mmdd(v.date)} ${v.mode} ${v.outcome}`).join(t("；"))) : t("尚无走访记录") }),
+      el("div", { class: "actions" }, el("button", { type: "button", class: "btn btn-primary", text: t("记录走访"), onclick: () => openVisit(item) })));
     card.hidden = false;
   }
 
@@ -722,7 +732,7 @@
     if (replaces) await outbox.del(replaces);
     await refreshOutbox();
     // Every save is confirmed where the thumb is: sent now, or kept until the network is back.
-    toast(navigator.onLine ? "已保存" : "已存入待发送");
+    toast(navigator.onLine ? t("已保存") : t("已存入待发送"));
     sync();
   }
 
@@ -750,36 +760,36 @@
     const waiting = state.records.length;
     $("#outbox-count").textContent = String(waiting);
     $("#outbox-count").classList.toggle("warn", state.records.some((r) => r.status === "refused"));
-    if (!waiting) list.append(el("li", { class: "empty", text: "全部已同步" }));
+    if (!waiting) list.append(el("li", { class: "empty", text: t("全部已同步") }));
     if (state.signedOut && waiting) {
       // Nobody is signed in: not even the labels (addresses) of the owner's records show.
-      list.append(el("li", { class: "empty", text: `${waiting} 条记录待原账号登录后同步` }));
+      list.append(el("li", { class: "empty", text: t("{0} 条记录待原账号登录后同步", waiting) }));
       $("#sync-status").textContent = "";
       return;
     }
     for (const record of state.records) {
       let badge;
-      if (record.status === "refused") badge = el("span", { class: "badge warn", text: "服务器未接收" });
-      else if (record.status === "auth") badge = el("span", { class: "badge wait", text: "需重新登录" });
-      else badge = el("span", { class: "badge wait", text: "待同步" });
+      if (record.status === "refused") badge = el("span", { class: "badge warn", text: t("服务器未接收") });
+      else if (record.status === "auth") badge = el("span", { class: "badge wait", text: t("需重新登录") });
+      else badge = el("span", { class: "badge wait", text: t("待同步") });
       const li = el("li", { class: record.status === "refused" ? "refused" : "", "data-key": record.key },
         el("div", { class: "grow" },
           el("div", { class: "title", text: record.label }),
-          el("div", { class: "muted small", text: `记录于 ${mmdd(record.created)} ${hhmm(record.created)}` }),
+          el("div", { class: "muted small", text: t("记录于 {0} {1}", mmdd(record.created), hhmm(record.created)) }),
           badge));
       if (record.status === "refused") {
-        li.append(el("div", { class: "reason", text: `原因：${record.error}` }));
+        li.append(el("div", { class: "reason", text: t("原因：{0}", record.error) }));
         if (record.kind === "visit" || record.kind === "finding") {
-          li.append(el("button", { type: "button", class: "btn btn-small", text: "修改", onclick: () => editRecord(record) }));
+          li.append(el("button", { type: "button", class: "btn btn-small", text: t("修改"), onclick: () => editRecord(record) }));
         }
-        li.append(el("button", { type: "button", class: "btn btn-small", text: "删除", onclick: () => dismiss(record) }));
+        li.append(el("button", { type: "button", class: "btn btn-small", text: t("删除"), onclick: () => dismiss(record) }));
       }
       list.append(li);
     }
     const status = $("#sync-status");
-    if (state.syncing) status.textContent = "同步中…";
-    else if (!navigator.onLine) status.textContent = "离线，联网后自动同步";
-    else status.textContent = waiting ? `${waiting} 条未同步` : "";
+    if (state.syncing) status.textContent = t("同步中…");
+    else if (!navigator.onLine) status.textContent = t("离线，联网后自动同步");
+    else status.textContent = waiting ? t("{0} 条未同步", waiting) : "";
   }
 
   function editRecord(record) {
@@ -792,7 +802,7 @@
   }
 
   async function dismiss(record) {
-    if (!window.confirm(`删除这条未被接收的记录？\n${record.label}`)) return;
+    if (!window.confirm(t("删除这条未被接收的记录？\n{0}", record.label))) return;
     await outbox.del(record.key);
     await refreshOutbox();
     renderToday();
@@ -861,12 +871,12 @@
   /* Unsent records are deleted with everything else at logout: first try to send them,
    * then say how many would be lost and let the worker stay to sync them. */
   async function logout() {
-    if (!navigator.onLine) { banner("离线时无法退出登录，请联网后再退出。"); return; }
+    if (!navigator.onLine) { banner(t("离线时无法退出登录，请联网后再退出。")); return; }
     await sync();
     const waiting = (await outbox.all()).length;
     if (waiting && !window.confirm(
-      `还有 ${waiting} 条记录未同步到服务器。\n退出后这些记录将从手机上删除，无法恢复。\n\n`
-      + "点“取消”留在工作台，在“待同步”中处理后再退出；点“确定”仍然退出。")) {
+      t("还有 {0} 条记录未同步到服务器。\n退出后这些记录将从手机上删除，无法恢复。\n\n", waiting)
+      + t("点“取消”留在工作台，在“待同步”中处理后再退出；点“确定”仍然退出。"))) {
       show("outbox");
       return;
     }

@@ -88,10 +88,18 @@
       if (form.dataset.confirmed) return;
       event.preventDefault();
       const waiting = await unsentCount();
-      if (waiting && !window.confirm(
-        `网格员工作台还有 ${waiting} 条记录（走访、上报或巡查）未同步到服务器。\n`
-        + "退出后这些记录将从本机删除，无法恢复。\n\n"
-        + "点“取消”不退出，请打开网格员工作台联网同步后再退出；点“确定”仍然退出。")) {
+      // The page's language (<html lang>) picks the warning's words; this file is shared
+      // by every page, so it carries both.
+      const english = (document.documentElement.lang || "").toLowerCase().startsWith("en");
+      const warning = english
+        ? `The grid worker app still has ${waiting} record(s) (visits, reports or patrols) `
+          + "not synced to the server.\nSigning out deletes them from this device for good.\n\n"
+          + "Press Cancel to stay signed in, open the grid worker app online and sync first; "
+          + "press OK to sign out anyway."
+        : `网格员工作台还有 ${waiting} 条记录（走访、上报或巡查）未同步到服务器。\n`
+          + "退出后这些记录将从本机删除，无法恢复。\n\n"
+          + "点“取消”不退出，请打开网格员工作台联网同步后再退出；点“确定”仍然退出。";
+      if (waiting && !window.confirm(warning)) {
         return;
       }
       form.dataset.confirmed = "1";

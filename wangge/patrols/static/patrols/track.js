@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("track-config").textContent);
+  var T = config.strings || {};
+  function t(key, fallback) { return T[key] || fallback; }
   var el = document.getElementById("track-map");
   var note = document.getElementById("track-note");
   var slider = document.getElementById("track-slider");
@@ -19,7 +21,7 @@
     if (!at) { return "--:--:--"; }
     var d = new Date(at);
     if (isNaN(d.getTime())) { return at; }
-    return d.toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+    return d.toLocaleTimeString(t("locale", "zh-CN"), { hour12: false, timeZone: "Asia/Shanghai" });
   }
   function show(index) {
     var upto = points.slice(0, index + 1).map(function (p) { return [p.lat, p.lng]; });
@@ -31,12 +33,12 @@
   }
   function stop() {
     if (timer) { clearInterval(timer); timer = null; }
-    play.textContent = "▶ 播放";
+    play.textContent = t("play", "▶ 播放");
   }
   play.addEventListener("click", function () {
     if (timer) { stop(); return; }
     if (Number(slider.value) >= points.length - 1) { show(0); }
-    play.textContent = "❚❚ 暂停";
+    play.textContent = t("pause", "❚❚ 暂停");
     timer = setInterval(function () {
       var next = Number(slider.value) + 1;
       if (next >= points.length) { stop(); return; }
@@ -56,7 +58,8 @@
       }).addTo(map);
       data.patrols.forEach(function (patrol) { points = points.concat(patrol.points); });
       if (!points.length) {
-        note.textContent = data.patrols.length ? "当天巡查没有记录到轨迹点。" : "当天没有巡查记录。";
+        note.textContent = data.patrols.length ? t("no_points", "当天巡查没有记录到轨迹点。")
+          : t("no_patrols", "当天没有巡查记录。");
         if (data.grids.features.length) { map.fitBounds(grids.getBounds(), { padding: [20, 20] }); }
         el.setAttribute("data-track-points", "0");
         return;
@@ -65,7 +68,7 @@
       var line = L.polyline(all, { color: "#8c8c8c", weight: 3, dashArray: "4 6" }).addTo(map);
       walked = L.polyline([all[0]], { color: "#c8102e", weight: 4 }).addTo(map);
       L.circleMarker(all[0], { radius: 5, color: "#237804", fillOpacity: 1 }).addTo(map)
-        .bindTooltip("起点 " + clock(points[0].at));
+        .bindTooltip(t("start", "起点") + " " + clock(points[0].at));
       marker = L.marker(all[0], {
         icon: L.divIcon({ className: "track-marker", iconSize: [14, 14] }), keyboard: false
       }).addTo(map);
@@ -73,10 +76,12 @@
       slider.max = String(points.length - 1);
       slider.disabled = false;
       play.disabled = false;
-      note.textContent = data.patrols.length + " 次巡查，" + points.length + " 个轨迹点（" +
-        clock(points[0].at) + " – " + clock(points[points.length - 1].at) + "）";
+      note.textContent = t("summary", "%(patrols)s 次巡查，%(points)s 个轨迹点（%(from)s – %(to)s）")
+        .replace("%(patrols)s", data.patrols.length).replace("%(points)s", points.length)
+        .replace("%(from)s", clock(points[0].at))
+        .replace("%(to)s", clock(points[points.length - 1].at));
       el.setAttribute("data-track-points", String(points.length));
       show(0);
     })
-    .catch(function () { note.textContent = "轨迹加载失败，请稍后重试。"; });
+    .catch(function () { note.textContent = t("failed", "轨迹加载失败，请稍后重试。"); });
 })();
