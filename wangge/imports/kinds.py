@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind
@@ -22,8 +23,8 @@ BATCH_SIZE = 1000
 
 
 class ImportMode(models.TextChoices):
-    VALID_ROWS = "valid_rows", "导入有效行，跳过有误的行"
-    ALL_OR_NOTHING = "all_or_nothing", "全部无误才导入（有任何错误则不导入）"
+    VALID_ROWS = "valid_rows", _("导入有效行，跳过有误的行")
+    ALL_OR_NOTHING = "all_or_nothing", _("全部无误才导入（有任何错误则不导入）")
 
 
 @dataclass(frozen=True)
