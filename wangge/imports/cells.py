@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from openpyxl.utils.datetime import from_excel
 
 _DATE_TEXT = re.compile(
@@ -16,7 +16,7 @@ _DATE_TEXT = re.compile(
 )
 DATE_FORMATS_HINT = "2024-01-05、2024/1/5、2024.1.5、20240105 或 2024年1月5日"
 # A row that still carries a template's example value is refused with this reason.
-EXAMPLE_REASON = "这是模板中的示例行，请删除后再导入"
+EXAMPLE_REASON = gettext_noop("这是模板中的示例行，请删除后再导入")
 
 
 class CellInvalid(Exception):
