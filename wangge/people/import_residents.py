@@ -23,6 +23,7 @@ from wangge.imports.cells import (
     cell_text,
     parse_choice,
     parse_date,
+    sheet_words,
     text_parser,
 )
 from wangge.imports.kinds import BATCH_SIZE, Column, GridRef, ImportResult, Row
@@ -146,7 +147,7 @@ class ResidentHandler(PeopleHandler):
             "doc_type",
             "证件类型",
             aliases=("证件种类",),
-            note="、".join(DocType.labels) + "；不填为居民身份证",
+            note="、".join(sheet_words(DocType.labels)) + "；不填为居民身份证",
             example="居民身份证",
         ),
         Column(
@@ -189,14 +190,14 @@ class ResidentHandler(PeopleHandler):
             "relation",
             "与户主关系",
             aliases=("与户主的关系", "关系", "家庭关系"),
-            note="、".join(Relation.labels) + "（也可填本人、子、女、父、母、孙子等）；不填为户主",
+            note="、".join(sheet_words(Relation.labels)) + "（也可填本人、子、女、父、母、孙子等）；不填为户主",
             example="户主",
         ),
         Column(
             "residence_status",
             "居住状态",
             aliases=("居住情况", "人口类型"),
-            note="、".join(ResidenceStatus.labels) + "；不填为常住",
+            note="、".join(sheet_words(ResidenceStatus.labels)) + "；不填为常住",
             example="常住",
         ),
         Column("ethnicity", "民族", note="不填为汉族", example="汉族"),
