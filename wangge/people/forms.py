@@ -7,7 +7,14 @@ from wangge.accounts.permissions import REGISTRY_WRITE_ROLES
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, AreaKind
 from wangge.core.inputs import SafeDateField
-from wangge.people.models import CareTag, DocType, Gender, Relation, ResidenceStatus
+from wangge.people.models import (
+    CareTag,
+    DocType,
+    Gender,
+    Relation,
+    ResidenceStatus,
+    choice_words,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
 
@@ -18,7 +25,7 @@ class ResidentFilterForm(forms.Form):
     id_number = forms.CharField(label=_("证件号码（精确）"), required=False, max_length=30)
     care_tag = forms.ChoiceField(label=_("关爱标签"), required=False)
     residence_status = forms.ChoiceField(
-        label=_("居住状态"), required=False, choices=[("", _("全部"))] + list(ResidenceStatus.choices)
+        label=_("居住状态"), required=False, choices=[("", _("全部")), *choice_words(ResidenceStatus.choices)]
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -40,15 +47,15 @@ class ResidentFilterForm(forms.Form):
 
 class ResidentForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
-    doc_type = forms.ChoiceField(label=_("证件类型"), choices=DocType.choices)
+    gender = forms.ChoiceField(label=_("性别"), choices=choice_words(Gender.choices))
+    doc_type = forms.ChoiceField(label=_("证件类型"), choices=choice_words(DocType.choices))
     id_number = forms.CharField(label=_("证件号码"), max_length=30)
     birth_date = SafeDateField(label=_("出生日期"), required=False, input_formats=DATE_INPUT_FORMATS,
                                widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=_("可留空，身份证号会自动推算"))
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
-    residence_status = forms.ChoiceField(label=_("居住状态"), choices=ResidenceStatus.choices)
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=choice_words(Relation.choices))
+    residence_status = forms.ChoiceField(label=_("居住状态"), choices=choice_words(ResidenceStatus.choices))
     ethnicity = forms.CharField(label=_("民族"), max_length=20, initial="汉族")
     care_tags = forms.ModelMultipleChoiceField(
         label=_("关爱标签"), queryset=CareTag.objects.all(), required=False,

@@ -483,7 +483,7 @@ class ResidentHandler(PeopleHandler):
         plan.member_count += 1
         plan.has_head = plan.has_head or row.data["relation"] == Relation.SELF
         if len(plan.members) < MAX_PLANNED_MEMBERS:
-            label = str(Relation(row.data["relation"]).label)
+            label = _(Relation(row.data["relation"]).label)
             plan.members.append((row.number, row.data["name"], label))
 
     def _next_code(self, ref: HouseholdRef) -> str:

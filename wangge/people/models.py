@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from wangge.accounts.scoping import ScopedModel
 from wangge.areas.models import Area, Building
@@ -7,10 +8,17 @@ from wangge.core import crypto
 from wangge.core.masking import mask_id_number, mask_phone
 
 
+# Choice labels are plain Chinese words (gettext_noop: in the catalogue, not lazy): other
+# apps put them into JSON and Excel; pages translate them where shown (``choice_words``).
+def choice_words(choices) -> list[tuple[str, str]]:
+    """A TextChoices' choices with their labels translated when shown (forms)."""
+    return [(value, _(label)) for value, label in choices]
+
+
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", _("每周必访")
-    MONTHLY = "monthly", _("每月必访")
-    QUARTERLY = "quarterly", _("每季必访")
+    WEEKLY = "weekly", gettext_noop("每周必访")
+    MONTHLY = "monthly", gettext_noop("每月必访")
+    QUARTERLY = "quarterly", gettext_noop("每季必访")
 
 
 class CareTag(models.Model):
@@ -52,34 +60,34 @@ class Household(ScopedModel):
 
 
 class Gender(models.TextChoices):
-    MALE = "male", _("男")
-    FEMALE = "female", _("女")
+    MALE = "male", gettext_noop("男")
+    FEMALE = "female", gettext_noop("女")
 
 
 class DocType(models.TextChoices):
-    ID_CARD = "id_card", _("居民身份证")
-    PASSPORT = "passport", _("护照")
-    HK_MACAO_TW = "hk_macao_tw", _("港澳台居民证件")
-    FOREIGN_PR = "foreign_pr", _("外国人永久居留身份证")
-    OTHER = "other", _("其他证件")
+    ID_CARD = "id_card", gettext_noop("居民身份证")
+    PASSPORT = "passport", gettext_noop("护照")
+    HK_MACAO_TW = "hk_macao_tw", gettext_noop("港澳台居民证件")
+    FOREIGN_PR = "foreign_pr", gettext_noop("外国人永久居留身份证")
+    OTHER = "other", gettext_noop("其他证件")
 
 
 class Relation(models.TextChoices):
-    SELF = "self", _("户主")
-    SPOUSE = "spouse", _("配偶")
-    CHILD = "child", _("子女")
-    PARENT = "parent", _("父母")
-    GRANDPARENT = "grandparent", _("祖父母/外祖父母")
-    GRANDCHILD = "grandchild", _("孙子女/外孙子女")
-    SIBLING = "sibling", _("兄弟姐妹")
-    OTHER = "other", _("其他")
+    SELF = "self", gettext_noop("户主")
+    SPOUSE = "spouse", gettext_noop("配偶")
+    CHILD = "child", gettext_noop("子女")
+    PARENT = "parent", gettext_noop("父母")
+    GRANDPARENT = "grandparent", gettext_noop("祖父母/外祖父母")
+    GRANDCHILD = "grandchild", gettext_noop("孙子女/外孙子女")
+    SIBLING = "sibling", gettext_noop("兄弟姐妹")
+    OTHER = "other", gettext_noop("其他")
 
 
 class ResidenceStatus(models.TextChoices):
-    PERMANENT = "permanent", _("常住")
-    FLOATING = "floating", _("流动")
-    REGISTERED_ABSENT = "registered_absent", _("户在人不在")
-    TEMPORARY = "temporary", _("暂住")
+    PERMANENT = "permanent", gettext_noop("常住")
+    FLOATING = "floating", gettext_noop("流动")
+    REGISTERED_ABSENT = "registered_absent", gettext_noop("户在人不在")
+    TEMPORARY = "temporary", gettext_noop("暂住")
 
 
 class Resident(ScopedModel):
