@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from wangge.accounts.scope import filter_to_scope
@@ -31,5 +32,5 @@ def children(request, area_id: int):
     area = filter_to_scope(Area.objects.all(), request.user, field="path").filter(pk=area_id)
     node = area.first()
     if node is None:
-        raise NotFoundOrForbidden("未找到该区域")
+        raise NotFoundOrForbidden(_("未找到该区域"))
     return list(Area.objects.get_children(node))

@@ -1,8 +1,10 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 
 class AreaKind(models.TextChoices):
+    # Plain words, not lazy: other apps write these labels straight into Excel sheets.
     CITY = "city", "市"
     DISTRICT = "district", "区/旗/县"
     STREET = "street", "街道/镇/苏木"
@@ -33,19 +35,19 @@ class Area(MP_Node):
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     node_order_by = ["code"]
 
-    kind = models.CharField("层级", max_length=12, choices=AreaKind.choices)
-    code = models.CharField("区划代码", max_length=20, unique=True)
-    name = models.CharField("名称", max_length=100)
-    polygon = models.JSONField("边界（GeoJSON, WGS84）", null=True, blank=True)
+    kind = models.CharField(_("层级"), max_length=12, choices=AreaKind.choices)
+    code = models.CharField(_("区划代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    polygon = models.JSONField(_("边界（GeoJSON, WGS84）"), null=True, blank=True)
     # Bounding box of the polygon, kept so point lookup narrows candidates on an index.
-    min_lat = models.FloatField(null=True, blank=True, db_index=True, verbose_name="最小纬度")
-    max_lat = models.FloatField(null=True, blank=True, verbose_name="最大纬度")
-    min_lng = models.FloatField(null=True, blank=True, verbose_name="最小经度")
-    max_lng = models.FloatField(null=True, blank=True, verbose_name="最大经度")
+    min_lat = models.FloatField(null=True, blank=True, db_index=True, verbose_name=_("最小纬度"))
+    max_lat = models.FloatField(null=True, blank=True, verbose_name=_("最大纬度"))
+    min_lng = models.FloatField(null=True, blank=True, verbose_name=_("最小经度"))
+    max_lng = models.FloatField(null=True, blank=True, verbose_name=_("最大经度"))
 
     class Meta:
-        verbose_name = "区域"
-        verbose_name_plural = "区域"
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
         indexes = [models.Index(fields=["kind", "path"], name="area_kind_path")]
 
     def __str__(self) -> str:
@@ -55,15 +57,15 @@ class Area(MP_Node):
 class Estate(models.Model):
     """小区: a residential compound, the unit of property management."""
 
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="estates", verbose_name="网格")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name="区域路径")
-    name = models.CharField("小区名称", max_length=100)
-    address = models.CharField("地址", max_length=200, blank=True)
-    has_property_management = models.BooleanField("有物业管理", default=False)
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="estates", verbose_name=_("网格"))
+    area_path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name=_("区域路径"))
+    name = models.CharField(_("小区名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    has_property_management = models.BooleanField(_("有物业管理"), default=False)
 
     class Meta:
-        verbose_name = "小区"
-        verbose_name_plural = "小区"
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
         constraints = [models.UniqueConstraint(fields=["grid", "name"], name="estate_unique_name")]
 
     def __str__(self) -> str:
@@ -77,21 +79,21 @@ class Estate(models.Model):
 class Building(models.Model):
     """楼栋: households live in buildings; a building sits in one grid."""
 
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="buildings", verbose_name="网格")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name="区域路径")
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("网格"))
+    area_path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name=_("区域路径"))
     estate = models.ForeignKey(
         Estate, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings",
-        verbose_name="小区",
+        verbose_name=_("小区"),
     )
-    name = models.CharField("楼栋", max_length=100)
-    address = models.CharField("地址", max_length=200, blank=True)
-    floors = models.PositiveSmallIntegerField("层数", null=True, blank=True)
-    lat = models.FloatField(null=True, blank=True, verbose_name="纬度")
-    lng = models.FloatField(null=True, blank=True, verbose_name="经度")
+    name = models.CharField(_("楼栋"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("纬度"))
+    lng = models.FloatField(null=True, blank=True, verbose_name=_("经度"))
 
     class Meta:
-        verbose_name = "楼栋"
-        verbose_name_plural = "楼栋"
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
         constraints = [
             models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name")
         ]

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wangge.areas.geo import COORD_SYSTEMS, bounding_box, to_wgs84
 from wangge.areas.models import KIND_DEPTH, Area, AreaKind
@@ -21,7 +22,7 @@ def _validate_polygon(polygon: dict | None) -> tuple | None:
         return bounding_box(polygon)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ApplicationError(
-            "边界必须是 WGS84 坐标的 GeoJSON Polygon 或 MultiPolygon", field="polygon"
+            _("边界必须是 WGS84 坐标的 GeoJSON Polygon 或 MultiPolygon"), field="polygon"
         ) from exc
 
 
@@ -42,7 +43,7 @@ def area_create(
 ) -> Area:
     """Add a node; the kind must be the one level below its parent (city at the root)."""
     if parent is None and kind != AreaKind.CITY:
-        raise ApplicationError("顶层区域必须是市", field="kind")
+        raise ApplicationError(_("顶层区域必须是市"), field="kind")
     if parent is not None and _CHILD_KIND.get(parent.kind) != kind:
         raise ApplicationError(
             f"{AreaKind(parent.kind).label}下只能建立{AreaKind(_CHILD_KIND[parent.kind]).label}"
@@ -53,7 +54,7 @@ def area_create(
     if kind in (AreaKind.GRID, AreaKind.MICROGRID) and not (
         code.startswith(parent.code) and len(code) == len(parent.code) + 3 and code.isdigit()
     ):
-        raise ApplicationError("网格编码应为上级编码加 3 位顺序号", field="code")
+        raise ApplicationError(_("网格编码应为上级编码加 3 位顺序号"), field="code")
     if Area.objects.filter(code=code).exists():
         raise ApplicationError(f"区划代码 {code} 已存在", field="code")
     node = Area(kind=kind, code=code, name=name)
@@ -74,9 +75,9 @@ def area_locate_point(
 ) -> Area | None:
     """The deepest grid (or micro-grid) whose polygon contains the point, or None."""
     if system.lower().replace("-", "") not in COORD_SYSTEMS:
-        raise ApplicationError("坐标系只能是 wgs84、gcj02 或 bd09", field="system")
+        raise ApplicationError(_("坐标系只能是 wgs84、gcj02 或 bd09"), field="system")
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ApplicationError("经纬度超出范围", field="lat")
+        raise ApplicationError(_("经纬度超出范围"), field="lat")
     wlat, wlng = to_wgs84(lat, lng, system)
     return grid_containing(wlat, wlng, within=within.path if within is not None else "")
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wangge.core import clock
 
@@ -164,9 +165,12 @@ def calendar_status(*, today: date | None = None) -> list[dict]:
             "year": year,
             "has_data": year in years,
             "message": (
-                f"{year} 年节假日安排已录入"
+                gettext("%(year)s 年节假日安排已录入") % {"year": year}
                 if year in years
-                else f"{year} 年尚未录入国务院节假日安排，暂按周末计算工作日，请管理员录入"
+                else gettext(
+                    "%(year)s 年尚未录入国务院节假日安排，暂按周末计算工作日，请管理员录入"
+                )
+                % {"year": year}
             ),
         }
         for year in (today.year, today.year + 1)

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext
+
+
 class ApplicationError(Exception):
     """A refusal a user can understand: `message` is shown, `code` is for machines."""
 
@@ -11,10 +14,10 @@ class ApplicationError(Exception):
 class NotFoundOrForbidden(ApplicationError):
     """Out of scope looks exactly like missing."""
 
-    def __init__(self, message: str = "未找到该记录"):
-        super().__init__(message, code="not_found")
+    def __init__(self, message: str | None = None):
+        super().__init__(message or gettext("未找到该记录"), code="not_found")
 
 
 class PermissionRefused(ApplicationError):
-    def __init__(self, message: str = "您没有执行此操作的权限"):
-        super().__init__(message, code="forbidden")
+    def __init__(self, message: str | None = None):
+        super().__init__(message or gettext("您没有执行此操作的权限"), code="forbidden")

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
@@ -81,7 +82,7 @@ def idempotent_call(
     if not key:
         return perform()
     if len(key) > 100:
-        raise ApplicationError("Idempotency-Key 过长（最多 100 个字符）", field=HEADER)
+        raise ApplicationError(_("Idempotency-Key 过长（最多 100 个字符）"), field=HEADER)
     fingerprint = _fingerprint(scope, payload)
     if check_first and (existing := _first_answer(request.user, key)) is not None:
         return _replay(existing, fingerprint)

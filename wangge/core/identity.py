@@ -4,6 +4,8 @@ import re
 import unicodedata
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from wangge.core.errors import ApplicationError
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -30,24 +32,24 @@ def normalize_id_number(raw: str, doc_type: str = "id_card") -> str:
     # NFKC: full-width digits and letters (１５０…Ｘ) as registers often carry them.
     value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw or ""))).upper()
     if not value:
-        raise ApplicationError("证件号码不能为空", code="required", field="id_number")
+        raise ApplicationError(_("证件号码不能为空"), code="required", field="id_number")
     if doc_type != "id_card":
         if not re.fullmatch(r"[A-Z0-9\-]{5,20}", value):
             raise ApplicationError(
-                "证件号码只能包含字母、数字和连字符，长度 5–20 位", field="id_number"
+                _("证件号码只能包含字母、数字和连字符，长度 5–20 位"), field="id_number"
             )
         return value
     if len(value) == 15:
         # Legacy first-generation numbers: all digits, birth date as YYMMDD in 19xx.
         if not value.isdigit() or _birth_date("19" + value[6:12]) is None:
-            raise ApplicationError("15 位身份证号码格式不正确", field="id_number")
+            raise ApplicationError(_("15 位身份证号码格式不正确"), field="id_number")
         return value
     if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X":
-        raise ApplicationError("身份证号码应为 18 位（最后一位可为 X）", field="id_number")
+        raise ApplicationError(_("身份证号码应为 18 位（最后一位可为 X）"), field="id_number")
     if _birth_date(value[6:14]) is None:
-        raise ApplicationError("身份证号码中的出生日期无效", field="id_number")
+        raise ApplicationError(_("身份证号码中的出生日期无效"), field="id_number")
     if id_check_char(value[:17]) != value[17]:
-        raise ApplicationError("身份证号码校验位不正确，请核对", field="id_number")
+        raise ApplicationError(_("身份证号码校验位不正确，请核对"), field="id_number")
     return value
 
 
@@ -82,5 +84,5 @@ def normalize_phone(raw: str) -> str:
     if _LANDLINE.match(digits):
         return digits
     raise ApplicationError(
-        "电话号码格式不正确（手机号 11 位，固话如 0472-1234567）", field="phone"
+        _("电话号码格式不正确（手机号 11 位，固话如 0472-1234567）"), field="phone"
     )

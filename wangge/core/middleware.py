@@ -31,6 +31,7 @@ from django.core.exceptions import (
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 NUL = "\x00"
@@ -202,7 +203,7 @@ def _as_refusal(exc) -> InputRefused | None:
     if isinstance(exc, RequestDataTooBig):
         return _too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
-        return InputRefused("提交的字段或文件过多", loc=["body"])
+        return InputRefused(_("提交的字段或文件过多"), loc=["body"])
     return None
 
 

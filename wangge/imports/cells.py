@@ -5,6 +5,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from openpyxl.utils.datetime import from_excel
 
 _DATE_TEXT = re.compile(
@@ -13,7 +16,7 @@ _DATE_TEXT = re.compile(
 )
 DATE_FORMATS_HINT = "2024-01-05、2024/1/5、2024.1.5、20240105 或 2024年1月5日"
 # A row that still carries a template's example value is refused with this reason.
-EXAMPLE_REASON = "这是模板中的示例行，请删除后再导入"
+EXAMPLE_REASON = gettext_noop("这是模板中的示例行，请删除后再导入")
 
 
 class CellInvalid(Exception):
@@ -51,24 +54,32 @@ def parse_date(value: Any) -> date | None:
         elif 1 <= value < 2_958_466:
             return from_excel(value).date()  # an Excel serial day number
         else:
-            raise CellInvalid(f"日期格式无法识别（可填 {DATE_FORMATS_HINT}）")
+            raise CellInvalid(gettext("日期格式无法识别（可填 %(formats)s）") % {"formats": DATE_FORMATS_HINT})
     text = str(value).strip()
     if re.fullmatch(r"\d{8}", text):
         parts = (text[:4], text[4:6], text[6:])
     else:
         match = _DATE_TEXT.match(text)
         if match is None:
-            raise CellInvalid(f"日期格式无法识别（可填 {DATE_FORMATS_HINT}）")
+            raise CellInvalid(gettext("日期格式无法识别（可填 %(formats)s）") % {"formats": DATE_FORMATS_HINT})
         parts = match.groups()
     try:
         return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError as exc:
-        raise CellInvalid("日期不存在，请核对年月日") from exc
+        raise CellInvalid(gettext("日期不存在，请核对年月日")) from exc
+
+
+def sheet_words(labels: Iterable[Any]) -> list[str]:
+    """Choice labels as a sheet spells them: in the site's own language (Chinese) whatever
+    language the page is shown in, because the cells are read in that language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [str(label) for label in labels]
 
 
 def choice_map(choices, extra: dict[str, str]) -> dict[str, str]:
     """Label → value for a TextChoices' choices, plus the everyday words in ``extra``."""
-    mapping = {label: value for value, label in choices}
+    values = [value for value, _label in choices]
+    mapping = dict(zip(sheet_words(label for _value, label in choices), values, strict=True))
     mapping.update(extra)
     return mapping
 
@@ -77,7 +88,10 @@ def parse_choice(value: Any, mapping: dict[str, str], labels: Iterable[str]) -> 
     text = "".join(cell_text(value).split())
     if text in mapping:
         return mapping[text]
-    raise CellInvalid(f"「{text}」不是可选值，可填：{'、'.join(labels)}")
+    raise CellInvalid(
+        gettext("「%(text)s」不是可选值，可填：%(labels)s")
+        % {"text": text, "labels": "、".join(sheet_words(labels))}
+    )
 
 
 _YES = {"是", "有", "Y", "y", "yes", "Yes", "YES", "1", "true", "TRUE", "True", "√"}
@@ -93,12 +107,12 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise CellInvalid(f"「{text}」不是可选值，可填：是、否")
+    raise CellInvalid(gettext("「%(text)s」不是可选值，可填：是、否") % {"text": text})
 
 
 def limit(text: str, length: int, label: str) -> str:
     if len(text) > length:
-        raise CellInvalid(f"{label}不能超过 {length} 个字")
+        raise CellInvalid(gettext("%(label)s不能超过 %(length)s 个字") % {"label": label, "length": length})
     return text
 
 

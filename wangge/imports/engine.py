@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
@@ -61,12 +62,13 @@ def map_header(header: list[str], columns: tuple[Column, ...]) -> dict[str, int]
         if key is None:
             continue
         if key in mapping:
-            raise UploadRejected(f"表头「{cell}」重复出现", code="bad_header")
+            raise UploadRejected(gettext("表头「%(cell)s」重复出现") % {"cell": cell}, code="bad_header")
         mapping[key] = index
     missing = [column.header for column in columns if column.required and column.key not in mapping]
     if missing:
         raise UploadRejected(
-            f"缺少必需的列：{'、'.join(missing)}（请使用导入模板；表头须在前 10 行内）",
+            gettext("缺少必需的列：%(columns)s（请使用导入模板；表头须在前 10 行内）")
+            % {"columns": "、".join(missing)},
             code="missing_header",
         )
     return mapping
@@ -110,7 +112,8 @@ class _Engine:
             self.result.total_rows += 1
             if self.result.total_rows > max_rows:
                 raise UploadRejected(
-                    f"数据超过 {max_rows} 行的上限，请拆分后分批导入", code="too_many_rows"
+                    gettext("数据超过 %(n)s 行的上限，请拆分后分批导入") % {"n": max_rows},
+                    code="too_many_rows",
                 )
             batch.append(
                 Row(number, {key: _clean(values[index]) for key, index in mapping.items()})
@@ -121,7 +124,7 @@ class _Engine:
         if batch:
             self._process(batch)
         if self.result.total_rows == 0:
-            raise UploadRejected("表格中没有数据行", code="empty")
+            raise UploadRejected(gettext("表格中没有数据行"), code="empty")
         self.result.applied = not self.preview and (
             self.mode == ImportMode.VALID_ROWS or self.result.rejected_rows == 0
         )
@@ -198,10 +201,10 @@ def import_run(
     spec = import_kind_get(kind)
     if spec is None or not spec.permission(actor):
         if spec is None and can_import_any(actor):
-            raise ApplicationError("未知的导入类型", field="kind")
-        raise PermissionRefused("您没有导入数据的权限")
+            raise ApplicationError(gettext("未知的导入类型"), field="kind")
+        raise PermissionRefused(gettext("您没有导入数据的权限"))
     if mode not in ImportMode.values:
-        raise ApplicationError("请选择导入方式", field="mode")
+        raise ApplicationError(gettext("请选择导入方式"), field="mode")
     started = time.perf_counter()
     engine = _Engine(actor=actor, kind=spec, mode=mode, preview=preview)
     handler = engine.handler
@@ -237,7 +240,7 @@ def import_run(
     except IntegrityError as exc:
         audit(Outcome.FAILURE, _audit_detail(kind, mode, None, "conflict", preview))
         raise ApplicationError(
-            "导入时与他人同时登记的数据冲突，本次导入未生效，请重试", code="conflict", field="file"
+            gettext("导入时与他人同时登记的数据冲突，本次导入未生效，请重试"), code="conflict", field="file"
         ) from exc
     except ApplicationError as exc:
         audit(Outcome.FAILURE, _audit_detail(kind, mode, None, exc.code, preview))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -56,9 +57,11 @@ def _megabytes(size: int) -> str:
 def check_upload_size(size: int | None) -> None:
     limit = settings.WANGGE_IMPORT_MAX_BYTES
     if size is not None and size > limit:
-        raise UploadRejected(f"文件超过 {_megabytes(limit)} 的上限", code="too_large")
+        raise UploadRejected(
+            gettext("文件超过 %(size)s 的上限") % {"size": _megabytes(limit)}, code="too_large"
+        )
     if size == 0:
-        raise UploadRejected("文件是空的", code="empty")
+        raise UploadRejected(gettext("文件是空的"), code="empty")
 
 
 def check_xlsx_container(path: str | os.PathLike) -> None:
@@ -67,20 +70,20 @@ def check_xlsx_container(path: str | os.PathLike) -> None:
         magic = handle.read(4)
     if magic != ZIP_MAGIC:
         raise UploadRejected(
-            "文件内容不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后再上传",
+            gettext("文件内容不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后再上传"),
             code="not_excel",
         )
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadRejected("文件已损坏，无法作为 Excel 工作簿打开", code="not_excel") from exc
+        raise UploadRejected(gettext("文件已损坏，无法作为 Excel 工作簿打开"), code="not_excel") from exc
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise UploadRejected("文件包含的部件过多，已拒绝", code="zip_bomb")
+        raise UploadRejected(gettext("文件包含的部件过多，已拒绝"), code="zip_bomb")
     names = {entry.filename for entry in entries}
     if not all(part in names for part in REQUIRED_PARTS):
         raise UploadRejected(
-            "文件内容不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后再上传",
+            gettext("文件内容不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后再上传"),
             code="not_excel",
         )
     unpacked_limit = settings.WANGGE_IMPORT_MAX_UNPACKED_BYTES
@@ -92,7 +95,8 @@ def check_xlsx_container(path: str | os.PathLike) -> None:
             entry.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO
         ):
             raise UploadRejected(
-                f"文件解压后过大（上限 {_megabytes(unpacked_limit)}），已拒绝", code="zip_bomb"
+                gettext("文件解压后过大（上限 %(size)s），已拒绝") % {"size": _megabytes(unpacked_limit)},
+                code="zip_bomb",
             )
 
 
@@ -112,7 +116,9 @@ def checked_upload(upload) -> Iterator[Path]:
             for chunk in upload.chunks():
                 written += len(chunk)
                 if written > limit:  # the declared size may lie
-                    raise UploadRejected(f"文件超过 {_megabytes(limit)} 的上限", code="too_large")
+                    raise UploadRejected(
+            gettext("文件超过 %(size)s 的上限") % {"size": _megabytes(limit)}, code="too_large"
+        )
                 out.write(chunk)
         check_upload_size(written)
         check_xlsx_container(path)
@@ -191,7 +197,7 @@ class SheetReader:
         except Exception as exc:  # openpyxl raises many kinds on a broken workbook
             self.close()
             raise UploadRejected(
-                "无法读取该工作簿，请确认是有效的 .xlsx 文件", code="unreadable"
+                gettext("无法读取该工作簿，请确认是有效的 .xlsx 文件"), code="unreadable"
             ) from exc
         best = 0
         if header_score is not None and scanned:
@@ -236,7 +242,7 @@ class SheetReader:
                     values += (None,) * (width - len(values))
                 yield number, values
         except Exception as exc:  # a broken part shows up only when it is reached
-            raise UploadRejected("工作簿内容有误，读取中断", code="unreadable") from exc
+            raise UploadRejected(gettext("工作簿内容有误，读取中断"), code="unreadable") from exc
 
     def close(self) -> None:
         book = getattr(self, "_book", None)

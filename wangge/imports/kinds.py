@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _lazy
 
 from wangge.accounts.scope import path_in_scope
 from wangge.areas.models import Area, AreaKind
@@ -22,8 +24,8 @@ BATCH_SIZE = 1000
 
 
 class ImportMode(models.TextChoices):
-    VALID_ROWS = "valid_rows", "导入有效行，跳过有误的行"
-    ALL_OR_NOTHING = "all_or_nothing", "全部无误才导入（有任何错误则不导入）"
+    VALID_ROWS = "valid_rows", _lazy("导入有效行，跳过有误的行")
+    ALL_OR_NOTHING = "all_or_nothing", _lazy("全部无误才导入（有任何错误则不导入）")
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class GridRef:
 class GridLookup:
     """Grid by code (or unique name) that exists AND is in the user's write scope."""
 
-    NOT_FOUND = "网格编码不存在或不在您的管辖范围内"
+    NOT_FOUND = gettext_noop("网格编码不存在或不在您的管辖范围内")
 
     def __init__(self, user, roles):
         self.user = user
@@ -127,9 +129,9 @@ class GridLookup:
             rows = list(Area.objects.filter(kind__in=kinds, name=text).values_list(*fields)[:50])
         mine = [GridRef(*row) for row in rows if path_in_scope(self.user, row[3], self.roles)]
         if not mine:
-            return self.NOT_FOUND
+            return gettext(self.NOT_FOUND)
         if len(mine) > 1:
-            return "网格名称不唯一，请改填网格编码"
+            return gettext("网格名称不唯一，请改填网格编码")
         return mine[0]
 
 
@@ -182,18 +184,20 @@ class KindHandler:
         if isinstance(raw, FormulaWithoutValue):
             if raw.error:
                 row.fail(
-                    key, f"单元格 {raw.coordinate} 的公式计算出错（{raw.error}），请改正后再导入"
+                    key,
+                    gettext("单元格 %(cell)s 的公式计算出错（%(error)s），请改正后再导入")
+                    % {"cell": raw.coordinate, "error": raw.error},
                 )
             else:
                 row.fail(
                     key,
-                    f"公式单元格没有计算结果（单元格 {raw.coordinate}），"
-                    "请在 Excel 或 WPS 中打开并保存后再导入，或改填数值",
+                    gettext("公式单元格没有计算结果（单元格 %(cell)s），"
+                      "请在 Excel 或 WPS 中打开并保存后再导入，或改填数值") % {"cell": raw.coordinate},
                 )
             return default
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if self.column(key).required:
-                row.fail(key, f"{self.column(key).header}不能为空")
+                row.fail(key, gettext("%(column)s不能为空") % {"column": self.column(key).header})
             return default
         try:
             return parse(raw)

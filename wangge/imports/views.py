@@ -14,6 +14,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from wangge.accounts.scope import filter_to_scope
@@ -65,31 +67,31 @@ def _kind_choices(user) -> list[tuple[str, str]]:
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="导入类型")
+    kind = forms.ChoiceField(label=_("导入类型"))
     mode = forms.ChoiceField(
-        label="导入方式",
+        label=_("导入方式"),
         choices=ImportMode.choices,
         initial=ImportMode.VALID_ROWS,
         widget=forms.RadioSelect,
     )
     file = forms.FileField(
-        label="Excel 文件（.xlsx）",
+        label=_("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
     )
 
     default_grid = forms.ChoiceField(
-        label="新建户所属网格",
+        label=_("新建户所属网格"),
         required=False,
-        help_text="居民导入时，表中没有网格编码的行，新建的户归入此网格",
+        help_text=_("居民导入时，表中没有网格编码的行，新建的户归入此网格"),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _kind_choices(user)
-        self.fields["file"].help_text = f"请使用下方模板，文件不超过 {_size_text()}"
+        self.fields["file"].help_text = gettext("请使用下方模板，文件不超过 %(size)s") % {"size": _size_text()}
         grids = _writable_grids(user).values_list("code", "name")
-        self.fields["default_grid"].choices = [("", "（按表中的网格编码）")] + [
-            (code, f"{name}（{code}）") for code, name in grids
+        self.fields["default_grid"].choices = [("", gettext("（按表中的网格编码）"))] + [
+            (code, gettext("%(name)s（%(code)s）") % {"name": name, "code": code}) for code, name in grids
         ]
 
 
@@ -181,7 +183,7 @@ def _import_page(request):
         return _import_confirm(request, context)
     form = ImportForm(request.POST, request.FILES, user=request.user)
     if getattr(request, "wangge_upload_too_large", False):
-        form.add_error("file", f"文件超过 {_size_text()} 的上限")
+        form.add_error("file", gettext("文件超过 %(size)s 的上限") % {"size": _size_text()})
     result = None
     if form.is_valid():
         data = form.cleaned_data
@@ -223,7 +225,7 @@ def _import_confirm(request, context):
     if confirm.is_valid():
         path = import_upload_path(actor=request.user, token=confirm.cleaned_data["token"])
     if path is None:
-        context["page_error"] = "预览已过期或已导入，请重新上传文件"
+        context["page_error"] = gettext("预览已过期或已导入，请重新上传文件")
         return render(request, TEMPLATE, context, status=400)
     data = confirm.cleaned_data
     try:

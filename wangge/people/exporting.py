@@ -12,6 +12,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 
 from wangge.accounts.scope import filter_to_scope
 from wangge.areas.models import Area, Building
@@ -150,11 +152,11 @@ def people_export(
     which deletes it. Writes one audit row with the count and the filter names only.
     """
     if not can_export(actor):
-        raise PermissionRefused("您没有导出数据的权限")
+        raise PermissionRefused(gettext("您没有导出数据的权限"))
     if kind not in _SOURCES:
-        raise ApplicationError("未知的导出类型", field="kind")
+        raise ApplicationError(gettext("未知的导出类型"), field="kind")
     if _export_limit_reached(actor):
-        raise ApplicationError("导出过于频繁，请一小时后再试", code="rate_limited")
+        raise ApplicationError(gettext("导出过于频繁，请一小时后再试"), code="rate_limited")
     filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
     source, headers = _SOURCES[kind]
     queryset, to_row = source(actor, filters)
@@ -162,9 +164,12 @@ def people_export(
     writer = XlsxWriter()
     writer.sheet(title, headers)
     count = 0
-    for obj in queryset.iterator(chunk_size=CHUNK):
-        writer.append(title, to_row(obj))
-        count += 1
+    # The sheet speaks the site's own language (its headers are Chinese, and an export can
+    # be imported again), whatever language the page that asked for it is shown in.
+    with translation.override(settings.LANGUAGE_CODE):
+        for obj in queryset.iterator(chunk_size=CHUNK):
+            writer.append(title, to_row(obj))
+            count += 1
     # Handed to the response, which closes (and so deletes) it after streaming.
     handle = tempfile.TemporaryFile(prefix="wangge-export-", suffix=".xlsx")  # noqa: SIM115
     try:

@@ -4,6 +4,8 @@ template's example values, and the refusal of keys registered outside the user's
 import re
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from wangge.accounts.scope import path_in_scope
 from wangge.core.identity import id_check_char
 from wangge.imports.cells import cell_text, choice_map, limit
@@ -99,15 +101,15 @@ class PeopleHandler(KindHandler):
 
     created_labels = CREATED_LABELS
     write_roles = REGISTRY_WRITE_ROLES
-    REGISTERED_MESSAGES = {"id_number": "该证件号码已登记", "code": "该户编号已存在"}
+    REGISTERED_MESSAGES = {"id_number": gettext_noop("该证件号码已登记"), "code": gettext_noop("该户编号已存在")}
     UNUSABLE_MESSAGES = {"id_number": ID_NUMBER_UNUSABLE, "code": HOUSEHOLD_CODE_UNUSABLE}
 
     def _fail_registered(self, row: Row, key: str, area_path: str) -> None:
         if path_in_scope(self.user, area_path):
-            row.fail(key, self.REGISTERED_MESSAGES[key])
+            row.fail(key, gettext(self.REGISTERED_MESSAGES[key]))
         else:
             self.registered_elsewhere += 1
-            row.fail(key, self.UNUSABLE_MESSAGES[key])
+            row.fail(key, gettext(self.UNUSABLE_MESSAGES[key]))
 
 
 def _address_key(address: str) -> str:

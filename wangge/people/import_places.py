@@ -3,6 +3,8 @@
 import unicodedata
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from wangge.areas.models import Building, Estate
 from wangge.imports.cells import EXAMPLE_REASON, CellInvalid, cell_text, text_parser
 from wangge.imports.kinds import BATCH_SIZE, Column, Row
@@ -55,7 +57,7 @@ class HouseholdHandler(PeopleHandler):
         data = row.data
         data["code"] = self.field(row, "code", text_parser(40, "户编号"), "")
         if data["code"] == EXAMPLE_HOUSEHOLD_CODE:
-            row.fail("code", EXAMPLE_REASON)
+            row.fail("code", _(EXAMPLE_REASON))
         data["grid"] = self.field(row, "grid", self.grids.resolve)
         data["address"] = self.field(row, "address", text_parser(200, "住址"), "")
         data["room"] = self.field(row, "room", text_parser(30, "房号"), "")
@@ -80,14 +82,14 @@ class HouseholdHandler(PeopleHandler):
             data = row.data
             earlier = self.seen.get(data["code"])
             if earlier is not None:
-                row.fail("code", f"与第 {earlier} 行的户编号重复")
+                row.fail("code", _("与第 %(row)s 行的户编号重复") % {"row": earlier})
             elif data["code"] in registered:
                 self._fail_registered(row, "code", registered[data["code"]])
             data["building_id"] = None
             if data["building"]:
                 data["building_id"] = self.buildings.get((data["grid"].id, data["building"]))
                 if data["building_id"] is None:
-                    row.fail("building", "该网格内没有这个楼栋")
+                    row.fail("building", _("该网格内没有这个楼栋"))
             if not row.errors:
                 self.seen[data["code"]] = row.number
 
@@ -157,7 +159,7 @@ class BuildingHandler(PeopleHandler):
         data["grid"] = self.field(row, "grid", self.grids.resolve)
         data["name"] = self.field(row, "name", text_parser(100, "楼栋名称"), "")
         if data["name"] == unicodedata.normalize("NFKC", EXAMPLE_BUILDING_NAME):
-            row.fail("name", EXAMPLE_REASON)
+            row.fail("name", _(EXAMPLE_REASON))
         data["estate"] = self.field(row, "estate", text_parser(100, "小区名称"), "")
         data["address"] = self.field(row, "address", text_parser(200, "地址"), "")
         data["floors"] = self.field(row, "floors", _floors)
@@ -174,9 +176,9 @@ class BuildingHandler(PeopleHandler):
             key = (row.data["grid"].id, row.data["name"])
             earlier = self.seen.get(key)
             if earlier is not None:
-                row.fail("name", f"与第 {earlier} 行的楼栋重复（同一网格内重名）")
+                row.fail("name", _("与第 %(row)s 行的楼栋重复（同一网格内重名）") % {"row": earlier})
             elif key in registered:
-                row.fail("name", "该网格内已有同名楼栋")
+                row.fail("name", _("该网格内已有同名楼栋"))
             else:
                 self.seen[key] = row.number
 

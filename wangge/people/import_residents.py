@@ -5,6 +5,8 @@ starts a household). A preview lists the households to be created."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from wangge.accounts.scope import path_in_scope
 from wangge.core import clock, crypto
 from wangge.core.identity import (
@@ -21,6 +23,7 @@ from wangge.imports.cells import (
     cell_text,
     parse_choice,
     parse_date,
+    sheet_words,
     text_parser,
 )
 from wangge.imports.kinds import BATCH_SIZE, Column, GridRef, ImportResult, Row
@@ -87,9 +90,9 @@ class ResidentImportResult(ImportResult):
 
     @property
     def preview_note(self) -> str:
-        note = f"，新建户 {self.households_new} 户" if self.households_new else ""
+        note = _("，新建户 %(n)s 户") % {"n": self.households_new} if self.households_new else ""
         if self.households_joined:
-            note += f"，另有成员加入已登记的户 {self.households_joined} 户"
+            note += _("，另有成员加入已登记的户 %(n)s 户") % {"n": self.households_joined}
         return note
 
     def audit_extra(self) -> dict:
@@ -144,7 +147,7 @@ class ResidentHandler(PeopleHandler):
             "doc_type",
             "证件类型",
             aliases=("证件种类",),
-            note="、".join(DocType.labels) + "；不填为居民身份证",
+            note="、".join(sheet_words(DocType.labels)) + "；不填为居民身份证",
             example="居民身份证",
         ),
         Column(
@@ -187,14 +190,14 @@ class ResidentHandler(PeopleHandler):
             "relation",
             "与户主关系",
             aliases=("与户主的关系", "关系", "家庭关系"),
-            note="、".join(Relation.labels) + "（也可填本人、子、女、父、母、孙子等）；不填为户主",
+            note="、".join(sheet_words(Relation.labels)) + "（也可填本人、子、女、父、母、孙子等）；不填为户主",
             example="户主",
         ),
         Column(
             "residence_status",
             "居住状态",
             aliases=("居住情况", "人口类型"),
-            note="、".join(ResidenceStatus.labels) + "；不填为常住",
+            note="、".join(sheet_words(ResidenceStatus.labels)) + "；不填为常住",
             example="常住",
         ),
         Column("ethnicity", "民族", note="不填为汉族", example="汉族"),
@@ -258,7 +261,7 @@ class ResidentHandler(PeopleHandler):
     def _id_number(self, value: Any, doc_type: str) -> str:
         if isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e15):
             raise CellInvalid(
-                "证件号码被 Excel 存成了数字（末几位已丢失），请将该列设为文本后重新填写"
+                _("证件号码被 Excel 存成了数字（末几位已丢失），请将该列设为文本后重新填写")
             )
         return normalize_id_number(cell_text(value), doc_type)
 
@@ -269,7 +272,8 @@ class ResidentHandler(PeopleHandler):
                 continue
             if name not in self.tags:
                 raise CellInvalid(
-                    f"没有名为「{name}」的关爱标签，可填：{'、'.join(self.tag_names)}"
+                    _("没有名为「%(name)s」的关爱标签，可填：%(tags)s")
+                    % {"name": name, "tags": "、".join(self.tag_names)}
                 )
             ids.append(self.tags[name])
         return sorted(set(ids))
@@ -283,24 +287,24 @@ class ResidentHandler(PeopleHandler):
         number = self.field(row, "id_number", lambda v: self._id_number(v, data["doc_type"]), "")
         data["id_number"] = number
         if number and number == EXAMPLE_ID_NUMBER:
-            row.fail("id_number", EXAMPLE_REASON)
+            row.fail("id_number", _(EXAMPLE_REASON))
         is_id_card = data["doc_type"] == DocType.ID_CARD and bool(number)
         id_failed = any(key == "id_number" for key, _ in row.errors)
         gender = self.field(row, "gender", lambda v: parse_choice(v, GENDERS, Gender.labels))
         implied_gender = gender_from_id(number) if is_id_card else None
         gender_failed = any(key == "gender" for key, _ in row.errors)
         if gender is None and implied_gender is None and not (gender_failed or id_failed):
-            row.fail("gender", "性别不能为空（非身份证证件须填写性别）")
+            row.fail("gender", _("性别不能为空（非身份证证件须填写性别）"))
         elif gender and implied_gender and gender != implied_gender:
-            row.fail("gender", "性别与身份证号码不一致")
+            row.fail("gender", _("性别与身份证号码不一致"))
         data["gender"] = gender or implied_gender
         birth = self.field(row, "birth_date", parse_date)
         implied_birth = birth_date_from_id(number) if is_id_card else None
         if birth is not None:
             if birth > clock.today() or birth.year < 1900:
-                row.fail("birth_date", "出生日期不在合理范围内")
+                row.fail("birth_date", _("出生日期不在合理范围内"))
             elif implied_birth is not None and birth != implied_birth:
-                row.fail("birth_date", "出生日期与身份证号码不一致")
+                row.fail("birth_date", _("出生日期与身份证号码不一致"))
         data["birth_date"] = birth or implied_birth
         data["phone"] = self.field(row, "phone", lambda v: normalize_phone(cell_text(v)), "")
         data["relation"] = self.field(
@@ -341,7 +345,7 @@ class ResidentHandler(PeopleHandler):
             data = row.data
             earlier = self.seen_ids.get(data["index"])
             if earlier is not None:
-                row.fail("id_number", f"与第 {earlier} 行的证件号码重复")
+                row.fail("id_number", _("与第 %(row)s 行的证件号码重复") % {"row": earlier})
             elif data["index"] in registered:
                 self._fail_registered(row, "id_number", registered[data["index"]])
             self._resolve_household(row)
@@ -369,9 +373,9 @@ class ResidentHandler(PeopleHandler):
             if row.errors:
                 return
             if grid is None:
-                row.fail("grid", f"户编号「{code}」尚未登记，新建该户须填写网格编码")
+                row.fail("grid", _("户编号「%(code)s」尚未登记，新建该户须填写网格编码") % {"code": code})
             if not data["address"]:
-                row.fail("address", f"户编号「{code}」尚未登记，新建该户须填写住址")
+                row.fail("address", _("户编号「%(code)s」尚未登记，新建该户须填写住址") % {"code": code})
             if not row.errors:
                 self.households[code] = self._new_household(row, grid, code=code)
             return
@@ -380,8 +384,10 @@ class ResidentHandler(PeopleHandler):
             self.registered_elsewhere += 1
             row.fail("household", HOUSEHOLD_CODE_UNUSABLE)
         elif data["grid"] is not None and data["grid"].id != ref.grid_id:
-            where = f"第 {ref.first_row} 行新建的户" if ref.first_row else "该户已登记在其他网格"
-            row.fail("grid", f"网格编码与{where}不一致")
+            if ref.first_row:
+                row.fail("grid", _("网格编码与第 %(row)s 行新建的户不一致") % {"row": ref.first_row})
+            else:
+                row.fail("grid", _("网格编码与该户已登记在其他网格不一致"))
         else:
             data["ref"] = ref
 
@@ -401,8 +407,8 @@ class ResidentHandler(PeopleHandler):
         for key in keys:
             self.registered_at[key] = []
         for pk, grid_id, address, area_path, code in Household.objects.filter(
-            grid_id__in={grid_id for grid_id, _ in wanted},
-            address__in={address for _, address in wanted},
+            grid_id__in={grid_id for grid_id, _address in wanted},
+            address__in={address for _grid, address in wanted},
         ).values_list("id", "grid_id", "address", "area_path", "code"):
             key = (grid_id, _address_key(address))
             if key in keys:
@@ -417,9 +423,9 @@ class ResidentHandler(PeopleHandler):
         data = row.data
         grid = self._grid(row)
         if grid is None:
-            row.fail("grid", "没有户编号时须填写网格编码，或在导入页选择新建户所属的网格")
+            row.fail("grid", _("没有户编号时须填写网格编码，或在导入页选择新建户所属的网格"))
         if not data["address"]:
-            row.fail("address", "没有户编号时须填写住址，以便按住址分户")
+            row.fail("address", _("没有户编号时须填写住址，以便按住址分户"))
         if row.errors:
             return
         key = (grid.id, _address_key(data["address"]))
@@ -433,7 +439,7 @@ class ResidentHandler(PeopleHandler):
         if not head and len(registered) > 1:
             row.fail(
                 "address",
-                f"该住址已登记 {len(registered)} 户，无法确定加入哪一户，请填写户编号",
+                _("该住址已登记 %(n)s 户，无法确定加入哪一户，请填写户编号") % {"n": len(registered)},
             )
             return
         if not head and registered:
@@ -477,7 +483,7 @@ class ResidentHandler(PeopleHandler):
         plan.member_count += 1
         plan.has_head = plan.has_head or row.data["relation"] == Relation.SELF
         if len(plan.members) < MAX_PLANNED_MEMBERS:
-            label = Relation(row.data["relation"]).label
+            label = _(Relation(row.data["relation"]).label)
             plan.members.append((row.number, row.data["name"], label))
 
     def _next_code(self, ref: HouseholdRef) -> str:

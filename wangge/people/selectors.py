@@ -1,4 +1,5 @@
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from wangge.areas.models import Area
 from wangge.core import crypto
@@ -38,7 +39,7 @@ def resident_get_for_user(*, user, resident_id: int) -> Resident:
         .first()
     )
     if resident is None:
-        raise NotFoundOrForbidden("未找到该居民")
+        raise NotFoundOrForbidden(_("未找到该居民"))
     return resident
 
 
@@ -54,7 +55,7 @@ def household_list_visible_to(*, user, area: Area | None = None, q: str = "") ->
 def household_get_for_user(*, user, household_id: int) -> Household:
     household = Household.objects.filter_to_scope(user, roles=REGISTRY_READ_ROLES).filter(pk=household_id).first()
     if household is None:
-        raise NotFoundOrForbidden("未找到该户")
+        raise NotFoundOrForbidden(_("未找到该户"))
     return household
 
 

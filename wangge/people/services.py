@@ -1,6 +1,8 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from wangge.accounts.ratelimit import reveal_charge
 from wangge.accounts.scope import path_in_scope
@@ -18,20 +20,20 @@ from wangge.people.permissions import (
     can_write_registry,
 )
 
-REVEALABLE_FIELDS = {"id_number": "证件号码", "phone": "联系电话"}
+REVEALABLE_FIELDS = {"id_number": gettext_lazy("证件号码"), "phone": gettext_lazy("联系电话")}
 
 
 def _require_grid_in_write_scope(user, grid: Area) -> None:
     if grid.kind not in (AreaKind.GRID, AreaKind.MICROGRID):
-        raise ApplicationError("户必须归属到网格", field="grid")
+        raise ApplicationError(_("户必须归属到网格"), field="grid")
     if not can_write_registry(user) or not path_in_scope(user, grid.path, REGISTRY_WRITE_ROLES):
-        raise NotFoundOrForbidden("未找到该网格")
+        raise NotFoundOrForbidden(_("未找到该网格"))
 
 
 # A number or code registered outside the user's scope: saying so would tell them that
 # someone with that ID number lives in the city (or that the code is taken elsewhere).
-ID_NUMBER_UNUSABLE = "无法使用该证件号码，请联系上级核实"
-HOUSEHOLD_CODE_UNUSABLE = "无法使用该户编号，请联系上级核实"
+ID_NUMBER_UNUSABLE = gettext_noop("无法使用该证件号码，请联系上级核实")
+HOUSEHOLD_CODE_UNUSABLE = gettext_noop("无法使用该户编号，请联系上级核实")
 
 
 def _refuse_registered(
@@ -66,8 +68,8 @@ def _refuse_household_code(actor, code: str, request=None) -> None:
     _refuse_registered(
         actor=actor,
         existing=Household.objects.filter(code=code).only("area_path").first(),
-        message_in_scope=f"户编号 {code} 已存在",
-        message_elsewhere=HOUSEHOLD_CODE_UNUSABLE,
+        message_in_scope=_("户编号 %(code)s 已存在") % {"code": code},
+        message_elsewhere=_(HOUSEHOLD_CODE_UNUSABLE),
         field="code",
         reason="household_code_registered_elsewhere",
         request=request,
@@ -86,10 +88,10 @@ def household_create(
 ) -> Household:
     _require_grid_in_write_scope(actor, grid)
     if not address.strip():
-        raise ApplicationError("住址不能为空", field="address")
+        raise ApplicationError(_("住址不能为空"), field="address")
     _refuse_household_code(actor, code, request)
     if building is not None and building.grid_id != grid.id:
-        raise ApplicationError("楼栋不在该网格内", field="building")
+        raise ApplicationError(_("楼栋不在该网格内"), field="building")
     try:
         with transaction.atomic():
             household = Household.objects.create(
@@ -116,7 +118,7 @@ def household_move(
     _require_grid_in_write_scope(actor, household.grid)
     _require_grid_in_write_scope(actor, grid)
     if building is not None and building.grid_id != grid.id:
-        raise ApplicationError("楼栋不在该网格内", field="building")
+        raise ApplicationError(_("楼栋不在该网格内"), field="building")
     household.grid = grid
     household.area_path = grid.path
     household.building = building
@@ -130,8 +132,8 @@ def _refuse_id_number(actor, index: str, request=None) -> None:
     _refuse_registered(
         actor=actor,
         existing=Resident.objects.filter(id_number_index=index).only("area_path").first(),
-        message_in_scope="该证件号码已登记",
-        message_elsewhere=ID_NUMBER_UNUSABLE,
+        message_in_scope=_("该证件号码已登记"),
+        message_elsewhere=_(ID_NUMBER_UNUSABLE),
         field="id_number",
         reason="id_number_registered_elsewhere",
         request=request,
@@ -161,7 +163,7 @@ def estate_move(*, actor, estate: Estate, grid: Area) -> Estate:
     _require_grid_in_write_scope(actor, grid)
     for path in set(estate.buildings.values_list("area_path", flat=True)):
         if not path_in_scope(actor, path, REGISTRY_WRITE_ROLES):
-            raise NotFoundOrForbidden("未找到该网格")
+            raise NotFoundOrForbidden(_("未找到该网格"))
     estate.grid = grid
     estate.area_path = grid.path
     estate.save()
@@ -201,7 +203,7 @@ def resident_create(
 ) -> Resident:
     _require_grid_in_write_scope(actor, household.grid)
     if not name.strip():
-        raise ApplicationError("姓名不能为空", field="name")
+        raise ApplicationError(_("姓名不能为空"), field="name")
     number = normalize_id_number(id_number, doc_type)
     resident = Resident(
         household=household,
@@ -241,9 +243,9 @@ def resident_update(
     _require_grid_in_write_scope(actor, resident.household.grid)
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
-        raise ApplicationError(f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise ApplicationError(_("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if "name" in changes and not str(changes["name"]).strip():
-        raise ApplicationError("姓名不能为空", field="name")
+        raise ApplicationError(_("姓名不能为空"), field="name")
     changed = [field for field, value in changes.items() if getattr(resident, field) != value]
     for field in changed:
         setattr(resident, field, changes[field])
@@ -264,7 +266,7 @@ def resident_update(
 def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> str:
     """Full value of a protected field; refused without permission; audited either way."""
     if field not in REVEALABLE_FIELDS:
-        raise ApplicationError("不支持查看该字段", field="field")
+        raise ApplicationError(_("不支持查看该字段"), field="field")
     allowed = can_reveal_personal_data(actor) and path_in_scope(
         actor, resident.area_path, REGISTRY_WRITE_ROLES
     )
@@ -280,5 +282,5 @@ def resident_reveal(*, actor, resident: Resident, field: str, request=None) -> s
         detail={"field": field},
     )
     if not allowed:
-        raise PermissionRefused("您没有查看完整个人信息的权限")
+        raise PermissionRefused(_("您没有查看完整个人信息的权限"))
     return crypto.decrypt(getattr(resident, f"{field}_enc"))

@@ -1,6 +1,7 @@
 """Excel export of the people registry (the import page is the engine's: wangge.imports)."""
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 
 from wangge.accounts.guards import guarded
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
@@ -18,7 +19,7 @@ def export(request, kind: str):
     form = ResidentFilterForm(request.GET or None, user=request.user)
     if request.GET and not form.is_valid():
         # A filter outside the user's scope must not quietly widen into the whole scope.
-        raise NotFoundOrForbidden("筛选条件有误或不在您的管辖范围内")
+        raise NotFoundOrForbidden(_("筛选条件有误或不在您的管辖范围内"))
     filters = dict(form.cleaned_data) if request.GET else {}
     if kind != "residents":
         filters = {"area": filters.get("area"), "q": request.GET.get("q", "")[:50]}

@@ -4,6 +4,7 @@ counts, through the people selectors and services."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.guards import guarded
@@ -135,9 +136,9 @@ def household_new(request):
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, f"已新增户 {household.code}")
+            messages.success(request, _("已新增户 %(code)s") % {"code": household.code})
             return redirect("people:household_detail", household.id)
-    return render(request, "people/form_page.html", {"form": form, "title": "新增户",
+    return render(request, "people/form_page.html", {"form": form, "title": _("新增户"),
                                                   "back": "people:household_list"})
 
 
@@ -152,7 +153,7 @@ def household_move_view(request, household_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已迁入 {form.cleaned_data['grid'].name}")
+            messages.success(request, _("已迁入 %(grid)s") % {"grid": form.cleaned_data["grid"].name})
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     return redirect("people:household_detail", household.id)
@@ -176,10 +177,10 @@ def resident_new(request, household_id: int):
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, f"已登记居民 {resident.name}")
+            messages.success(request, _("已登记居民 %(name)s") % {"name": resident.name})
             return redirect("people:household_detail", household.id)
     return render(request, "people/form_page.html", {
-        "form": form, "title": f"登记居民 · {household.address}", "back": "people:household_list",
+        "form": form, "title": _("登记居民 · %(address)s") % {"address": household.address}, "back": "people:household_list",
     })
 
 
@@ -204,7 +205,7 @@ def resident_edit(request, resident_id: int):
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("people:resident_detail", resident.id)
-    return render(request, "people/form_page.html", {"form": form, "title": f"编辑 · {resident.name}",
+    return render(request, "people/form_page.html", {"form": form, "title": _("编辑 · %(name)s") % {"name": resident.name},
                                                   "back": "people:resident_list"})
