@@ -178,7 +178,7 @@ def agency_name(case: Case) -> str | None:
 def status_note(case: Case) -> str:
     """A fixed phrase per status: the feed is anonymous, so no staff text (result,
     rejection reason) goes out with it."""
-    return STATUS_NOTES.get(case.status, Status(case.status).label)
+    return STATUS_NOTES.get(case.status, str(Status(case.status).label))
 
 
 def first_report_photos(case_ids) -> dict[int, Attachment]:
