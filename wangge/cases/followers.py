@@ -198,7 +198,7 @@ def _status_row(case: Case, *, followed: bool) -> dict:
         "number": case.number,
         "category": case.category.name if shown else gettext("个人事项"),
         "status": case.get_status_display(),
-        "note": STATUS_NOTES.get(case.status, ""),
+        "note": gettext(STATUS_NOTES[case.status]) if case.status in STATUS_NOTES else "",
         "handler": agency_name(case) or "",
         "reported_at": case.created_at.strftime("%Y-%m-%d %H:%M"),
         "followed": followed,

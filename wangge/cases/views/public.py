@@ -189,13 +189,13 @@ def public_case_context(
     and masked text; for a case of a non-public category (a resident's own welfare
     matter) progress alone — not the matter, the place, the answer or the photos."""
     timeline = [
-        {**row, "label": PUBLIC_EVENT_LABELS.get(row["action"], gettext("办理进展"))}
+        {**row, "label": gettext(PUBLIC_EVENT_LABELS.get(row["action"], "办理进展"))}
         for row in case_public_timeline(case=case)
     ]
     last_evaluation = case.evaluations.order_by("-at", "-id").first()
     shown = case_is_public(case)
     address = public_location(case)[0] if shown else ""
-    note = STATUS_NOTES.get(case.status, "")
+    note = gettext(STATUS_NOTES[case.status]) if case.status in STATUS_NOTES else ""
     # A follower reads the progress with their own token: never the case's, which rates.
     followed = follower is not None
     return {
