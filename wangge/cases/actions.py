@@ -15,6 +15,8 @@ it takes (which free texts, whether required). Everything else reads it:
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from wangge.cases import permissions as perms
 from wangge.cases.models import OPEN_STATUSES, Case, Status
 
@@ -74,7 +76,7 @@ class Action:
 
 
 S = Status
-NOTE = Text("备注")
+NOTE = Text(gettext_lazy("备注"))
 HANDLING = frozenset({S.DISPATCHED, S.IN_PROGRESS})
 
 
@@ -92,68 +94,68 @@ def _below_street(case: Case) -> bool:
 
 ACTIONS: tuple[Action, ...] = (
     Action(
-        "accept", "立案", frozenset({S.REPORTED}), S.ACCEPTED, perms.can_accept, "立案",
+        "accept", gettext_lazy("立案"), frozenset({S.REPORTED}), S.ACCEPTED, perms.can_accept, gettext_lazy("立案"),
         note=NOTE,
     ),
     Action(
-        "reject", "作废", frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED, perms.can_accept,
-        "作废（需说明原因）", reason=Text("作废原因", required=True), danger=True,
+        "reject", gettext_lazy("作废"), frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED, perms.can_accept,
+        gettext_lazy("作废（需说明原因）"), reason=Text(gettext_lazy("作废原因"), required=True), danger=True,
     ),
     Action(
-        "dispatch", "派遣", frozenset({S.REPORTED, S.ACCEPTED, S.RETURNED}), S.DISPATCHED,
-        perms.can_dispatch, "派遣（不指定单位则按分派规则）", unit=True, note=NOTE,
+        "dispatch", gettext_lazy("派遣"), frozenset({S.REPORTED, S.ACCEPTED, S.RETURNED}), S.DISPATCHED,
+        perms.can_dispatch, gettext_lazy("派遣（不指定单位则按分派规则）"), unit=True, note=NOTE,
     ),
-    Action("sign", "签收", HANDLING, S.IN_PROGRESS, perms.can_handle, "签收", note=NOTE),
+    Action("sign", gettext_lazy("签收"), HANDLING, S.IN_PROGRESS, perms.can_handle, gettext_lazy("签收"), note=NOTE),
     Action(
-        "resolve", "办结", frozenset({S.IN_PROGRESS}), S.RESOLVED, perms.can_handle,
-        "办结（处置照片先上传到 attachments）", result=Text("处置结果", required=True),
+        "resolve", gettext_lazy("办结"), frozenset({S.IN_PROGRESS}), S.RESOLVED, perms.can_handle,
+        gettext_lazy("办结（处置照片先上传到 attachments）"), result=Text(gettext_lazy("处置结果"), required=True),
         photos=True,
     ),
     Action(
-        "return", "退回", HANDLING, S.RETURNED, perms.can_handle, "退回",
-        reason=Text("退回原因", required=True), danger=True,
+        "return", gettext_lazy("退回"), HANDLING, S.RETURNED, perms.can_handle, gettext_lazy("退回"),
+        reason=Text(gettext_lazy("退回原因"), required=True), danger=True,
     ),
     Action(
-        "extend_request", "申请延期", HANDLING, None, perms.can_handle, "申请延期",
-        days=True, reason=Text("延期理由", required=True), offered=_no_pending_request,
+        "extend_request", gettext_lazy("申请延期"), HANDLING, None, perms.can_handle, gettext_lazy("申请延期"),
+        days=True, reason=Text(gettext_lazy("延期理由"), required=True), offered=_no_pending_request,
     ),
     Action(
-        "extend_approve", "批准延期", HANDLING, None, perms.is_dispatcher, "批准延期",
+        "extend_approve", gettext_lazy("批准延期"), HANDLING, None, perms.is_dispatcher, gettext_lazy("批准延期"),
         days=False, note=NOTE,
     ),
     Action(
-        "extend_reject", "驳回延期", HANDLING, None, perms.is_dispatcher, "驳回延期申请",
+        "extend_reject", gettext_lazy("驳回延期"), HANDLING, None, perms.is_dispatcher, gettext_lazy("驳回延期申请"),
         note=NOTE, danger=True, offered=_extension_pending,
     ),
     Action(
-        "suspend_request", "申请挂账", HANDLING, None, perms.can_handle, "申请挂账",
-        reason=Text("挂账理由", required=True), offered=_no_pending_request,
+        "suspend_request", gettext_lazy("申请挂账"), HANDLING, None, perms.can_handle, gettext_lazy("申请挂账"),
+        reason=Text(gettext_lazy("挂账理由"), required=True), offered=_no_pending_request,
     ),
     # Approving a requested suspension may keep the request's reason.
     Action(
-        "suspend", "挂账", HANDLING, S.SUSPENDED, perms.is_dispatcher, "挂账（批准）",
-        reason=Text("挂账理由"),
+        "suspend", gettext_lazy("挂账"), HANDLING, S.SUSPENDED, perms.is_dispatcher, gettext_lazy("挂账（批准）"),
+        reason=Text(gettext_lazy("挂账理由")),
     ),
-    Action("resume", "恢复办理", frozenset({S.SUSPENDED}), None, perms.is_dispatcher, "恢复办理",
+    Action("resume", gettext_lazy("恢复办理"), frozenset({S.SUSPENDED}), None, perms.is_dispatcher, gettext_lazy("恢复办理"),
            note=NOTE),
     Action(
-        "verify", "核查", frozenset({S.RESOLVED}), None, perms.can_verify, "核查",
-        passed=True, note=Text("核查说明（不通过时必填）"),
+        "verify", gettext_lazy("核查"), frozenset({S.RESOLVED}), None, perms.can_verify, gettext_lazy("核查"),
+        passed=True, note=Text(gettext_lazy("核查说明（不通过时必填）")),
     ),
-    Action("close", "结案", frozenset({S.VERIFIED}), S.CLOSED, perms.is_dispatcher, "结案",
+    Action("close", gettext_lazy("结案"), frozenset({S.VERIFIED}), S.CLOSED, perms.is_dispatcher, gettext_lazy("结案"),
            note=NOTE),
     Action(
-        "escalate", "上报", frozenset({S.REPORTED, S.ACCEPTED, S.RETURNED}), S.ACCEPTED,
-        perms.is_dispatcher, "上报上级", button="上报上级",
-        reason=Text("上报原因", required=True), offered=_below_street,
+        "escalate", gettext_lazy("上报"), frozenset({S.REPORTED, S.ACCEPTED, S.RETURNED}), S.ACCEPTED,
+        perms.is_dispatcher, gettext_lazy("上报上级"), button=gettext_lazy("上报上级"),
+        reason=Text(gettext_lazy("上报原因"), required=True), offered=_below_street,
     ),
     Action(
-        "supervise", "督办", OPEN_STATUSES - {S.VERIFIED}, None, perms.can_supervise, "督办",
-        note=Text("督办意见", required=True),
+        "supervise", gettext_lazy("督办"), OPEN_STATUSES - {S.VERIFIED}, None, perms.can_supervise, gettext_lazy("督办"),
+        note=Text(gettext_lazy("督办意见"), required=True),
     ),
     Action(
-        "reopen", "重新办理", frozenset({S.VERIFIED, S.CLOSED}), S.DISPATCHED,
-        perms.is_dispatcher, "重新办理", reason=Text("重新办理原因", required=True),
+        "reopen", gettext_lazy("重新办理"), frozenset({S.VERIFIED, S.CLOSED}), S.DISPATCHED,
+        perms.is_dispatcher, gettext_lazy("重新办理"), reason=Text(gettext_lazy("重新办理原因"), required=True),
     ),
 )
 ACTION_BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}

@@ -250,7 +250,7 @@ def track(request, token: str):
     return {
         "number": case.number,
         "status": case.status,
-        "status_label": Status(case.status).label,
+        "status_label": str(Status(case.status).label),
         "category_name": case.category.name if shown else "个人事项",
         "created_at": case.created_at,
         "resolved_at": case.resolved_at,

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from wangge.audit.services import audit_record
 from wangge.cases.models import Case, CaseEvent, CaseFollower, Category, Status
@@ -59,10 +60,10 @@ def age_words(at) -> str:
     """"今天", "3 天前", "2 个月前": how long ago, in the words the page uses."""
     days = max(0, (clock.now() - at).days)
     if days == 0:
-        return "今天"
+        return gettext("今天")
     if days < 31:
-        return f"{days} 天前"
-    return f"{days // 30} 个月前"
+        return gettext("{n} 天前").format(n=days)
+    return gettext("{n} 个月前").format(n=days // 30)
 
 
 def nearby_open_cases(
@@ -113,7 +114,7 @@ def nearby_open_cases(
 def _clean_device(device: str) -> str:
     device = (device or "").strip()
     if len(device) > MAX_DEVICE or not all(c.isalnum() or c in "-_" for c in device):
-        raise ApplicationError("设备标识无效", field="device")
+        raise ApplicationError(gettext("设备标识无效"), field="device")
     return device
 
 
@@ -123,12 +124,12 @@ def case_follow(*, number: str, phone: str = "", device: str = "", request=None)
     phone = normalize_phone(phone) if phone else ""
     device = _clean_device(device)
     if not phone and not device:
-        raise ApplicationError("请填写手机号，或在手机浏览器中操作", field="phone")
+        raise ApplicationError(gettext("请填写手机号，或在手机浏览器中操作"), field="phone")
     case = public_case_queryset().filter(number=(number or "").strip()[:20]).first()
     if case is None:
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     if case.status not in FOLLOWABLE:
-        raise ApplicationError("该问题已办结，无需再关注；如仍存在请重新上报", code="closed")
+        raise ApplicationError(gettext("该问题已办结，无需再关注；如仍存在请重新上报"), code="closed")
     phone_index = crypto.blind_index(phone, purpose=PHONE_PURPOSE) if phone else ""
     existing = _existing(case, phone_index, device)
     if existing is not None:
@@ -195,9 +196,9 @@ def _status_row(case: Case, *, followed: bool) -> dict:
     shown = case_is_public(case)
     return {
         "number": case.number,
-        "category": case.category.name if shown else "个人事项",
+        "category": case.category.name if shown else gettext("个人事项"),
         "status": case.get_status_display(),
-        "note": STATUS_NOTES.get(case.status, ""),
+        "note": gettext(STATUS_NOTES[case.status]) if case.status in STATUS_NOTES else "",
         "handler": agency_name(case) or "",
         "reported_at": case.created_at.strftime("%Y-%m-%d %H:%M"),
         "followed": followed,
@@ -230,5 +231,5 @@ def follower_get_by_token(*, token: str) -> CaseFollower:
         .first()
     )
     if follower is None or not case_is_public(follower.case):
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     return follower

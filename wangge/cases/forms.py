@@ -3,6 +3,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from wangge.accounts.models import Department
 from wangge.areas.models import Area, AreaKind
@@ -35,7 +36,7 @@ def category_choices(categories=None) -> list:
             grouped.append((category.name, [(str(sub.pk), sub.name) for sub in subs]))
         else:
             single.append((str(category.pk), category.name))
-    return [("", "请选择问题类别")] + grouped + ([("其他", single)] if single else [])
+    return [("", gettext("请选择问题类别"))] + grouped + ([(gettext("其他"), single)] if single else [])
 
 
 def community_choices() -> list:
@@ -48,10 +49,10 @@ def community_choices() -> list:
             groups[area.path] = []
         else:
             groups.setdefault(area.path[: Area.steplen * 3], []).append((str(area.pk), area.name))
-    choices = [("", "请选择（未在地图上选点时必选）")]
+    choices = [("", gettext("请选择（未在地图上选点时必选）"))]
     for path, options in groups.items():
         if options:
-            choices.append((streets.get(path, "其他"), options))
+            choices.append((streets.get(path, gettext("其他")), options))
     return choices
 
 
@@ -59,16 +60,16 @@ class ReportForm(forms.Form):
     """The resident's report: what, where (a tapped point, or a community and an address),
     a photo, and how to reach them unless they stay anonymous."""
 
-    category = forms.ChoiceField(label="问题类别")
+    category = forms.ChoiceField(label=gettext_lazy("问题类别"))
     description = forms.CharField(
-        label="问题描述",
+        label=gettext_lazy("问题描述"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "请描述问题的情况、位置和发现时间"}),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": gettext_lazy("请描述问题的情况、位置和发现时间")}),
     )
     photo = forms.FileField(
-        label="现场照片",
+        label=gettext_lazy("现场照片"),
         required=False,
-        help_text="可选，JPEG、PNG 或 WebP，不超过 5 MB",
+        help_text=gettext_lazy("可选，JPEG、PNG 或 WebP，不超过 5 MB"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
@@ -78,19 +79,19 @@ class ReportForm(forms.Form):
     )
     # The grid of the estate or building picked from the search (views_residents).
     place_grid = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    community = forms.ChoiceField(label="所在社区", required=False)
+    community = forms.ChoiceField(label=gettext_lazy("所在社区"), required=False)
     address = forms.CharField(
-        label="详细地址",
+        label=gettext_lazy("详细地址"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "如：幸福路 12 号楼东侧"}),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：幸福路 12 号楼东侧")}),
     )
     anonymous = forms.BooleanField(
-        label="匿名上报（不留姓名和电话，办理人员看不到上报人）", required=False
+        label=gettext_lazy("匿名上报（不留姓名和电话，办理人员看不到上报人）"), required=False
     )
-    reporter_name = forms.CharField(label="联系人", required=False, max_length=50)
+    reporter_name = forms.CharField(label=gettext_lazy("联系人"), required=False, max_length=50)
     reporter_phone = forms.CharField(
-        label="联系电话",
+        label=gettext_lazy("联系电话"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
@@ -105,7 +106,7 @@ class ReportForm(forms.Form):
     def clean_category(self) -> Category:
         category = Category.objects.filter(pk=self.cleaned_data["category"], active=True).first()
         if category is None:
-            raise forms.ValidationError("请选择有效的问题类别")
+            raise forms.ValidationError(gettext("请选择有效的问题类别"))
         return category
 
     def clean_community(self) -> Area | None:
@@ -114,7 +115,7 @@ class ReportForm(forms.Form):
             return None
         area = Area.objects.filter(pk=value, kind=AreaKind.COMMUNITY).first()
         if area is None:
-            raise forms.ValidationError("请选择有效的社区")
+            raise forms.ValidationError(gettext("请选择有效的社区"))
         return area
 
     def clean(self):
@@ -134,14 +135,14 @@ class ReportForm(forms.Form):
             if located is None:
                 if community is None:
                     self.add_error(
-                        "community", "所选位置不在本市网格范围内，请重新选点或选择所在社区"
+                        "community", gettext("所选位置不在本市网格范围内，请重新选点或选择所在社区")
                     )
                 data["grid"] = community
         elif "community" not in self.errors:
             if community is None:
-                self.add_error("community", "请在地图上点选位置，或选择所在社区")
+                self.add_error("community", gettext("请在地图上点选位置，或选择所在社区"))
             if not data.get("address"):
-                self.add_error("address", "未在地图上选点时，请填写详细地址")
+                self.add_error("address", gettext("未在地图上选点时，请填写详细地址"))
             data["grid"] = community
         if data.get("anonymous"):
             data["reporter_name"] = data["reporter_phone"] = ""
@@ -150,38 +151,38 @@ class ReportForm(forms.Form):
 
 class TrackForm(forms.Form):
     number = forms.CharField(
-        label="案件编号",
+        label=gettext_lazy("案件编号"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     token = forms.CharField(
-        label="查询码",
+        label=gettext_lazy("查询码"),
         max_length=40,
-        help_text="上报成功后页面显示的查询码（也包含在跟踪链接中）",
+        help_text=gettext_lazy("上报成功后页面显示的查询码（也包含在跟踪链接中）"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 
 class EvaluationForm(forms.Form):
     rating = forms.ChoiceField(
-        label="您对办理结果是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect
+        label=gettext_lazy("您对办理结果是否满意"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label="意见建议",
+        label=gettext_lazy("意见建议"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "可选"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": gettext_lazy("可选")}),
     )
 
 
 class WorkListFilterForm(forms.Form):
-    q = forms.CharField(label="编号/关键词", required=False, max_length=50)
+    q = forms.CharField(label=gettext_lazy("编号/关键词"), required=False, max_length=50)
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部")] + list(Status.choices)
+        label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部"))] + list(Status.choices)
     )
-    category = forms.ChoiceField(label="类别", required=False)
+    category = forms.ChoiceField(label=gettext_lazy("类别"), required=False)
     priority = forms.ChoiceField(
-        label="紧急程度", required=False, choices=[("", "全部")] + list(Priority.choices)
+        label=gettext_lazy("紧急程度"), required=False, choices=[("", gettext_lazy("全部"))] + list(Priority.choices)
     )
     # The cases behind a dashboard figure (wangge.cases.kpi_slices): kept while filtering.
     area = forms.SlugField(required=False, max_length=30, widget=forms.HiddenInput)
@@ -194,8 +195,8 @@ class WorkListFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rows = list(category_tree())
-        self.fields["category"].choices = [("", "全部")] + [
-            (str(c.pk), ("　" * (c.depth - 1)) + c.name) for c in rows
+        self.fields["category"].choices = [("", gettext("全部"))] + [
+            (str(c.pk), (gettext("　") * (c.depth - 1)) + c.name) for c in rows
         ]
 
     def clean_category(self) -> int | None:
@@ -216,9 +217,9 @@ def dispatch_targets(user, case: Case) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
     if routed is not None:
         prefix = "d" if isinstance(routed, Department) else "a"
-        choices.append(("", f"按分派规则：{routed.name}"))
+        choices.append(("", gettext("按分派规则：{name}").format(name=routed.name)))
     else:
-        choices.append(("", "请选择承办单位"))
+        choices.append(("", gettext("请选择承办单位")))
     seen = {f"{prefix}:{routed.pk}"} if routed is not None else set()
     departments = [
         department
@@ -261,23 +262,23 @@ class ActionForm(forms.Form):
         self.danger = spec.danger
         if spec.unit:
             self.fields["target"] = forms.ChoiceField(
-                label="承办单位", required=False, choices=dispatch_targets(user, case)
+                label=gettext("承办单位"), required=False, choices=dispatch_targets(user, case)
             )
         if spec.passed:
             self.fields["passed"] = forms.ChoiceField(
-                label="核查结果",
-                choices=[("yes", "通过"), ("no", "不通过（返工）")],
+                label=gettext("核查结果"),
+                choices=[("yes", gettext("通过")), ("no", gettext("不通过（返工）"))],
                 widget=forms.RadioSelect,
             )
         if spec.days is not None:
             self.fields["days"] = forms.IntegerField(
-                label="延期工作日", min_value=1, max_value=60, required=spec.days
+                label=gettext("延期工作日"), min_value=1, max_value=60, required=spec.days
             )
         if spec.result is not None:
             self.fields["result"] = self._text(spec.result, rows=3)
         if spec.photos:
             self.fields["photo"] = forms.FileField(
-                label="处置照片",
+                label=gettext("处置照片"),
                 required=False,
                 widget=forms.ClearableFileInput(
                     attrs={"accept": "image/jpeg,image/png,image/webp"}
@@ -324,10 +325,10 @@ class ActionForm(forms.Form):
 
 class SummonsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    departments = forms.MultipleChoiceField(label="吹哨部门", widget=forms.CheckboxSelectMultiple)
-    urgent = forms.BooleanField(label="紧急（30 分钟内报到）", required=False)
+    departments = forms.MultipleChoiceField(label=gettext_lazy("吹哨部门"), widget=forms.CheckboxSelectMultiple)
+    urgent = forms.BooleanField(label=gettext_lazy("紧急（30 分钟内报到）"), required=False)
     reason = forms.CharField(
-        label="吹哨事由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("吹哨事由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -346,11 +347,11 @@ class SummonsForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    note = forms.CharField(label="报到说明", required=False, max_length=2000)
+    note = forms.CharField(label=gettext_lazy("报到说明"), required=False, max_length=2000)
 
 
 class SummonsRateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="评分", coerce=int, choices=[(str(i), "★" * i) for i in range(5, 0, -1)]
+        label=gettext_lazy("评分"), coerce=int, choices=[(str(i), "★" * i) for i in range(5, 0, -1)]
     )
-    note = forms.CharField(label="评价说明", required=False, max_length=2000)
+    note = forms.CharField(label=gettext_lazy("评价说明"), required=False, max_length=2000)

@@ -66,7 +66,7 @@ def open_case_points(*, user, now=None) -> dict:
                 "properties": {
                     "number": case.number,
                     "status": case.status,
-                    "status_label": Status(case.status).label,
+                    "status_label": str(Status(case.status).label),
                     "category": case.category.name,
                     "urgent": case.priority == "urgent",
                     "overdue": late,

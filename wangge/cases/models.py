@@ -3,6 +3,7 @@ evaluation, and the calendar that deadlines are counted on."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from wangge.accounts.models import Department
@@ -11,10 +12,10 @@ from wangge.areas.models import Area
 
 
 class Priority(models.TextChoices):
-    URGENT = "urgent", "紧急（危及生命财产）"
-    HIGH = "high", "较急（水电气暖）"
-    NORMAL = "normal", "一般"
-    COMPLEX = "complex", "复杂"
+    URGENT = "urgent", gettext_lazy("紧急（危及生命财产）")
+    HIGH = "high", gettext_lazy("较急（水电气暖）")
+    NORMAL = "normal", gettext_lazy("一般")
+    COMPLEX = "complex", gettext_lazy("复杂")
 
 
 class Category(MP_Node):
@@ -24,20 +25,20 @@ class Category(MP_Node):
     steplen = 3
     node_order_by = ["code"]
 
-    code = models.CharField("编码", max_length=20, unique=True)
-    name = models.CharField("名称", max_length=60)
+    code = models.CharField(gettext_lazy("编码"), max_length=20, unique=True)
+    name = models.CharField(gettext_lazy("名称"), max_length=60)
     default_priority = models.CharField(
-        "默认紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
+        gettext_lazy("默认紧急程度"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    open311_enabled = models.BooleanField("对外开放(Open311)", default=True)
+    open311_enabled = models.BooleanField(gettext_lazy("对外开放(Open311)"), default=True)
     # Whether anyone may read this category's requests (Open311 feed, tracking page).
     # Off for social assistance and anything tied to a care tag.
-    public = models.BooleanField("公开办理情况", default=True)
-    active = models.BooleanField("启用", default=True)
+    public = models.BooleanField(gettext_lazy("公开办理情况"), default=True)
+    active = models.BooleanField(gettext_lazy("启用"), default=True)
 
     class Meta:
-        verbose_name = "事件类别"
-        verbose_name_plural = "事件类别"
+        verbose_name = gettext_lazy("事件类别")
+        verbose_name_plural = gettext_lazy("事件类别")
 
     def __str__(self) -> str:
         return self.name
@@ -46,15 +47,15 @@ class Category(MP_Node):
 class SlaPolicy(models.Model):
     """Deadlines in working minutes; a row with no category is the default for a priority."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, verbose_name="事件类别")
-    priority = models.CharField("紧急程度", max_length=10, choices=Priority.choices)
-    sign_minutes = models.PositiveIntegerField("签收时限(工作分钟)")
-    resolve_minutes = models.PositiveIntegerField("办结时限(工作分钟)")
-    working_time = models.BooleanField("按工作时间计", default=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, verbose_name=gettext_lazy("事件类别"))
+    priority = models.CharField(gettext_lazy("紧急程度"), max_length=10, choices=Priority.choices)
+    sign_minutes = models.PositiveIntegerField(gettext_lazy("签收时限(工作分钟)"))
+    resolve_minutes = models.PositiveIntegerField(gettext_lazy("办结时限(工作分钟)"))
+    working_time = models.BooleanField(gettext_lazy("按工作时间计"), default=True)
 
     class Meta:
-        verbose_name = "办理时限"
-        verbose_name_plural = "办理时限"
+        verbose_name = gettext_lazy("办理时限")
+        verbose_name_plural = gettext_lazy("办理时限")
         constraints = [
             models.UniqueConstraint(fields=["category", "priority"], name="sla_unique"),
             # NULLs are distinct in a unique constraint: the defaults need their own.
@@ -66,26 +67,26 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category or '默认'} · {self.get_priority_display()}"
+        return f"{self.category or gettext('默认')} · {self.get_priority_display()}"
 
 
 class RoutingRule(models.Model):
     """category × area → handler unit; the most specific (deepest area) rule wins."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routes", verbose_name="事件类别")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="routing_rules", verbose_name="区域")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routes", verbose_name=gettext_lazy("事件类别"))
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=gettext_lazy("区域"))
     handler_department = models.ForeignKey(
         Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name="承办部门",
+        verbose_name=gettext_lazy("承办部门"),
     )
     handler_area = models.ForeignKey(
         Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name="承办区域",
+        verbose_name=gettext_lazy("承办区域"),
     )
 
     class Meta:
-        verbose_name = "分派规则"
-        verbose_name_plural = "分派规则"
+        verbose_name = gettext_lazy("分派规则")
+        verbose_name_plural = gettext_lazy("分派规则")
         constraints = [
             models.UniqueConstraint(fields=["category", "area"], name="routing_unique"),
             models.CheckConstraint(
@@ -102,16 +103,16 @@ class RoutingRule(models.Model):
 
 
 class Status(models.TextChoices):
-    REPORTED = "reported", "已上报"
-    ACCEPTED = "accepted", "已立案"
-    REJECTED = "rejected", "已作废"
-    DISPATCHED = "dispatched", "已派遣"
-    IN_PROGRESS = "in_progress", "处置中"
-    RESOLVED = "resolved", "已办结"
-    VERIFIED = "verified", "已核查"
-    CLOSED = "closed", "已结案"
-    RETURNED = "returned", "已退回"
-    SUSPENDED = "suspended", "挂账"
+    REPORTED = "reported", gettext_lazy("已上报")
+    ACCEPTED = "accepted", gettext_lazy("已立案")
+    REJECTED = "rejected", gettext_lazy("已作废")
+    DISPATCHED = "dispatched", gettext_lazy("已派遣")
+    IN_PROGRESS = "in_progress", gettext_lazy("处置中")
+    RESOLVED = "resolved", gettext_lazy("已办结")
+    VERIFIED = "verified", gettext_lazy("已核查")
+    CLOSED = "closed", gettext_lazy("已结案")
+    RETURNED = "returned", gettext_lazy("已退回")
+    SUSPENDED = "suspended", gettext_lazy("挂账")
 
 
 # Status sets the workflow, the selectors and the figures share.
@@ -138,55 +139,55 @@ SUMMONS_STATUSES = frozenset(
 
 
 class Source(models.TextChoices):
-    RESIDENT = "resident", "居民上报"
-    GRID_WORKER = "grid_worker", "网格员上报"
-    HOTLINE = "hotline", "12345 热线"
-    MEETING = "meeting", "民情恳谈会"
-    DEPARTMENT = "department", "部门巡查"
+    RESIDENT = "resident", gettext_lazy("居民上报")
+    GRID_WORKER = "grid_worker", gettext_lazy("网格员上报")
+    HOTLINE = "hotline", gettext_lazy("12345 热线")
+    MEETING = "meeting", gettext_lazy("民情恳谈会")
+    DEPARTMENT = "department", gettext_lazy("部门巡查")
     OPEN311 = "open311", "Open311"
     # Staff intake channels (views_intake): a visitor at the office, a patrol, a letter.
-    WALK_IN = "walk_in", "群众来访"
-    PATROL = "patrol", "巡查发现"
-    LETTER = "letter", "群众来信"
+    WALK_IN = "walk_in", gettext_lazy("群众来访")
+    PATROL = "patrol", gettext_lazy("巡查发现")
+    LETTER = "letter", gettext_lazy("群众来信")
 
 
 class Case(ScopedModel):
-    number = models.CharField("案件编号", max_length=20)
+    number = models.CharField(gettext_lazy("案件编号"), max_length=20)
     # Unguessable token for the resident's tracking page and Open311 tokens.
-    token = models.CharField(max_length=32, verbose_name="查询码")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name="事件类别")
+    token = models.CharField(max_length=32, verbose_name=gettext_lazy("查询码"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=gettext_lazy("事件类别"))
     priority = models.CharField(
-        "紧急程度", max_length=10, choices=Priority.choices, default=Priority.NORMAL
+        gettext_lazy("紧急程度"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.REPORTED
+        gettext_lazy("状态"), max_length=12, choices=Status.choices, default=Status.REPORTED
     )
-    source = models.CharField("来源", max_length=12, choices=Source.choices)
-    description = models.TextField("问题描述")
-    address = models.CharField("地址", max_length=200, blank=True)
-    lat = models.FloatField(null=True, blank=True, verbose_name="纬度")  # WGS84
-    lng = models.FloatField(null=True, blank=True, verbose_name="经度")
+    source = models.CharField(gettext_lazy("来源"), max_length=12, choices=Source.choices)
+    description = models.TextField(gettext_lazy("问题描述"))
+    address = models.CharField(gettext_lazy("地址"), max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True, verbose_name=gettext_lazy("纬度"))  # WGS84
+    lng = models.FloatField(null=True, blank=True, verbose_name=gettext_lazy("经度"))
     grid = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
-        verbose_name="网格",
+        verbose_name=gettext_lazy("网格"),
     )
     # Path of the grid (or the smallest known area): scope filters use it.
     # Redeclared without ScopedModel's own index: the leading column of
     # case_scope_status serves the range scans (every index is paid on intake).
-    area_path = models.CharField(max_length=255, verbose_name="区域路径")
+    area_path = models.CharField(max_length=255, verbose_name=gettext_lazy("区域路径"))
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="reported_cases",
-        verbose_name="上报人账号",
+        verbose_name=gettext_lazy("上报人账号"),
     )
-    anonymous = models.BooleanField("匿名", default=False)
+    anonymous = models.BooleanField(gettext_lazy("匿名"), default=False)
     # Never public whatever its category (a need raised during a household visit).
-    private = models.BooleanField("不公开", default=False)
-    reporter_name = models.CharField("联系人", max_length=50, blank=True)
-    reporter_phone_enc = models.TextField(blank=True, default="", verbose_name="上报人电话（密文）")
+    private = models.BooleanField(gettext_lazy("不公开"), default=False)
+    reporter_name = models.CharField(gettext_lazy("联系人"), max_length=50, blank=True)
+    reporter_phone_enc = models.TextField(blank=True, default="", verbose_name=gettext_lazy("上报人电话（密文）"))
     # No single-column index: the work-list index below starts with this column.
     handler_department = models.ForeignKey(
         Department,
@@ -195,11 +196,11 @@ class Case(ScopedModel):
         blank=True,
         related_name="cases",
         db_index=False,
-        verbose_name="承办部门",
+        verbose_name=gettext_lazy("承办部门"),
     )
     handler_area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_cases",
-        verbose_name="承办区域",
+        verbose_name=gettext_lazy("承办区域"),
     )
     # The unit that accepts and dispatches: the grid's community when the routing table
     # knows the category there, the street otherwise, the parent level after escalation.
@@ -210,35 +211,35 @@ class Case(ScopedModel):
         blank=True,
         related_name="dispatching_cases",
         db_index=False,
-        verbose_name="派遣区域",
+        verbose_name=gettext_lazy("派遣区域"),
     )
     # Suspension stops the clock: when it started and which status to resume to.
-    paused_at = models.DateTimeField(null=True, blank=True, verbose_name="挂起时间")
-    paused_status = models.CharField(max_length=12, blank=True, verbose_name="挂起前状态")
+    paused_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("挂起时间"))
+    paused_status = models.CharField(max_length=12, blank=True, verbose_name=gettext_lazy("挂起前状态"))
     # A handler's open request for an extension or a suspension, awaiting the dispatcher.
-    pending_request = models.CharField(max_length=12, blank=True, verbose_name="待审批申请")
-    pending_request_data = models.JSONField(default=dict, blank=True, verbose_name="申请内容")
-    supervision_count = models.PositiveSmallIntegerField(default=0, verbose_name="督办次数")
-    sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
-    resolve_due_at = models.DateTimeField("办结时限", null=True, blank=True, db_index=True)
-    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name="立案时间")
-    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name="派遣时间")
-    signed_at = models.DateTimeField(null=True, blank=True, verbose_name="签收时间")
-    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name="办结时间")
-    verified_at = models.DateTimeField(null=True, blank=True, verbose_name="核查时间")
-    closed_at = models.DateTimeField(null=True, blank=True, verbose_name="结案时间")
-    result = models.TextField("处置结果", blank=True)
-    rework_count = models.PositiveSmallIntegerField(default=0, verbose_name="返工次数")
-    return_count = models.PositiveSmallIntegerField(default=0, verbose_name="退回次数")
-    reopen_count = models.PositiveSmallIntegerField(default=0, verbose_name="重启次数")
+    pending_request = models.CharField(max_length=12, blank=True, verbose_name=gettext_lazy("待审批申请"))
+    pending_request_data = models.JSONField(default=dict, blank=True, verbose_name=gettext_lazy("申请内容"))
+    supervision_count = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("督办次数"))
+    sign_due_at = models.DateTimeField(gettext_lazy("签收时限"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(gettext_lazy("办结时限"), null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("立案时间"))
+    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("派遣时间"))
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("签收时间"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("办结时间"))
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("核查时间"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("结案时间"))
+    result = models.TextField(gettext_lazy("处置结果"), blank=True)
+    rework_count = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("返工次数"))
+    return_count = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("退回次数"))
+    reopen_count = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("重启次数"))
     # Bumped by every transition: a stale write is detected and answered with 409.
-    version = models.PositiveIntegerField(default=1, verbose_name="版本")
-    created_at = models.DateTimeField(db_index=True, verbose_name="上报时间")
-    updated_at = models.DateTimeField(verbose_name="更新时间")
+    version = models.PositiveIntegerField(default=1, verbose_name=gettext_lazy("版本"))
+    created_at = models.DateTimeField(db_index=True, verbose_name=gettext_lazy("上报时间"))
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("更新时间"))
 
     class Meta:
-        verbose_name = "案件"
-        verbose_name_plural = "案件"
+        verbose_name = gettext_lazy("案件")
+        verbose_name_plural = gettext_lazy("案件")
         indexes = [
             models.Index(
                 fields=["handler_department", "status", "resolve_due_at"], name="case_dept_worklist"
@@ -292,7 +293,7 @@ class CaseEvent(models.Model):
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(CaseEvent, on_delete=models.SET_NULL, null=True, blank=True)
-    kind = models.CharField(max_length=10, choices=[("report", "上报照片"), ("result", "处置照片")])
+    kind = models.CharField(max_length=10, choices=[("report", gettext_lazy("上报照片")), ("result", gettext_lazy("处置照片"))])
     # The re-encoded copy (no metadata) and its thumbnail; never the uploaded bytes.
     file = models.FileField(upload_to="cases/%Y/%m/")
     thumbnail = models.FileField(upload_to="cases/%Y/%m/", blank=True)
@@ -345,9 +346,9 @@ class SummonsResponse(models.Model):
 
 
 class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASIC = "basic", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
+    SATISFIED = "satisfied", gettext_lazy("满意")
+    BASIC = "basic", gettext_lazy("基本满意")
+    UNSATISFIED = "unsatisfied", gettext_lazy("不满意")
 
 
 class Evaluation(models.Model):
@@ -361,30 +362,30 @@ class CalendarDay(models.Model):
     """Official arrangement of one date: a holiday on a weekday or a working weekend day.
     Seeded from `chinese_calendar`; administrators add each new year's arrangement."""
 
-    date = models.DateField(unique=True, verbose_name="日期")
-    is_workday = models.BooleanField(verbose_name="工作日")
-    name = models.CharField(max_length=30, blank=True, verbose_name="名称")
+    date = models.DateField(unique=True, verbose_name=gettext_lazy("日期"))
+    is_workday = models.BooleanField(verbose_name=gettext_lazy("工作日"))
+    name = models.CharField(max_length=30, blank=True, verbose_name=gettext_lazy("名称"))
 
     class Meta:
-        verbose_name = "节假日安排"
-        verbose_name_plural = "节假日安排"
+        verbose_name = gettext_lazy("节假日安排")
+        verbose_name_plural = gettext_lazy("节假日安排")
         ordering = ["date"]
 
     def __str__(self) -> str:
-        kind = "调休上班" if self.is_workday else "放假"
+        kind = gettext("调休上班") if self.is_workday else gettext("放假")
         return f"{self.date:%Y-%m-%d} {self.name or kind}"
 
 
 class KpiWeights(models.Model):
     """Composite score weights (default 30/35/35); one row."""
 
-    response = models.PositiveSmallIntegerField("响应率权重", default=30)
-    resolution = models.PositiveSmallIntegerField("办结率权重", default=35)
-    satisfaction = models.PositiveSmallIntegerField("满意率权重", default=35)
+    response = models.PositiveSmallIntegerField(gettext_lazy("响应率权重"), default=30)
+    resolution = models.PositiveSmallIntegerField(gettext_lazy("办结率权重"), default=35)
+    satisfaction = models.PositiveSmallIntegerField(gettext_lazy("满意率权重"), default=35)
 
     class Meta:
-        verbose_name = "考核权重"
-        verbose_name_plural = "考核权重"
+        verbose_name = gettext_lazy("考核权重")
+        verbose_name_plural = gettext_lazy("考核权重")
 
     def __str__(self) -> str:
         return f"{self.response}/{self.resolution}/{self.satisfaction}"
@@ -405,8 +406,8 @@ class CaseFollower(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "关注人"
-        verbose_name_plural = "关注人"
+        verbose_name = gettext_lazy("关注人")
+        verbose_name_plural = gettext_lazy("关注人")
         constraints = [
             models.UniqueConstraint(fields=["token"], name="case_follower_token_unique"),
             models.UniqueConstraint(

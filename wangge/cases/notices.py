@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.cases import permissions as perms
@@ -51,19 +52,19 @@ EVENT_MAX_AGE = timedelta(hours=24)
 DEADLINE_LOOKBACK = timedelta(days=7)
 
 KINDS = {
-    "new_case": "待受理",
-    "dispatch": "派遣",
-    "returned": "退回",
-    "request": "待审批",
-    "request_answer": "审批结果",
-    "to_verify": "待核查",
-    "rework": "重新办理",
-    "supervise": "督办",
-    "summons": "吹哨报到",
-    "update": "办理进展",
-    "deadline_soon": "时限将到",
-    "deadline_passed": "已超时",
-    "resident_sms": "居民短信",
+    "new_case": gettext_lazy("待受理"),
+    "dispatch": gettext_lazy("派遣"),
+    "returned": gettext_lazy("退回"),
+    "request": gettext_lazy("待审批"),
+    "request_answer": gettext_lazy("审批结果"),
+    "to_verify": gettext_lazy("待核查"),
+    "rework": gettext_lazy("重新办理"),
+    "supervise": gettext_lazy("督办"),
+    "summons": gettext_lazy("吹哨报到"),
+    "update": gettext_lazy("办理进展"),
+    "deadline_soon": gettext_lazy("时限将到"),
+    "deadline_passed": gettext_lazy("已超时"),
+    "resident_sms": gettext_lazy("居民短信"),
 }
 register_kinds(KINDS)
 

@@ -10,6 +10,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageOps
 
 from wangge.core.errors import ApplicationError
@@ -20,7 +21,7 @@ STORED_MAX_SIDE = 4096
 THUMBNAIL_SIDE = 320
 STORED_QUALITY = 85
 THUMBNAIL_QUALITY = 80
-NOT_AN_IMAGE = "无法读取该文件：照片只能是 JPEG、PNG 或 WebP 图片"
+NOT_AN_IMAGE = gettext_lazy("无法读取该文件：照片只能是 JPEG、PNG 或 WebP 图片")
 # Active content a browser would run if the file were ever served as a page. Image data
 # never holds these byte runs by chance; metadata (XMP) uses other tags.
 MARKUP = re.compile(
@@ -45,7 +46,7 @@ def _max_pixels() -> int:
 
 def _too_large(limit: int) -> ApplicationError:
     return ApplicationError(
-        f"图片像素过多（最多 {limit / 1_000_000:g} 百万像素），请缩小后再上传", field="photos"
+        gettext("图片像素过多（最多 {n:g} 百万像素），请缩小后再上传").format(n=limit / 1_000_000), field="photos"
     )
 
 
@@ -99,7 +100,7 @@ def photo_prepare(data: bytes) -> PreparedPhoto:
     """Verify one uploaded photo and return what is stored: a re-encoded JPEG without
     metadata (turned upright as its EXIF said) and a thumbnail."""
     if MARKUP.search(data):
-        raise ApplicationError("照片中夹带了网页或脚本内容，已拒绝", field="photos")
+        raise ApplicationError(gettext("照片中夹带了网页或脚本内容，已拒绝"), field="photos")
     image = _decoded(data)
     try:
         image = _flattened(ImageOps.exif_transpose(image))

@@ -12,6 +12,7 @@ import unicodedata
 
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Coalesce, Concat
+from django.utils.translation import gettext
 
 from wangge.areas.models import Area, AreaKind, Building, Estate
 from wangge.areas.reference import area_at_depth
@@ -40,7 +41,7 @@ def handling_unit(path: str) -> dict:
     return {
         "street": street.name if street else "",
         "community": community.name if community else "",
-        "text": f"将由 {' '.join(names)} 处理" if names else "",
+        "text": gettext("将由 {units} 处理").format(units=" ".join(names)) if names else "",
     }
 
 

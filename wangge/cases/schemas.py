@@ -53,7 +53,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Case | dict) -> str:
-        return obj["status_label"] if isinstance(obj, dict) else Status(obj.status).label
+        return obj["status_label"] if isinstance(obj, dict) else str(Status(obj.status).label)
 
     @staticmethod
     def resolve_category_name(obj: Case | dict) -> str:

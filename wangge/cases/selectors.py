@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from wangge.areas.models import Area
 from wangge.cases import permissions as perms
@@ -37,13 +38,13 @@ BOXES = (
     "summons_pending",
 )
 BOX_LABELS = {
-    "to_accept": "待立案",
-    "to_dispatch": "待派遣",
-    "my_unit_open": "本单位在办",
-    "to_verify": "待核查",
-    "overdue": "已超期",
-    "due_soon": "即将到期",
-    "summons_pending": "待报到",
+    "to_accept": gettext_lazy("待立案"),
+    "to_dispatch": gettext_lazy("待派遣"),
+    "my_unit_open": gettext_lazy("本单位在办"),
+    "to_verify": gettext_lazy("待核查"),
+    "overdue": gettext_lazy("已超期"),
+    "due_soon": gettext_lazy("即将到期"),
+    "summons_pending": gettext_lazy("待报到"),
 }
 HANDLER_OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED)
 
@@ -303,28 +304,28 @@ def case_get_for_user(*, user, case_id: int) -> Case:
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
-        raise NotFoundOrForbidden("未找到该案件") from None
+        raise NotFoundOrForbidden(gettext("未找到该案件")) from None
     case = (
         case_annotate_deadlines(Case.objects.filter(pk=case_id))
         .select_related("category", "handler_department", "handler_area", "grid", "dispatcher_area")
         .first()
     )
     if case is None or not case_is_visible_to(user, case):
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     return case
 
 
 def case_get_by_number(*, user, number: str) -> Case:
     case = Case.objects.filter(number=str(number or "").strip()).only("pk").first()
     if case is None:
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     return case_get_for_user(user=user, case_id=case.pk)
 
 
 def case_get_by_token(*, token: str) -> Case:
     """The public tracking page: whoever holds the token sees the case's progress."""
     if not is_token_shaped(token):
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     case = (
         case_annotate_deadlines(Case.objects.filter(token=token))
         .select_related("category", "handler_department", "handler_area")
@@ -332,7 +333,7 @@ def case_get_by_token(*, token: str) -> Case:
     )
     # A need raised during a household visit has no reporter holding the token: never public.
     if case is None or not token or case.private:
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     return case
 
 
@@ -365,7 +366,7 @@ def case_reporter_contact(*, user, case: Case) -> dict[str, str]:
     if case.reporter_id is not None and case.reporter_id == getattr(user, "pk", None):
         return {"name": case.reporter_name, "phone": crypto.decrypt(case.reporter_phone_enc)}
     if case.anonymous:
-        return {"name": "匿名", "phone": ""}
+        return {"name": gettext("匿名"), "phone": ""}
     if perms.can_see_reporter_contact(user) and perms.path_in_scope(
         user, case.area_path, perms.REPORTER_CONTACT_ROLES
     ):

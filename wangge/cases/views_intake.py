@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from wangge.accounts.guards import guarded
@@ -24,12 +25,12 @@ from wangge.cases.views.public import map_center
 from wangge.core.errors import ApplicationError
 
 CHANNELS = [
-    (Source.HOTLINE, "热线来电"),
-    (Source.WALK_IN, "群众来访"),
-    (Source.PATROL, "巡查发现"),
-    (Source.LETTER, "群众来信"),
+    (Source.HOTLINE, gettext_lazy("热线来电")),
+    (Source.WALK_IN, gettext_lazy("群众来访")),
+    (Source.PATROL, gettext_lazy("巡查发现")),
+    (Source.LETTER, gettext_lazy("群众来信")),
 ]
-OUT_OF_SCOPE = "该位置不在您负责的区域内，请核对位置，或转交所属社区/街道录入"
+OUT_OF_SCOPE = gettext_lazy("该位置不在您负责的区域内，请核对位置，或转交所属社区/街道录入")
 
 
 def can_take_intake(user) -> bool:
@@ -57,34 +58,34 @@ class MultiplePhotoField(forms.FileField):
 
 
 class IntakeForm(forms.Form):
-    channel = forms.ChoiceField(label="来源渠道", choices=CHANNELS, widget=forms.RadioSelect)
-    reporter_name = forms.CharField(label="反映人姓名", required=False, max_length=50)
+    channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), choices=CHANNELS, widget=forms.RadioSelect)
+    reporter_name = forms.CharField(label=gettext_lazy("反映人姓名"), required=False, max_length=50)
     reporter_phone = forms.CharField(
-        label="反映人电话",
+        label=gettext_lazy("反映人电话"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    category = forms.ChoiceField(label="问题类别")
+    category = forms.ChoiceField(label=gettext_lazy("问题类别"))
     description = forms.CharField(
-        label="问题描述", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    photos = MultiplePhotoField(label="现场照片", required=False, help_text="可多选，每张不超过 5 MB")
+    photos = MultiplePhotoField(label=gettext_lazy("现场照片"), required=False, help_text=gettext_lazy("可多选，每张不超过 5 MB"))
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     coord_system = forms.ChoiceField(
         required=False, choices=COORD_SYSTEMS, widget=forms.HiddenInput, initial="wgs84"
     )
     place_grid = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    area = forms.ChoiceField(label="所在社区/网格", required=False)
-    address = forms.CharField(label="详细地址", required=False, max_length=200)
+    area = forms.ChoiceField(label=gettext_lazy("所在社区/网格"), required=False)
+    address = forms.CharField(label=gettext_lazy("详细地址"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].choices = category_choices()
         self.fields["coord_system"].initial = settings.WANGGE_MAP_COORD_SYSTEM
-        self.fields["area"].choices = [("", "请选择（未搜索或选点时必选）")] + [
+        self.fields["area"].choices = [("", gettext("请选择（未搜索或选点时必选）"))] + [
             (str(area.pk), f"{area.get_kind_display()} · {area.name}")
             for area in self._areas_in_scope()
         ]
@@ -100,7 +101,7 @@ class IntakeForm(forms.Form):
     def clean_category(self) -> Category:
         category = Category.objects.filter(pk=self.cleaned_data["category"], active=True).first()
         if category is None:
-            raise forms.ValidationError("请选择有效的问题类别")
+            raise forms.ValidationError(gettext("请选择有效的问题类别"))
         return category
 
     def clean(self):
@@ -122,9 +123,9 @@ class IntakeForm(forms.Form):
                 pk=data["area"], kind__in=[AreaKind.COMMUNITY, AreaKind.GRID]
             ).first()
         if area is None:
-            self.add_error("area", "请搜索小区或楼栋、在地图上选点，或选择所在社区/网格")
+            self.add_error("area", gettext("请搜索小区或楼栋、在地图上选点，或选择所在社区/网格"))
         elif lat is None and not data.get("address"):
-            self.add_error("address", "未在地图上选点时，请填写详细地址")
+            self.add_error("address", gettext("未在地图上选点时，请填写详细地址"))
         data["grid"] = area
         return data
 
@@ -163,7 +164,7 @@ def intake(request):
                         form, exc, {"phone": "reporter_phone", "grid": "area", "location": "area"}
                     )
                 else:
-                    messages.success(request, f"已录入，案件编号 {case.number}")
+                    messages.success(request, gettext("已录入，案件编号 {number}").format(number=case.number))
                     return redirect("cases:detail", case_id=case.pk)
     return render(
         request,

@@ -13,6 +13,7 @@
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.accounts.ratelimit import counter_add
@@ -60,9 +61,9 @@ def _point(request) -> tuple[float, float] | None:
 def place_search_view(request):
     raw = request.GET.get("q", "")
     if len(raw) > MAX_RAW_QUERY:
-        return _refused(f"搜索内容最多 {MAX_QUERY} 字", 400)
+        return _refused(gettext("搜索内容最多 {n} 字").format(n=MAX_QUERY), 400)
     if _over_limit(request, "place_search", settings.WANGGE_PLACE_SEARCHES_PER_HOUR):
-        return _refused("搜索过于频繁，请稍后再试", 429)
+        return _refused(gettext("搜索过于频繁，请稍后再试"), 429)
     return JsonResponse({"results": place_search(q=raw)})
 
 
@@ -99,7 +100,7 @@ def report_nearby(request):
     if point is None or category is None:
         return JsonResponse({"results": []})
     if _over_limit(request, "report_nearby", settings.WANGGE_PLACE_SEARCHES_PER_HOUR):
-        return _refused("查询过于频繁，请稍后再试", 429)
+        return _refused(gettext("查询过于频繁，请稍后再试"), 429)
     rows = nearby_open_cases(category=category, lat=point[0], lng=point[1])
     return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})
 
@@ -108,7 +109,7 @@ def report_nearby(request):
 def report_follow(request):
     """这也是我的问题: follow the case; the same phone or device again gets the same row."""
     if _over_limit(request, "case_follow", settings.WANGGE_CASE_FOLLOWS_PER_HOUR):
-        return _refused("操作过于频繁，请稍后再试", 429)
+        return _refused(gettext("操作过于频繁，请稍后再试"), 429)
     try:
         follower, created = case_follow(
             number=request.POST.get("number", ""),
@@ -140,9 +141,9 @@ def my_reports(request):
 def my_reports_status_view(request):
     raw = request.POST.get("tokens", "")
     if len(raw) > MAX_TOKENS_FIELD:
-        return _refused("记录过多", 400)
+        return _refused(gettext("记录过多"), 400)
     if _over_limit(request, "my_reports", settings.WANGGE_PLACE_SEARCHES_PER_HOUR):
-        return _refused("查询过于频繁，请稍后再试", 429)
+        return _refused(gettext("查询过于频繁，请稍后再试"), 429)
     tokens = [token.strip() for token in raw.split(",") if token.strip()]
     return JsonResponse(
         {"cases": my_reports_status(tokens=tokens)}, json_dumps_params={"ensure_ascii": False}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.masking import mask_phone
@@ -49,7 +50,7 @@ def message_text(notice) -> str:
 
 def _post_json(url: str, payload: dict, *, headers: dict | None = None) -> bytes:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise DeliveryError("地址必须以 http:// 或 https:// 开头")
+        raise DeliveryError(gettext("地址必须以 http:// 或 https:// 开头"))
     request = urllib.request.Request(  # noqa: S310 - scheme checked above, URL from settings
         url,
         data=json.dumps(payload, ensure_ascii=False).encode(),
@@ -71,7 +72,7 @@ def _robot_answer(raw: bytes) -> None:
     try:
         answer = json.loads(raw or b"{}")
     except ValueError as error:
-        raise DeliveryError("应答不是 JSON") from error
+        raise DeliveryError(gettext("应答不是 JSON")) from error
     if answer.get("errcode") != 0:
         raise DeliveryError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
 
@@ -91,7 +92,7 @@ class Channel:
     def send(self, address: str, notice) -> None:
         if settings.WANGGE_NOTIFY_CONSOLE:
             shown = mask_phone(address) if address and "@" not in address else address
-            sys.stdout.write(f"[通知·{self.label}] → {shown or '群'}：{message_text(notice)}\n")
+            sys.stdout.write(f"[通知·{self.label}] → {shown or gettext('群')}：{message_text(notice)}\n")
             sys.stdout.flush()
             return
         self.deliver(address, notice)
@@ -124,9 +125,9 @@ class SmsChannel(Channel):
 
     def deliver(self, address: str, notice) -> None:
         if not settings.WANGGE_SMS_GATEWAY_URL:
-            raise DeliveryError("未配置短信网关")
+            raise DeliveryError(gettext("未配置短信网关"))
         if not address:
-            raise DeliveryError("没有手机号")
+            raise DeliveryError(gettext("没有手机号"))
         headers = {}
         if settings.WANGGE_SMS_GATEWAY_TOKEN:
             headers["Authorization"] = f"Bearer {settings.WANGGE_SMS_GATEWAY_TOKEN}"
@@ -146,7 +147,7 @@ class WeComRobotChannel(Channel):
 
     def deliver(self, address: str, notice) -> None:
         if not settings.WANGGE_WECOM_WEBHOOK_URL:
-            raise DeliveryError("未配置企业微信群机器人")
+            raise DeliveryError(gettext("未配置企业微信群机器人"))
         text = {"content": message_text(notice)}
         if address:
             text["mentioned_mobile_list"] = [address]
@@ -174,7 +175,7 @@ class DingTalkRobotChannel(Channel):
     def deliver(self, address: str, notice) -> None:
         url = settings.WANGGE_DINGTALK_WEBHOOK_URL
         if not url:
-            raise DeliveryError("未配置钉钉群机器人")
+            raise DeliveryError(gettext("未配置钉钉群机器人"))
         if settings.WANGGE_DINGTALK_SECRET:
             url = dingtalk_signed_url(url, settings.WANGGE_DINGTALK_SECRET, int(time.time() * 1000))
         content = message_text(notice)

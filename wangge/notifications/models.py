@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from wangge.core import crypto
 from wangge.core.masking import mask_phone
@@ -21,9 +22,9 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
     )
-    kind = models.CharField("类型", max_length=30)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
+    kind = models.CharField(gettext_lazy("类型"), max_length=30)
+    title = models.CharField(gettext_lazy("标题"), max_length=200)
+    body = models.TextField(gettext_lazy("内容"), blank=True)
     link = models.CharField(max_length=300, blank=True)
     # Where the thing the notice is about lies (scope checks, the outbox filter).
     area_path = models.CharField(max_length=255, blank=True)
@@ -31,8 +32,8 @@ class Notice(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
+        verbose_name = gettext_lazy("通知")
+        verbose_name_plural = gettext_lazy("通知")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["key"], name="notice_key_unique")]
         indexes = [
@@ -44,30 +45,30 @@ class Notice(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "待发送"
-    SENT = "sent", "已发送"
-    FAILED = "failed", "发送失败"
+    PENDING = "pending", gettext_lazy("待发送")
+    SENT = "sent", gettext_lazy("已发送")
+    FAILED = "failed", gettext_lazy("发送失败")
 
 
 class Delivery(models.Model):
     """One notice through one outside channel: the outbox row, with its attempts."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField("渠道", max_length=20)
+    channel = models.CharField(gettext_lazy("渠道"), max_length=20)
     # Email address or phone number, encrypted (a resident's phone is personal data).
     address_enc = models.TextField(blank=True, default="")
     status = models.CharField(
-        "状态", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        gettext_lazy("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    last_error = models.TextField("最近错误", blank=True)
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("尝试次数"), default=0)
+    last_error = models.TextField(gettext_lazy("最近错误"), blank=True)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "发送记录"
-        verbose_name_plural = "发送记录"
+        verbose_name = gettext_lazy("发送记录")
+        verbose_name_plural = gettext_lazy("发送记录")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["notice", "channel"], name="delivery_once"),
@@ -99,8 +100,8 @@ class Preference(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "通知偏好"
-        verbose_name_plural = "通知偏好"
+        verbose_name = gettext_lazy("通知偏好")
+        verbose_name_plural = gettext_lazy("通知偏好")
 
     @property
     def phone(self) -> str:

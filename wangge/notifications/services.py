@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from wangge.audit.services import audit_record
 from wangge.core import clock, crypto
@@ -189,7 +190,7 @@ def delivery_send(*, delivery_id: int) -> bool:
         delivery.attempts += 1
         try:
             if channel is None:
-                raise DeliveryError("未知渠道")
+                raise DeliveryError(gettext("未知渠道"))
             channel.send(delivery.address, delivery.notice)
         except DeliveryError as error:
             delivery.last_error = str(error)[:500]
@@ -230,9 +231,9 @@ def delivery_retry(*, actor, delivery_id: int, request=None) -> Delivery:
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None:
-            raise NotFoundOrForbidden("未找到该发送记录")
+            raise NotFoundOrForbidden(gettext("未找到该发送记录"))
         if delivery.status != DeliveryStatus.FAILED:
-            raise ApplicationError("只有发送失败的记录可以重发", code="conflict")
+            raise ApplicationError(gettext("只有发送失败的记录可以重发"), code="conflict")
         delivery.status = DeliveryStatus.PENDING
         delivery.attempts = 0
         delivery.next_attempt_at = None
@@ -254,7 +255,7 @@ def delivery_retry(*, actor, delivery_id: int, request=None) -> Delivery:
 def notice_mark_read(*, user, notice_id: int) -> Notice:
     notice = Notice.objects.filter(pk=notice_id, recipient=user).first()
     if notice is None:
-        raise NotFoundOrForbidden("未找到该通知")
+        raise NotFoundOrForbidden(gettext("未找到该通知"))
     if notice.read_at is None:
         notice.read_at = clock.now()
         notice.save(update_fields=["read_at"])
@@ -273,9 +274,9 @@ def preference_update(
     if phone:
         phone = normalize_phone(phone)
     if "sms" in chosen and not phone:
-        raise ApplicationError("选择短信时请填写手机号", field="phone")
+        raise ApplicationError(gettext("选择短信时请填写手机号"), field="phone")
     if "email" in chosen and not user.email:
-        raise ApplicationError("您的账号没有电子邮箱，不能选择邮件", field="channels")
+        raise ApplicationError(gettext("您的账号没有电子邮箱，不能选择邮件"), field="channels")
     preference, _ = Preference.objects.get_or_create(user=user)
     preference.channels = chosen
     preference.phone_enc = crypto.encrypt(phone)

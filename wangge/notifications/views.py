@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from wangge.audit.services import audit_access_denied
@@ -60,7 +61,7 @@ def notice_read(request, notice_id: int):
 @login_required
 def notice_read_all(request):
     count = services.notices_mark_all_read(user=request.user)
-    messages.success(request, f"已将 {count} 条通知标为已读")
+    messages.success(request, ngettext("已将 {n} 条通知标为已读", "已将 {n} 条通知标为已读", count).format(n=count))
     return redirect("notifications:list")
 
 
@@ -80,7 +81,7 @@ def preferences(request):
         except ApplicationError as exc:
             error = exc.message
         else:
-            messages.success(request, "通知方式已保存")
+            messages.success(request, gettext("通知方式已保存"))
             return redirect("notifications:preferences")
     channels = [
         {"code": c.code, "label": c.label, "checked": c.code in chosen, "ready": c.configured()}
@@ -133,5 +134,5 @@ def outbox_retry(request, delivery_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已重新加入发送队列")
+        messages.success(request, gettext("已重新加入发送队列"))
     return redirect("notifications:outbox")

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from wangge.areas.models import Estate
 from wangge.areas.reference import area_at_depth
@@ -32,39 +33,40 @@ _FLAT_TRIPLE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,2}-\d{3,4}(?![\d-])")
 CLOSED_STATUSES = frozenset(set(Status.values) - set(OPEN_STATUSES))
 
 STATUS_NOTES = {
-    Status.REPORTED: "已收到上报，等待受理",
-    Status.ACCEPTED: "已立案，等待派遣",
-    Status.DISPATCHED: "已派遣至承办单位",
-    Status.IN_PROGRESS: "承办单位已签收，正在处置",
-    Status.RETURNED: "承办单位退回，正在重新派遣",
-    Status.SUSPENDED: "长期问题，已挂账跟踪",
-    Status.RESOLVED: "已办结，等待核查和回访",
-    Status.VERIFIED: "已办结并核查，等待回访",
-    Status.CLOSED: "已结案",
-    Status.REJECTED: "已作废",
+    Status.REPORTED: gettext_noop("已收到上报，等待受理"),
+    Status.ACCEPTED: gettext_noop("已立案，等待派遣"),
+    Status.DISPATCHED: gettext_noop("已派遣至承办单位"),
+    Status.IN_PROGRESS: gettext_noop("承办单位已签收，正在处置"),
+    Status.RETURNED: gettext_noop("承办单位退回，正在重新派遣"),
+    Status.SUSPENDED: gettext_noop("长期问题，已挂账跟踪"),
+    Status.RESOLVED: gettext_noop("已办结，等待核查和回访"),
+    Status.VERIFIED: gettext_noop("已办结并核查，等待回访"),
+    Status.CLOSED: gettext_noop("已结案"),
+    Status.REJECTED: gettext_noop("已作废"),
 }
 
+# Marked for translation; the pages translate them (gettext), Open311 answers stay as they are.
 # Timeline wording for the public: what happened, not who did it.
 PUBLIC_EVENT_LABELS = {
-    "report": "提交上报",
-    "accept": "受理立案",
-    "reject": "作废",
-    "dispatch": "派遣至承办单位",
-    "sign": "承办单位签收",
-    "resolve": "办结",
-    "return": "退回重新派遣",
-    "extend_approve": "批准延期",
-    "suspend": "挂账",
-    "resume": "恢复办理",
-    "verify": "现场核查",
-    "close": "结案",
-    "escalate": "上报上级处理",
-    "supervise": "上级督办",
-    "reopen": "重新办理",
-    "evaluate": "群众评价",
-    "summon": "街道吹哨，部门报到",
-    "check_in": "部门报到",
-    "follow": "又有群众反映同一问题",
+    "report": gettext_noop("提交上报"),
+    "accept": gettext_noop("受理立案"),
+    "reject": gettext_noop("作废"),
+    "dispatch": gettext_noop("派遣至承办单位"),
+    "sign": gettext_noop("承办单位签收"),
+    "resolve": gettext_noop("办结"),
+    "return": gettext_noop("退回重新派遣"),
+    "extend_approve": gettext_noop("批准延期"),
+    "suspend": gettext_noop("挂账"),
+    "resume": gettext_noop("恢复办理"),
+    "verify": gettext_noop("现场核查"),
+    "close": gettext_noop("结案"),
+    "escalate": gettext_noop("上报上级处理"),
+    "supervise": gettext_noop("上级督办"),
+    "reopen": gettext_noop("重新办理"),
+    "evaluate": gettext_noop("群众评价"),
+    "summon": gettext_noop("街道吹哨，部门报到"),
+    "check_in": gettext_noop("部门报到"),
+    "follow": gettext_noop("又有群众反映同一问题"),
 }
 
 
@@ -178,7 +180,7 @@ def agency_name(case: Case) -> str | None:
 def status_note(case: Case) -> str:
     """A fixed phrase per status: the feed is anonymous, so no staff text (result,
     rejection reason) goes out with it."""
-    return STATUS_NOTES.get(case.status, Status(case.status).label)
+    return STATUS_NOTES.get(case.status, str(Status(case.status).label))
 
 
 def first_report_photos(case_ids) -> dict[int, Attachment]:

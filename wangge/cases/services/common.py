@@ -9,6 +9,7 @@ __all__ = [
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from wangge.accounts.models import Department
 from wangge.areas.models import Area
@@ -31,14 +32,14 @@ def required_text(value: str | None, field: str, message: str) -> str:
     if not value:
         raise ApplicationError(message, field=field)
     if len(value) > MAX_NOTE:
-        raise ApplicationError(f"最多 {MAX_NOTE} 字", field=field)
+        raise ApplicationError(gettext("最多 {n} 字").format(n=MAX_NOTE), field=field)
     return value
 
 
 def optional_text(value: str | None, field: str) -> str:
     value = clean_text(value)
     if len(value) > MAX_NOTE:
-        raise ApplicationError(f"最多 {MAX_NOTE} 字", field=field)
+        raise ApplicationError(gettext("最多 {n} 字").format(n=MAX_NOTE), field=field)
     return value
 
 
@@ -51,10 +52,10 @@ def case_lock(actor, case_id) -> Case:
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
-        raise NotFoundOrForbidden("未找到该案件") from None
+        raise NotFoundOrForbidden(gettext("未找到该案件")) from None
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None or not case_is_visible_to(actor, case):
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     return case
 
 
@@ -65,7 +66,7 @@ def department_from(value) -> Department | None:
         return value
     found = Department.objects.select_related("area").filter(pk=value).first()
     if found is None:
-        raise ApplicationError("未找到该部门", field="handler_department")
+        raise ApplicationError(gettext("未找到该部门"), field="handler_department")
     return found
 
 
@@ -76,5 +77,5 @@ def area_from(value, field: str = "handler_area") -> Area | None:
         return value
     found = Area.objects.filter(pk=value).first()
     if found is None:
-        raise ApplicationError("未找到该区域", field=field)
+        raise ApplicationError(gettext("未找到该区域"), field=field)
     return found

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wangge.cases.events import case_event_write
 from wangge.cases.models import RESOLVED_STATUSES, Case, Evaluation, Satisfaction, Status
@@ -30,7 +31,7 @@ def case_evaluate(*, token: str, rating: str, comment: str = "", request=None) -
     follow-up window sends it back to the same handler with fresh deadlines.
     """
     if rating not in Satisfaction.values:
-        raise ApplicationError("请选择满意、基本满意或不满意", field="rating")
+        raise ApplicationError(gettext("请选择满意、基本满意或不满意"), field="rating")
     comment = optional_text(comment, "comment")
     case = (
         # A visit's need has no reporter holding the token: like the tracking page, none.
@@ -39,14 +40,14 @@ def case_evaluate(*, token: str, rating: str, comment: str = "", request=None) -
         else None
     )
     if case is None:
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     if case.status not in RESOLVED_STATUSES or case.resolved_at is None:
-        raise conflict("案件尚未办结，暂不能评价")
+        raise conflict(gettext("案件尚未办结，暂不能评价"))
     now = clock.now()
     if now > case.resolved_at + followup_window():
-        raise conflict("已超过评价期限")
+        raise conflict(gettext("已超过评价期限"))
     if round_evaluation(case) is not None:
-        raise conflict("您已评价过本次办理结果")
+        raise conflict(gettext("您已评价过本次办理结果"))
     Evaluation.objects.create(case=case, rating=rating, comment=comment, at=now)
     before = case.status
     case_event_write(
@@ -63,7 +64,7 @@ def case_evaluate(*, token: str, rating: str, comment: str = "", request=None) -
         case.version += 1
         case.updated_at = now
         case.save()
-        case_system_event(case, now, "reopen", before, "群众不满意，重新办理")
+        case_system_event(case, now, "reopen", before, gettext("群众不满意，重新办理"))
     elif case.status == Status.VERIFIED:
         case_close_if_reporter_satisfied(case, now)
     return case
@@ -85,6 +86,6 @@ def cases_close_after_followup(*, now: datetime | None = None) -> int:
         case.version += 1
         case.updated_at = now
         case.save(update_fields=["status", "closed_at", "version", "updated_at"])
-        case_system_event(case, now, "close", Status.VERIFIED, "回访期满，自动结案")
+        case_system_event(case, now, "close", Status.VERIFIED, gettext("回访期满，自动结案"))
         closed += 1
     return closed

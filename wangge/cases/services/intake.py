@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wangge.areas.geo import to_wgs84
 from wangge.areas.models import Area, AreaKind
@@ -31,7 +32,7 @@ def _resolve_category(category) -> Category:
     else:
         found = category_by_code(str(category))
     if found is None or not found.active:
-        raise ApplicationError("请选择有效的事件类别", field="category")
+        raise ApplicationError(gettext("请选择有效的事件类别"), field="category")
     return found
 
 
@@ -46,10 +47,10 @@ def _locate(*, grid, lat, lng, coord_system) -> tuple[Area, float | None, float 
         grid = Area.objects.filter(pk=grid).first()
     if grid is None:
         raise ApplicationError(
-            "无法确定问题所在网格：请在地图上选点，或选择所在社区/网格", field="location"
+            gettext("无法确定问题所在网格：请在地图上选点，或选择所在社区/网格"), field="location"
         )
     if grid.kind not in (AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID, AreaKind.MICROGRID):
-        raise ApplicationError("请选择街道、社区或网格", field="grid")
+        raise ApplicationError(gettext("请选择街道、社区或网格"), field="grid")
     return grid, wlat, wlng
 
 
@@ -83,16 +84,16 @@ def case_report(
     address = clean_text(address)
     reporter_name = clean_text(reporter_name)
     if not description:
-        raise ApplicationError("请填写问题描述", field="description")
+        raise ApplicationError(gettext("请填写问题描述"), field="description")
     if len(description) > MAX_DESCRIPTION:
-        raise ApplicationError(f"问题描述最多 {MAX_DESCRIPTION} 字", field="description")
+        raise ApplicationError(gettext("问题描述最多 {n} 字").format(n=MAX_DESCRIPTION), field="description")
     if source not in Source.values:
-        raise ApplicationError("未知的案件来源", field="source")
+        raise ApplicationError(gettext("未知的案件来源"), field="source")
     priority = priority or category.default_priority
     if priority not in Priority.values:
-        raise ApplicationError("未知的紧急程度", field="priority")
+        raise ApplicationError(gettext("未知的紧急程度"), field="priority")
     if len(address or "") > 200:
-        raise ApplicationError("地址最多 200 字", field="address")
+        raise ApplicationError(gettext("地址最多 200 字"), field="address")
     area, wlat, wlng = _locate(grid=grid, lat=lat, lng=lng, coord_system=coord_system)
     phone = normalize_phone(reporter_phone) if reporter_phone and not anonymous else ""
     checked = photos_check(photos)

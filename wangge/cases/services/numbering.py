@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from wangge.cases.models import Case, CaseNumberSeq
 from wangge.core import clock
@@ -40,7 +41,7 @@ def _pg_next_in_day(day: date) -> tuple[int, int]:
                     cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}"')
             except (IntegrityError, ProgrammingError):
                 pass  # another request created it first
-    raise ApplicationError("案件编号生成冲突，请重试", code="conflict")
+    raise ApplicationError(gettext("案件编号生成冲突，请重试"), code="conflict")
 
 
 def _counter_next_in_day(day: date) -> tuple[int, None]:
@@ -53,7 +54,7 @@ def _counter_next_in_day(day: date) -> tuple[int, None]:
             except IntegrityError:
                 continue
         return CaseNumberSeq.objects.get(day=day).last, None
-    raise ApplicationError("案件编号生成冲突，请重试", code="conflict")
+    raise ApplicationError(gettext("案件编号生成冲突，请重试"), code="conflict")
 
 
 def case_number_next(now: datetime) -> tuple[str, int | None]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wangge.audit.services import audit_record
 from wangge.cases import permissions as perms
@@ -24,13 +25,13 @@ def _read_photo(photo) -> bytes:
         data = bytes(photo[1])
     else:
         if getattr(photo, "size", 0) and photo.size > limit:
-            raise ApplicationError(f"照片不能超过 {limit // (1024 * 1024)} MB", field="photos")
+            raise ApplicationError(gettext("照片不能超过 {n} MB").format(n=limit // (1024 * 1024)), field="photos")
         photo.seek(0)
         data = photo.read(limit + 1)
     if len(data) > limit:
-        raise ApplicationError(f"照片不能超过 {limit // (1024 * 1024)} MB", field="photos")
+        raise ApplicationError(gettext("照片不能超过 {n} MB").format(n=limit // (1024 * 1024)), field="photos")
     if not data:
-        raise ApplicationError("照片是空文件", field="photos")
+        raise ApplicationError(gettext("照片是空文件"), field="photos")
     return data
 
 
@@ -40,7 +41,7 @@ def photos_check(photos: Iterable) -> list[PreparedPhoto]:
     photos = list(photos or ())
     most = settings.WANGGE_CASE_PHOTO_MAX_COUNT
     if len(photos) > most:
-        raise ApplicationError(f"每次最多上传 {most} 张照片", field="photos")
+        raise ApplicationError(gettext("每次最多上传 {n} 张照片").format(n=most), field="photos")
     return [photo_prepare(_read_photo(photo)) for photo in photos]
 
 
@@ -73,10 +74,10 @@ def case_attachment_add(*, actor, case_id: int, kind: str, photo, request=None) 
     """Add one photo to a case the actor can see: reporters to their report, handlers to
     the result."""
     if kind not in ("report", "result"):
-        raise ApplicationError("照片类型只能是 report 或 result", field="kind")
+        raise ApplicationError(gettext("照片类型只能是 report 或 result"), field="kind")
     case = Case.objects.filter(pk=case_id).first()
     if case is None or not case_is_visible_to(actor, case):
-        raise NotFoundOrForbidden("未找到该案件")
+        raise NotFoundOrForbidden(gettext("未找到该案件"))
     allowed = (
         perms.is_handler(actor, case)
         if kind == "result"

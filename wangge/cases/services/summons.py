@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wangge.areas.reference import area_at_depth
 from wangge.cases import permissions as perms
@@ -33,19 +34,19 @@ def summons_issue(
     if not perms.can_summon(actor, case):
         raise PermissionRefused()
     if case.status not in SUMMONS_STATUSES:
-        raise conflict(f"案件当前状态为“{Status(case.status).label}”，不能吹哨")
+        raise conflict(gettext("案件当前状态为“{status}”，不能吹哨").format(status=Status(case.status).label))
     chosen = []
     for value in departments or ():
         department = department_from(value)
         if department is not None and department not in chosen:
             chosen.append(department)
     if not chosen:
-        raise ApplicationError("请选择要吹哨的部门", field="departments")
+        raise ApplicationError(gettext("请选择要吹哨的部门"), field="departments")
     reason = optional_text(reason, "reason")
     now = clock.now()
     street = area_at_depth(case.area_path, 3)
     if street is None:
-        raise ApplicationError("案件不在任何街道范围内", field="case")
+        raise ApplicationError(gettext("案件不在任何街道范围内"), field="case")
     due = now + timedelta(minutes=SUMMONS_URGENT_MINUTES) if urgent else next_working_day_end(now)
     summons = Summons.objects.create(
         case=case, street=street, issued_by=actor, issued_at=now, urgent=urgent, reason=reason
@@ -76,10 +77,10 @@ def _lock_response(response_id) -> SummonsResponse:
     try:
         response_id = int(response_id)
     except (TypeError, ValueError):
-        raise NotFoundOrForbidden("未找到该吹哨记录") from None
+        raise NotFoundOrForbidden(gettext("未找到该吹哨记录")) from None
     response = SummonsResponse.objects.select_for_update().filter(pk=response_id).first()
     if response is None:
-        raise NotFoundOrForbidden("未找到该吹哨记录")
+        raise NotFoundOrForbidden(gettext("未找到该吹哨记录"))
     return response
 
 
@@ -88,9 +89,9 @@ def summons_check_in(*, actor, response_id: int, note: str = "", request=None) -
     """报到: a summoned department's handler checks in (late check-ins are recorded)."""
     response = _lock_response(response_id)
     if not perms.can_check_in(actor, response):
-        raise NotFoundOrForbidden("未找到该吹哨记录")
+        raise NotFoundOrForbidden(gettext("未找到该吹哨记录"))
     if response.checked_in_at is not None:
-        raise conflict("本部门已报到")
+        raise conflict(gettext("本部门已报到"))
     now = clock.now()
     response.checked_in_at = now
     response.checked_in_by = actor
@@ -122,11 +123,11 @@ def summons_rate(
     response = _lock_response(response_id)
     summons = response.summons
     if not perms.can_rate_summons(actor, summons):
-        raise NotFoundOrForbidden("未找到该吹哨记录")
+        raise NotFoundOrForbidden(gettext("未找到该吹哨记录"))
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ApplicationError("评分应为 1–5 星", field="rating")
+        raise ApplicationError(gettext("评分应为 1–5 星"), field="rating")
     if response.rating is not None:
-        raise conflict("已评价过该部门的报到")
+        raise conflict(gettext("已评价过该部门的报到"))
     now = clock.now()
     response.rating = rating
     response.rating_note = optional_text(note, "note")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wangge.accounts.models import Department
 from wangge.areas.reference import area_at_depth
@@ -80,7 +81,7 @@ def _do_accept(actor, case, now, *, note: str = "") -> _Step:
 
 @step("reject")
 def _do_reject(actor, case, now, *, reason: str = "") -> _Step:
-    return _Step(required_text(reason, "reason", "请填写作废原因"))
+    return _Step(required_text(reason, "reason", gettext("请填写作废原因")))
 
 
 @step("dispatch")
@@ -90,24 +91,24 @@ def _do_dispatch(
     department = department_from(handler_department)
     area = area_from(handler_area)
     if department is not None and area is not None:
-        raise ApplicationError("承办单位只能选一个：部门或区域", field="handler_department")
+        raise ApplicationError(gettext("承办单位只能选一个：部门或区域"), field="handler_department")
     routed = case_route(category=case.category, area_path=case.area_path)
     if department is None and area is None:
         if routed is None:
             raise ApplicationError(
-                "分派规则未覆盖该类别，请选择承办单位", field="handler_department"
+                gettext("分派规则未覆盖该类别，请选择承办单位"), field="handler_department"
             )
         if isinstance(routed, Department):
             department = routed
         else:
             area = routed
     if not perms.can_dispatch_to(actor, case, department=department, area=area, routed=routed):
-        raise PermissionRefused("不能派遣给该单位")
+        raise PermissionRefused(gettext("不能派遣给该单位"))
     # A case sent where no account could sign it would wait unseen until it is overdue.
     if not perms.unit_has_handlers(department=department, area=area):
         unit = department or area
         raise ApplicationError(
-            f"{unit.name}目前没有承办人员，不能派遣，请选择其他承办单位",
+            gettext("{unit}目前没有承办人员，不能派遣，请选择其他承办单位").format(unit=unit.name),
             field="handler_department" if department is not None else "handler_area",
         )
     case.handler_department = department
@@ -137,14 +138,14 @@ def _do_sign(actor, case, now, *, note: str = "") -> _Step:
 
 @step("resolve")
 def _do_resolve(actor, case, now, *, result: str = "", photos=()) -> _Step:
-    case.result = required_text(result, "result", "请填写处置结果")
+    case.result = required_text(result, "result", gettext("请填写处置结果"))
     case.resolved_at = now
     return _Step(case.result, photos=photos_check(photos))
 
 
 @step("return")
 def _do_return(actor, case, now, *, reason: str = "") -> _Step:
-    reason = required_text(reason, "reason", "请填写退回原因")
+    reason = required_text(reason, "reason", gettext("请填写退回原因"))
     data = {"handler_department": case.handler_department_id, "handler_area": case.handler_area_id}
     case.return_count += 1
     # Time spent back with the dispatcher does not count: a redispatch starts a new clock.
@@ -155,15 +156,15 @@ def _do_return(actor, case, now, *, reason: str = "") -> _Step:
 
 def _no_pending(case) -> None:
     if case.pending_request:
-        raise ApplicationError("已有待审批的申请", code="conflict")
+        raise ApplicationError(gettext("已有待审批的申请"), code="conflict")
 
 
 @step("extend_request")
 def _do_extend_request(actor, case, now, *, days: int | None = None, reason: str = "") -> _Step:
     _no_pending(case)
     if not isinstance(days, int) or not 1 <= days <= 60:
-        raise ApplicationError("延期天数应为 1–60 个工作日", field="days")
-    reason = required_text(reason, "reason", "请填写延期理由")
+        raise ApplicationError(gettext("延期天数应为 1–60 个工作日"), field="days")
+    reason = required_text(reason, "reason", gettext("请填写延期理由"))
     case.pending_request = "extension"
     case.pending_request_data = {"days": days, "reason": reason, "by": actor.pk}
     return _Step(reason, {"days": days})
@@ -174,7 +175,7 @@ def _do_extend_approve(actor, case, now, *, days: int | None = None, note: str =
     if case.pending_request == "extension" and days is None:
         days = case.pending_request_data.get("days")
     if not isinstance(days, int) or not 1 <= days <= 60:
-        raise ApplicationError("延期天数应为 1–60 个工作日", field="days")
+        raise ApplicationError(gettext("延期天数应为 1–60 个工作日"), field="days")
     base = case.resolve_due_at or now
     case.resolve_due_at = add_working_minutes(base, days * DAY_MINUTES)
     case.pending_request, case.pending_request_data = "", {}
@@ -187,7 +188,7 @@ def _do_extend_approve(actor, case, now, *, days: int | None = None, note: str =
 @step("extend_reject")
 def _do_extend_reject(actor, case, now, *, note: str = "") -> _Step:
     if case.pending_request != "extension":
-        raise ApplicationError("没有待审批的延期申请", code="conflict")
+        raise ApplicationError(gettext("没有待审批的延期申请"), code="conflict")
     case.pending_request, case.pending_request_data = "", {}
     return _Step(optional_text(note, "note"))
 
@@ -195,7 +196,7 @@ def _do_extend_reject(actor, case, now, *, note: str = "") -> _Step:
 @step("suspend_request")
 def _do_suspend_request(actor, case, now, *, reason: str = "") -> _Step:
     _no_pending(case)
-    reason = required_text(reason, "reason", "请填写挂账理由")
+    reason = required_text(reason, "reason", gettext("请填写挂账理由"))
     case.pending_request = "suspension"
     case.pending_request_data = {"reason": reason, "by": actor.pk}
     return _Step(reason)
@@ -205,7 +206,7 @@ def _do_suspend_request(actor, case, now, *, reason: str = "") -> _Step:
 def _do_suspend(actor, case, now, *, reason: str = "") -> _Step:
     if not reason and case.pending_request == "suspension":
         reason = case.pending_request_data.get("reason", "")
-    reason = required_text(reason, "reason", "请填写挂账理由")
+    reason = required_text(reason, "reason", gettext("请填写挂账理由"))
     case.paused_at = now
     case.paused_status = case.status
     case.pending_request, case.pending_request_data = "", {}
@@ -237,12 +238,12 @@ def _do_resume(actor, case, now, *, note: str = "") -> _Step:
 @step("verify")
 def _do_verify(actor, case, now, *, passed: bool | None = None, note: str = "") -> _Step:
     if not isinstance(passed, bool):
-        raise ApplicationError("请选择核查是否通过", field="passed")
+        raise ApplicationError(gettext("请选择核查是否通过"), field="passed")
     if passed:
         case.status = Status.VERIFIED
         case.verified_at = now
         return _Step(optional_text(note, "note"), {"passed": True})
-    note = required_text(note, "note", "核查不通过时请说明原因")
+    note = required_text(note, "note", gettext("核查不通过时请说明原因"))
     case.status = Status.IN_PROGRESS
     case.rework_count += 1
     case.resolved_at = None
@@ -257,10 +258,10 @@ def _do_close(actor, case, now, *, note: str = "") -> _Step:
 
 @step("escalate")
 def _do_escalate(actor, case, now, *, reason: str = "") -> _Step:
-    reason = required_text(reason, "reason", "请填写上报原因")
+    reason = required_text(reason, "reason", gettext("请填写上报原因"))
     current = case.dispatcher_area
     if current is None or current.depth <= 3:
-        raise ApplicationError("已在街道层级，不能再上报", code="conflict")
+        raise ApplicationError(gettext("已在街道层级，不能再上报"), code="conflict")
     parent = area_at_depth(current.path, current.depth - 1)
     case.dispatcher_area = parent
     case.accepted_at = case.accepted_at or now
@@ -272,12 +273,12 @@ def _do_escalate(actor, case, now, *, reason: str = "") -> _Step:
 @step("supervise")
 def _do_supervise(actor, case, now, *, note: str = "") -> _Step:
     case.supervision_count += 1
-    return _Step(required_text(note, "note", "请填写督办意见"))
+    return _Step(required_text(note, "note", gettext("请填写督办意见")))
 
 
 @step("reopen")
 def _do_reopen(actor, case, now, *, reason: str = "") -> _Step:
-    reason = required_text(reason, "reason", "请填写重新办理的原因")
+    reason = required_text(reason, "reason", gettext("请填写重新办理的原因"))
     case_reopen_fields(case, now)
     return _Step(reason)
 
@@ -314,11 +315,11 @@ def case_transition(
     """
     spec = action_get(action)
     if spec is None:
-        raise ApplicationError("未知的案件操作", field="action")
+        raise ApplicationError(gettext("未知的案件操作"), field="action")
     unknown = set(params) - spec.params
     if unknown:
         raise ApplicationError(
-            f"该操作不接受参数：{', '.join(sorted(unknown))}", field=sorted(unknown)[0]
+            gettext("该操作不接受参数：{names}").format(names=", ".join(sorted(unknown))), field=sorted(unknown)[0]
         )
     try:
         return _perform_transition(
@@ -339,12 +340,14 @@ def _perform_transition(*, actor, case_id, spec: Action, expected_version, reque
         case = case_lock(actor, case_id)
         if expected_version is not None and expected_version != case.version:
             raise conflict(
-                f"案件已被他人更新（当前状态：{Status(case.status).label}），请刷新后重试"
+                gettext("案件已被他人更新（当前状态：{status}），请刷新后重试").format(
+                    status=Status(case.status).label)
             )
         if not spec.allowed(actor, case):
             raise PermissionRefused()
         if case.status not in spec.sources:
-            raise conflict(f"案件当前状态为“{Status(case.status).label}”，不能{spec.label}")
+            raise conflict(gettext("案件当前状态为“{status}”，不能{action}").format(
+                status=Status(case.status).label, action=spec.label))
         now = clock.now()
         before = case.status
         done = STEPS[spec.name](actor, case, now, **params)
@@ -394,4 +397,4 @@ def case_close_if_reporter_satisfied(case: Case, now: datetime) -> None:
     case.closed_at = now
     case.version += 1
     case.save(update_fields=["status", "closed_at", "version", "updated_at"])
-    case_system_event(case, now, "close", Status.VERIFIED, "回访满意，自动结案")
+    case_system_event(case, now, "close", Status.VERIFIED, gettext("回访满意，自动结案"))

@@ -8,6 +8,7 @@ from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wangge.accounts.models import Role
@@ -85,7 +86,7 @@ def report(request):
     if request.method == "POST":
         if _report_limit_reached(request):
             form.is_valid()
-            form.add_error(None, "提交过于频繁，请稍后再试")
+            form.add_error(None, gettext("提交过于频繁，请稍后再试"))
         elif form.is_valid():
             data = form.cleaned_data
             actor = request.user if request.user.is_authenticated else None
@@ -119,7 +120,7 @@ def report(request):
                     },
                 )
             else:
-                messages.success(request, f"上报成功！案件编号 {case.number}")
+                messages.success(request, gettext("上报成功！案件编号 {number}").format(number=case.number))
                 return redirect(f"{reverse('cases:track_case', args=[case.token])}?new=1")
     lat, lng = map_center()
     return render(
@@ -163,7 +164,7 @@ def track(request):
             case = None
         if case is not None and case.number == form.cleaned_data["number"].strip():
             return redirect("cases:track_case", token=case.token)
-        form.add_error(None, "案件编号或查询码不正确")
+        form.add_error(None, gettext("案件编号或查询码不正确"))
     return render(
         request,
         "cases/track_form.html",
@@ -188,13 +189,13 @@ def public_case_context(
     and masked text; for a case of a non-public category (a resident's own welfare
     matter) progress alone — not the matter, the place, the answer or the photos."""
     timeline = [
-        {**row, "label": PUBLIC_EVENT_LABELS.get(row["action"], "办理进展")}
+        {**row, "label": gettext(PUBLIC_EVENT_LABELS.get(row["action"], "办理进展"))}
         for row in case_public_timeline(case=case)
     ]
     last_evaluation = case.evaluations.order_by("-at", "-id").first()
     shown = case_is_public(case)
     address = public_location(case)[0] if shown else ""
-    note = STATUS_NOTES.get(case.status, "")
+    note = gettext(STATUS_NOTES[case.status]) if case.status in STATUS_NOTES else ""
     # A follower reads the progress with their own token: never the case's, which rates.
     followed = follower is not None
     return {
@@ -206,9 +207,9 @@ def public_case_context(
         # The badge says the status; the note only when it says more than the badge.
         "status_note": "" if note == case.get_status_display() else note,
         "handling_unit": agency_name(case) or handling_unit(case.area_path)["community"],
-        "handling_label": "承办单位"
+        "handling_label": gettext("承办单位")
         if case.handler_department_id or case.handler_area_id
-        else "受理单位",
+        else gettext("受理单位"),
         "timeline": timeline,
         "can_evaluate": _can_evaluate(case) and not followed,
         "evaluation_form": evaluation_form or EvaluationForm(),
@@ -250,7 +251,7 @@ def track_evaluate(request, token: str):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "感谢您的评价！")
+            messages.success(request, gettext("感谢您的评价！"))
         return redirect("cases:track_case", token=token)
     return render(
         request, "cases/track.html", public_case_context(request, case, form), status=400

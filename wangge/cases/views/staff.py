@@ -4,6 +4,7 @@ service and render."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.accounts.guards import guarded
@@ -37,7 +38,7 @@ from wangge.cases.views.common import can_work_cases, form_error, serve_attachme
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden, PermissionRefused
 from wangge.core.paging import paginate
 
-CONFLICT_MESSAGE = "该案件已被他人处理，请刷新后重试"
+CONFLICT_MESSAGE = gettext_lazy("该案件已被他人处理，请刷新后重试")
 # Work-list tabs in the order people work them; "all" is everything visible.
 TABS = (
     "to_accept",
@@ -72,7 +73,7 @@ def work_list(request):
     cases, slice_label = kpi_slice_apply(cases, filters)
     page, query = paginate(request, cases)
     tabs = [{"key": box, "label": BOX_LABELS[box], "count": counts.get(box, 0)} for box in TABS]
-    tabs.append({"key": "all", "label": "全部", "count": None})
+    tabs.append({"key": "all", "label": gettext("全部"), "count": None})
     template = (
         "cases/_work_rows.html" if request.headers.get("HX-Request") else "cases/work_list.html"
     )
@@ -108,13 +109,13 @@ def _action_forms(user, case: Case, *, bound: ActionForm | None = None) -> list[
 
 EVENT_LABELS = {
     **ACTION_LABELS,
-    "report": "上报",
-    "evaluate": "群众评价",
-    "follow": "群众关注（这也是我的问题）",
-    "summon": "吹哨",
-    "check_in": "报到",
-    "summons_rate": "评价报到",
-    "case_attachment": "补充照片",
+    "report": gettext_lazy("上报"),
+    "evaluate": gettext_lazy("群众评价"),
+    "follow": gettext_lazy("群众关注（这也是我的问题）"),
+    "summon": gettext_lazy("吹哨"),
+    "check_in": gettext_lazy("报到"),
+    "summons_rate": gettext_lazy("评价报到"),
+    "case_attachment": gettext_lazy("补充照片"),
 }
 RATING_LABELS = dict(Satisfaction.choices)
 
@@ -132,26 +133,26 @@ def _event_rows(case: Case, reporter: dict, *, staff_names: bool = True) -> list
         if data.get("to_area_name"):
             details.append(f"→ {data['to_area_name']}")
         if data.get("department_names"):
-            details.append("、".join(data["department_names"]))
+            details.append(gettext("、").join(data["department_names"]))
         elif data.get("department_name"):
             details.append(data["department_name"])
         rating = data.get("rating")
         if isinstance(rating, str):
             details.append(RATING_LABELS.get(rating, rating))
         elif isinstance(rating, int):
-            details.append(f"{rating} 星")
+            details.append(gettext("{n} 星").format(n=rating))
         if data.get("passed") is False:
-            details.append("不通过，返工")
+            details.append(gettext("不通过，返工"))
         if data.get("days"):
-            details.append(f"{data['days']} 个工作日")
+            details.append(gettext("{n} 个工作日").format(n=data["days"]))
         if event.actor_id and event.actor_id == case.reporter_id:
-            who = reporter["name"] or "上报人"
+            who = reporter["name"] or gettext("上报人")
         elif event.actor_id and not staff_names:
-            who = "工作人员"
+            who = gettext("工作人员")
         elif event.actor_id:
             who = event.actor.display_name or event.actor.username
         else:
-            who = "群众" if event.action in ("report", "evaluate", "follow") else "系统"
+            who = gettext("群众") if event.action in ("report", "evaluate", "follow") else gettext("系统")
         rows.append(
             {
                 "event": event,
@@ -220,7 +221,7 @@ def _refusal(exc: ApplicationError) -> tuple[int, str]:
     if isinstance(exc, PermissionRefused):
         return 403, exc.message
     if exc.code == "conflict":
-        return 409, f"{CONFLICT_MESSAGE}。{exc.message}"
+        return 409, f"{CONFLICT_MESSAGE}{gettext('。')}{exc.message}"
     return 400, exc.message
 
 
@@ -233,7 +234,7 @@ def case_act(request, case_id: int, action: str):
         raise Http404
     form = ActionForm(request.POST, request.FILES, action=spec, user=request.user, case=case)
     if not form.is_valid():
-        return _respond_panel(request, case_id, status=400, bound=form, error="请检查填写的内容")
+        return _respond_panel(request, case_id, status=400, bound=form, error=gettext("请检查填写的内容"))
     try:
         case_transition(
             actor=request.user,
@@ -253,7 +254,7 @@ def case_act(request, case_id: int, action: str):
             )
             return _respond_panel(request, case_id, status=400, bound=form, error=message)
         return _respond_panel(request, case_id, status=status, error=message)
-    return _respond_panel(request, case_id, notice=f"已{spec.button_label}")
+    return _respond_panel(request, case_id, notice=gettext("已{action}").format(action=spec.button_label))
 
 
 @require_POST
@@ -263,7 +264,7 @@ def case_summon(request, case_id: int):
     form = SummonsForm(request.POST, case=case)
     if not form.is_valid():
         return _respond_panel(
-            request, case_id, status=400, summons_form=form, error="请选择要吹哨的部门"
+            request, case_id, status=400, summons_form=form, error=gettext("请选择要吹哨的部门")
         )
     try:
         summons_issue(
@@ -277,7 +278,7 @@ def case_summon(request, case_id: int):
     except ApplicationError as exc:
         status, message = _refusal(exc)
         return _respond_panel(request, case_id, status=status, error=message)
-    return _respond_panel(request, case_id, notice="已吹哨，等待部门报到")
+    return _respond_panel(request, case_id, notice=gettext("已吹哨，等待部门报到"))
 
 
 @require_POST
@@ -293,7 +294,7 @@ def summons_check_in_view(request, case_id: int, response_id: int):
     except ApplicationError as exc:
         status, message = _refusal(exc)
         return _respond_panel(request, case.pk, status=status, error=message)
-    return _respond_panel(request, case.pk, notice="已报到")
+    return _respond_panel(request, case.pk, notice=gettext("已报到"))
 
 
 @require_POST
@@ -302,7 +303,7 @@ def summons_rate_view(request, case_id: int, response_id: int):
     case = case_get_for_user(user=request.user, case_id=case_id)
     form = SummonsRateForm(request.POST)
     if not form.is_valid():
-        return _respond_panel(request, case.pk, status=400, error="请选择 1–5 星评分")
+        return _respond_panel(request, case.pk, status=400, error=gettext("请选择 1–5 星评分"))
     try:
         summons_rate(
             actor=request.user,
@@ -316,7 +317,7 @@ def summons_rate_view(request, case_id: int, response_id: int):
     except ApplicationError as exc:
         status, message = _refusal(exc)
         return _respond_panel(request, case.pk, status=status, error=message)
-    return _respond_panel(request, case.pk, notice="已评价")
+    return _respond_panel(request, case.pk, notice=gettext("已评价"))
 
 
 @require_GET

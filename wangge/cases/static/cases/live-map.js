@@ -1,5 +1,16 @@
 /* Live map of open cases: polls the scoped JSON every few seconds and redraws the points
    (clustered); overdue cases in red. Record text reaches the page as text nodes only. */
+
+/* Interface words come from the page (#cases-strings data-*, translated by Django);
+   the Chinese here is only the fallback. */
+var wanggeCasesT = window.wanggeCasesT || function (key, fallback, vars) {
+  var box = document.getElementById("cases-strings");
+  var text = (box && box.dataset[key]) || fallback;
+  Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
+  return text;
+};
+window.wanggeCasesT = wanggeCasesT;
+
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("live-config").textContent);
@@ -19,7 +30,7 @@
     link.textContent = p.number;
     box.appendChild(link);
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(p.category + " · " + p.status_label + (p.overdue ? " · 已超时" : "")));
+    box.appendChild(document.createTextNode(p.category + " · " + p.status_label + (p.overdue ? " · " + wanggeCasesT("overdue", "已超时") : "")));
     return box;
   }
   function load() {
@@ -38,11 +49,11 @@
         });
         geo.eachLayer(function (marker) { layer.addLayer(marker); });
         if (!fitted && data.features.length) { map.fitBounds(geo.getBounds(), { padding: [20, 20], maxZoom: 16 }); fitted = true; }
-        summary.textContent = "在办 " + data.total + " 件，其中超时 " + data.overdue + " 件";
+        summary.textContent = wanggeCasesT("liveSummary", "在办 {total} 件，其中超时 {overdue} 件", { total: data.total, overdue: data.overdue });
         el.setAttribute("data-points", String(data.total));
-        updated.textContent = " 更新于 " + new Date().toLocaleTimeString("zh-CN", { hour12: false });
+        updated.textContent = " " + wanggeCasesT("updatedAt", "更新于") + " " + new Date().toLocaleTimeString(document.documentElement.lang || "zh-CN", { hour12: false });
       })
-      .catch(function () { summary.textContent = "加载失败，稍后自动重试"; });
+      .catch(function () { summary.textContent = wanggeCasesT("loadFailed", "加载失败，稍后自动重试"); });
   }
   load();
   setInterval(load, Math.max(5, config.refresh_seconds) * 1000);

@@ -2,6 +2,17 @@
    (their tokens in localStorage), so nobody has to copy a code. WanggeMine.remember()
    is called by the report page (after a follow) and by the tracking page (after a
    report); the 我的上报 page lists them with their live status. */
+
+/* Interface words come from the page (#cases-strings data-*, translated by Django);
+   the Chinese here is only the fallback. */
+var wanggeCasesT = window.wanggeCasesT || function (key, fallback, vars) {
+  var box = document.getElementById("cases-strings");
+  var text = (box && box.dataset[key]) || fallback;
+  Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
+  return text;
+};
+window.wanggeCasesT = wanggeCasesT;
+
 (function () {
   "use strict";
   var KEY = "wangge.mine";
@@ -75,11 +86,11 @@
       var link = el("a", "mine-link");
       link.href = (row.k === "follow" ? box.dataset.followedUrl : box.dataset.trackUrl).replace("TOKEN", encodeURIComponent(row.t));
       var head = el("div", "mine-head");
-      head.appendChild(el("strong", "", info ? info.category : "上报"));
-      head.appendChild(el("span", "badge mine-status" + (info && info.resolved ? " badge-done" : ""), info ? info.status : "查询中…"));
+      head.appendChild(el("strong", "", info ? info.category : wanggeCasesT("report", "上报")));
+      head.appendChild(el("span", "badge mine-status" + (info && info.resolved ? " badge-done" : ""), info ? info.status : wanggeCasesT("querying", "查询中…")));
       link.appendChild(head);
-      var meta = [row.k === "follow" ? "我关注的" : "我上报的", "编号 " + (info ? info.number : row.n)];
-      if (info && info.handler) { meta.push("承办：" + info.handler); }
+      var meta = [row.k === "follow" ? wanggeCasesT("mineFollowed", "我关注的") : wanggeCasesT("mineReported", "我上报的"), wanggeCasesT("numberIs", "编号 {n}", { n: info ? info.number : row.n })];
+      if (info && info.handler) { meta.push(wanggeCasesT("handlerIs", "承办：{unit}", { unit: info.handler })); }
       link.appendChild(el("div", "muted small", meta.join(" · ")));
       if (info && info.note && info.note !== info.status) { link.appendChild(el("div", "small", info.note)); }
       item.appendChild(link);

@@ -4,6 +4,17 @@
    answers. No request leaves the server the page came from unless tiles are set.
    On the public page, open reports of the same category nearby are offered to follow
    (这也是我的问题) instead of reporting the same problem again. */
+
+/* Interface words come from the page (#cases-strings data-*, translated by Django);
+   the Chinese here is only the fallback. */
+var wanggeCasesT = window.wanggeCasesT || function (key, fallback, vars) {
+  var box = document.getElementById("cases-strings");
+  var text = (box && box.dataset[key]) || fallback;
+  Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
+  return text;
+};
+window.wanggeCasesT = wanggeCasesT;
+
 (function () {
   "use strict";
   // Anonymous reports keep no name and no phone: hide the fields while it is ticked.
@@ -46,7 +57,7 @@
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         return response.json().then(function (data) {
-          if (!response.ok) { throw new Error(data.error || "请求失败"); }
+          if (!response.ok) { throw new Error(data.error || wanggeCasesT("requestFailed", "请求失败")); }
           return data;
         });
       });
@@ -74,10 +85,10 @@
   function lookup(lat, lng) {
     getJSON(box.dataset.whereUrl + "?lat=" + lat + "&lng=" + lng).then(function (data) {
       if (data.grid) {
-        located.textContent = "所属网格：" + data.grid;
+        located.textContent = wanggeCasesT("gridIs", "所属网格：{grid}", { grid: data.grid });
         showHandler(data.handler);
       } else {
-        located.textContent = "该位置不在本市网格范围内，请重新选点或选择社区";
+        located.textContent = wanggeCasesT("outside", "该位置不在本市网格范围内，请重新选点或选择社区");
         showHandler("");
       }
     }).catch(function () { located.textContent = ""; });
@@ -93,7 +104,7 @@
       else { marker = L.circleMarker([lat, lng], { radius: 9, color: "#c8102e", weight: 3, fillOpacity: 0.5 }).addTo(map); }
       if (options && options.zoom) { map.setView([lat, lng], options.zoom); }
     }
-    shown.textContent = "已选位置：北纬 " + lat.toFixed(6) + "，东经 " + lng.toFixed(6);
+    shown.textContent = wanggeCasesT("pickedAt", "已选位置：北纬 {lat}，东经 {lng}", { lat: lat.toFixed(6), lng: lng.toFixed(6) });
     clearButton.hidden = false;
     lookup(lat, lng);
     nearby();
@@ -104,7 +115,7 @@
     lngInput.value = "";
     if (placeGrid) { placeGrid.value = ""; }
     if (marker && map) { map.removeLayer(marker); marker = null; }
-    shown.textContent = "尚未选点";
+    shown.textContent = wanggeCasesT("notPicked", "尚未选点");
     located.textContent = "";
     showHandler("");
     clearButton.hidden = true;
@@ -121,7 +132,7 @@
         place(position.coords.latitude, position.coords.longitude, { zoom: 16 });
       }, function () {
         locateButton.disabled = false;
-        shown.textContent = "无法获取当前位置，请搜索小区、在地图上点选或填写地址";
+        shown.textContent = wanggeCasesT("noLocation", "无法获取当前位置，请搜索小区、在地图上点选或填写地址");
       }, { enableHighAccuracy: true, timeout: 8000 });
     });
   }
@@ -137,7 +148,7 @@
     results.hidden = true;
     results.textContent = "";
     query.value = row.name;
-    status.textContent = "已选择：" + row.name + "（" + row.street + " " + row.community + "）";
+    status.textContent = wanggeCasesT("chosen", "已选择：{name}（{street} {community}）", { name: row.name, street: row.street, community: row.community });
     if (address && (!address.value || address.value === autoAddress)) {
       address.value = row.name;
       autoAddress = row.name;
@@ -146,7 +157,7 @@
     if (row.lat !== null && row.lng !== null) {
       place(row.lat, row.lng, { zoom: 17 });
     } else {
-      located.textContent = "所属网格：" + row.grid;
+      located.textContent = wanggeCasesT("gridIs", "所属网格：{grid}", { grid: row.grid });
       showHandler(row.handler);
       nearby();
     }
@@ -172,7 +183,7 @@
         results.appendChild(item);
       });
       results.hidden = data.results.length === 0;
-      status.textContent = data.results.length ? "" : "没有找到，请换个说法，或在地图上点选";
+      status.textContent = data.results.length ? "" : wanggeCasesT("notFound", "没有找到，请换个说法，或在地图上点选");
     }).catch(function (error) { status.textContent = error.message; });
   }
 
@@ -201,22 +212,22 @@
     fetch(form.dataset.followUrl, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (data) {
-          if (!response.ok) { throw new Error(data.error || "关注失败"); }
+          if (!response.ok) { throw new Error(data.error || wanggeCasesT("followFailed", "关注失败")); }
           return data;
         });
       })
       .then(function (data) {
         if (window.WanggeMine) { window.WanggeMine.remember({ t: data.token, n: data.number, k: "follow" }); }
-        var done = el("p", "followed small", "已关注，共 " + data.followers + " 人反映此问题。办理进度可在");
-        var link = el("a", "", "「我的上报」");
+        var done = el("p", "followed small", wanggeCasesT("followedDone", "已关注，共 {n} 人反映此问题。办理进度可在", { n: data.followers }));
+        var link = el("a", "", wanggeCasesT("myReports", "「我的上报」"));
         link.href = form.dataset.mineUrl;
         done.appendChild(link);
-        done.appendChild(document.createTextNode("查看。"));
+        done.appendChild(document.createTextNode(wanggeCasesT("seeThere", "查看。")));
         button.replaceWith(done);
       })
       .catch(function (error) {
         button.disabled = false;
-        button.textContent = error.message + "，点此重试";
+        button.textContent = error.message + wanggeCasesT("retry", "，点此重试");
       });
   }
 
@@ -237,10 +248,10 @@
         item.dataset.number = row.number;
         item.appendChild(el("strong", "", row.category));
         item.appendChild(el("span", "badge", row.status));
-        var meta = [row.place, row.distance < 20 ? "就在附近" : "约 " + row.distance + " 米", row.age];
-        if (row.followers) { meta.push(row.followers + " 人关注"); }
+        var meta = [row.place, row.distance < 20 ? wanggeCasesT("nearHere", "就在附近") : wanggeCasesT("metresAway", "约 {n} 米", { n: row.distance }), row.age];
+        if (row.followers) { meta.push(wanggeCasesT("followersCount", "{n} 人关注", { n: row.followers })); }
         item.appendChild(el("div", "muted small", meta.join(" · ")));
-        var button = el("button", "btn btn-small follow-button", "这也是我的问题");
+        var button = el("button", "btn btn-small follow-button", wanggeCasesT("sameProblem", "这也是我的问题"));
         button.type = "button";
         button.addEventListener("click", function () { follow(button, row); });
         item.appendChild(button);
