@@ -94,6 +94,7 @@ def test_report_dispatch_resolve_and_rate(page, phone_page, login, base_url, wor
     page.goto(f"{base_url}/cases/?tab=my_unit_open")
     page.click(f"#case-table >> text={case.number}")
     expect(page.locator("#reporter")).to_have_text("—")
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")  # the panel swaps in place
     page.click("#action-sign button[type=submit]")
     expect(page.locator("#panel-notice")).to_have_text("已签收")
     page.fill("#action-resolve textarea[name=result]", "已更换灯泡，恢复照明")
