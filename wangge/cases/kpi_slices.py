@@ -14,6 +14,7 @@ from django.db.models import F, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wangge.core import clock
 
@@ -42,15 +43,15 @@ def event_department():
 
 # Work-list slices (``?kpi=``): which cases of the month and area a figure counts.
 SLICES = {
-    "received": "当月受理",
-    "dispatched": "当月派遣",
-    "late": "超期（超时办结或超期未办结）",
-    "returned": "当月被退回",
-    "rework": "当月核查不通过",
-    "rated": "当月派遣且已评价",
-    "overdue": "当前超期在办",
-    "open": "当前在办",
-    "summoned": "当月吹哨",
+    "received": _("当月受理"),
+    "dispatched": _("当月派遣"),
+    "late": _("超期（超时办结或超期未办结）"),
+    "returned": _("当月被退回"),
+    "rework": _("当月核查不通过"),
+    "rated": _("当月派遣且已评价"),
+    "overdue": _("当前超期在办"),
+    "open": _("当前在办"),
+    "summoned": _("当月吹哨"),
 }
 
 
@@ -143,16 +144,18 @@ def kpi_slice_apply(cases, filters: dict):
     if code:
         area = Area.objects.filter(code=code).first()
         if area is None:
-            return cases.none(), "区域不存在"
+            return cases.none(), str(_("区域不存在"))
         cases = cases.filter(area_path__under=area.path)
         parts.append(area.name)
     if kpi:
         condition = kpi_slice_q(kpi, month=month, department=department)
         if condition is None:
-            return cases.none(), "筛选条件无效"
+            return cases.none(), str(_("筛选条件无效"))
         cases = cases.filter(condition)
         parts.extend(
-            [month, SLICES[kpi]] if month and kpi not in ("open", "overdue") else [SLICES[kpi]]
+            [month, str(SLICES[kpi])]
+            if month and kpi not in ("open", "overdue")
+            else [str(SLICES[kpi])]
         )
         if department:
             name = Department.objects.filter(pk=department).values_list("name", flat=True).first()
