@@ -4,13 +4,14 @@ from treebeard.mp_tree import MP_Node
 
 
 class AreaKind(models.TextChoices):
-    # Plain words, not lazy: other apps write these labels straight into Excel sheets.
-    CITY = "city", "市"
-    DISTRICT = "district", "区/旗/县"
-    STREET = "street", "街道/镇/苏木"
-    COMMUNITY = "community", "社区/村/嘎查"
-    GRID = "grid", "网格"
-    MICROGRID = "microgrid", "微网格"
+    # Lazy: shown in the reader's language. Where a label goes into a file (Excel, Word),
+    # the writer evaluates it under translation.override("zh-hans") so files stay Chinese.
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区/旗/县")
+    STREET = "street", _("街道/镇/苏木")
+    COMMUNITY = "community", _("社区/村/嘎查")
+    GRID = "grid", _("网格")
+    MICROGRID = "microgrid", _("微网格")
 
 
 # The depth each kind sits at; the tree is strict so scope maths stays simple.

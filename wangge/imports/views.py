@@ -14,6 +14,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -272,7 +273,8 @@ def import_template(request, kind: str):
     grid_code = _writable_grids(request.user).values_list("code", flat=True).first() or ""
     import_template_write(kind=kind, target=buffer, grid_code=grid_code)
     buffer.seek(0)
-    filename = f"{spec.label}导入模板.xlsx"
+    with translation.override("zh-hans"):  # the file keeps its Chinese name in every language
+        filename = f"{spec.label}导入模板.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -97,7 +98,9 @@ def _charts(board: Dashboard) -> list[Chart]:
 
 
 def briefing_build(*, user, area: Area, period: Period) -> Briefing:
-    board = dashboard_build(user=user, area=area, period=period)
+    # The briefing is a Chinese document (print page, Word, Excel) in every interface language.
+    with translation.override("zh-hans"):
+        board = dashboard_build(user=user, area=area, period=period)
     return Briefing(
         board=board,
         issuer=briefing_issuer(area),

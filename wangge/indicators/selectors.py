@@ -488,7 +488,7 @@ def child_kind_label(area: Area) -> str:
         AreaKind.MICROGRID,
     ]
     index = order.index(area.kind)
-    return AreaKind(order[index + 1]).label if index + 1 < len(order) else ""
+    return str(AreaKind(order[index + 1]).label) if index + 1 < len(order) else ""
 
 
 # The map ---------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ class ReportFilterForm(forms.Form):
         self.fields["month"].initial = month_of(today).code
         kinds = [AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY]
         self.fields["area"].choices = [("", _("全部（我的范围）"))] + [
-            (a.code, f"{a.get_kind_display().split('/')[0]} · {a.name}")
+            (a.code, f"{a.get_kind_display().split('/')[0].strip()} · {a.name}")
             for a in _areas_in_scope(user, SUPERVISE_ROLES, kinds)
         ]
 
