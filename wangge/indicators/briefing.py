@@ -77,7 +77,8 @@ def _charts(board: Dashboard) -> list[Chart]:
         ind = INDICATORS[board.rank_by]
         charts.append(
             Chart(
-                f"{sub_areas_of(board)}{indicator_name(ind)}{in_brackets(indicator_unit(ind))}",
+                _("{areas}{name}").format(areas=sub_areas_of(board), name=indicator_name(ind))
+                + in_brackets(indicator_unit(ind)),
                 indicator_unit(ind),
                 ind.decimals,
                 [(row["area"].name, row["values"].get(board.rank_by)) for row in board.ranking],

@@ -23,3 +23,10 @@ def indicator_unit(indicator: Indicator) -> str:
 
 def indicator_group(indicator: Indicator) -> str:
     return gettext(str(indicator.group)) if indicator.group else ""
+
+
+def kind_label(kind) -> str:
+    """An area level's name (``AreaKind`` labels are plain Chinese words)."""
+    from wangge.areas.models import AreaKind
+
+    return pgettext("area level", str(AreaKind(kind).label))

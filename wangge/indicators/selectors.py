@@ -39,7 +39,7 @@ from wangge.indicators.definitions import (
     is_flow,
     panel,
 )
-from wangge.indicators.labels import indicator_group, indicator_name, indicator_unit
+from wangge.indicators.labels import indicator_group, indicator_name, indicator_unit, kind_label
 from wangge.indicators.periods import Period, last_months
 from wangge.indicators.queries import source_rows
 from wangge.indicators.rollups import (
@@ -489,7 +489,7 @@ def child_kind_label(area: Area) -> str:
         AreaKind.MICROGRID,
     ]
     index = order.index(area.kind)
-    return AreaKind(order[index + 1]).label if index + 1 < len(order) else ""
+    return kind_label(order[index + 1]) if index + 1 < len(order) else ""
 
 
 # The map ---------------------------------------------------------------------------------

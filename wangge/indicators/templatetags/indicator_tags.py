@@ -44,3 +44,11 @@ def in_brackets(unit):
     from wangge.indicators.labels import english
 
     return f" ({unit})" if english() else f"（{unit}）"
+
+
+@register.filter
+def kind_label(kind):
+    """``area.kind|kind_label`` — the area level in the reader's language."""
+    from wangge.indicators.labels import kind_label as label
+
+    return label(kind)
