@@ -13,11 +13,12 @@ Every KPI links to the cases behind it: the work list filtered by ``kpi_slice_q`
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from wangge.cases.kpi_slices import drill as _drill
 from wangge.cases.kpi_slices import event_department
 from wangge.cases.permissions import can_work_cases
-from wangge.cases.scores import composite, kpi_rate_of, on_time, score_formula
+from wangge.cases.scores import composite, kpi_rate_of, kpi_weights_cached, on_time, score_formula
 from wangge.core import clock
 from wangge.indicators.definitions import (
     Indicator,
@@ -29,6 +30,24 @@ from wangge.indicators.definitions import (
     register,
     register_source,
 )
+
+
+def score_explained() -> str:
+    """The composite score's formula in the reader's language (Chinese: ``score_formula``)."""
+    if not (get_language() or "").startswith("en"):
+        return score_formula()
+    response, resolution, satisfaction = kpi_weights_cached()
+    total = response + resolution + satisfaction or 1
+    return (
+        f"Composite score = response rate × {response * 100 // total}% + resolution rate × "
+        f"{resolution * 100 // total}% + satisfaction rate × {satisfaction * 100 // total}%, "
+        f"less up to {settings.WANGGE_SCORE_LATE_DEDUCTION} points for late resolutions, "
+        f"{settings.WANGGE_SCORE_RETURN_DEDUCTION} for returns and "
+        f"{settings.WANGGE_SCORE_REWORK_DEDUCTION} for failed checks (minimum 0); departments "
+        f"dispatched fewer than {settings.WANGGE_SCORE_MIN_CASES} cases this month are listed "
+        "apart, not ranked."
+    )
+
 
 GROUP_CASES = "事件闭环"
 GROUP_KPI = "问效考核"
@@ -435,7 +454,7 @@ register(
         decimals=1,
         description="响应率、办结率、满意率加权，按超期、退回、返工扣分",
         drill_allowed=can_work_cases, drill=_drill("dispatched"),
-        explain=score_formula,
+        explain=score_explained,
     )
 )
 

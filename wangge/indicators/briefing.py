@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -21,11 +21,13 @@ from wangge.audit.selectors import audit_recent_count
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
-from wangge.indicators.briefing_text import briefing_summary
+from wangge.indicators.briefing_text import briefing_summary, sub_areas_of
 from wangge.indicators.charts import Chart
 from wangge.indicators.dashboard import Dashboard, dashboard_build, indicator_meta
 from wangge.indicators.definitions import INDICATORS
+from wangge.indicators.labels import indicator_name, indicator_unit
 from wangge.indicators.periods import Period
+from wangge.indicators.templatetags.indicator_tags import in_brackets
 
 # Characters that make a spreadsheet read a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -59,12 +61,14 @@ class Briefing:
 
 
 def briefing_issuer(area: Area) -> str:
-    return f"{area.name}{settings.WANGGE_BRIEFING_ISSUER}"
+    return _("{area}{issuer}").format(area=area.name, issuer=_(settings.WANGGE_BRIEFING_ISSUER))
 
 
 def briefing_number(period: Period) -> str:
     """〔year〕and the month as the issue number: one briefing a month."""
-    return f"{settings.WANGGE_BRIEFING_NUMBER_PREFIX}〔{period.year}〕{period.month}号"
+    return _("{prefix}〔{year}〕{month}号").format(
+        prefix=_(settings.WANGGE_BRIEFING_NUMBER_PREFIX), year=period.year, month=period.month
+    )
 
 
 def _charts(board: Dashboard) -> list[Chart]:
@@ -73,8 +77,9 @@ def _charts(board: Dashboard) -> list[Chart]:
         ind = INDICATORS[board.rank_by]
         charts.append(
             Chart(
-                f"下级{board.child_label or '区域'}{ind.name_zh}（{ind.unit}）",
-                ind.unit,
+                _("{areas}{name}").format(areas=sub_areas_of(board), name=indicator_name(ind))
+                + in_brackets(indicator_unit(ind)),
+                indicator_unit(ind),
                 ind.decimals,
                 [(row["area"].name, row["values"].get(board.rank_by)) for row in board.ranking],
             )
@@ -82,14 +87,15 @@ def _charts(board: Dashboard) -> list[Chart]:
     if board.department_columns and board.departments:
         code = board.department_columns[0]
         ind = INDICATORS[code]
-        rows, title = board.departments, f"职能部门{ind.name_zh}（{ind.unit}）"
+        title = _("职能部门{name}").format(name=indicator_name(ind))
+        rows, title = board.departments, title + in_brackets(indicator_unit(ind))
         if len(rows) > CHART_BEST + CHART_WORST:
             rows = [*rows[:CHART_BEST], *rows[-CHART_WORST:]]
-            title += f"：前 {CHART_BEST} 名与后 {CHART_WORST} 名"
+            title += _("：前 {best} 名与后 {worst} 名").format(best=CHART_BEST, worst=CHART_WORST)
         charts.append(
             Chart(
                 title,
-                ind.unit,
+                indicator_unit(ind),
                 ind.decimals,
                 [(row["department"].name, row["values"].get(code)) for row in rows],
             )
@@ -98,9 +104,7 @@ def _charts(board: Dashboard) -> list[Chart]:
 
 
 def briefing_build(*, user, area: Area, period: Period) -> Briefing:
-    # The briefing is a Chinese document (print page, Word, Excel) in every interface language.
-    with translation.override("zh-hans"):
-        board = dashboard_build(user=user, area=area, period=period)
+    board = dashboard_build(user=user, area=area, period=period)
     return Briefing(
         board=board,
         issuer=briefing_issuer(area),
@@ -112,7 +116,9 @@ def briefing_build(*, user, area: Area, period: Period) -> Briefing:
 
 
 def briefing_title(briefing) -> str:
-    return f"{briefing.area.name}{briefing.period.label}网格化基层治理工作通报"
+    return _("{area}{month}网格化基层治理工作通报").format(
+        area=briefing.area.name, month=briefing.period.label
+    )
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list]):

@@ -3,8 +3,11 @@ brief (the headline panel), what rose and what fell against the month before (th
 panel), who is best and worst (the sub-area and department rankings) and what is overdue
 (panel ``overdue``). Every sentence names its figures; nothing is typed in."""
 
+from django.utils.translation import gettext as _
+
 from wangge.indicators.dashboard import Dashboard
 from wangge.indicators.definitions import INDICATORS, panel
+from wangge.indicators.labels import english, indicator_name, indicator_unit
 from wangge.indicators.templatetags.indicator_tags import figure
 
 # At most this many indicators are named among those that rose (or fell), in panel order.
@@ -13,30 +16,38 @@ MAX_CHANGES = 6
 
 def _value(code: str, value) -> str:
     ind = INDICATORS[code]
-    unit = ind.unit if ind.unit != "%" else "%"
+    unit = indicator_unit(ind)
+    if english() and unit and unit != "%":
+        unit = f" {unit}"
     return f"{figure(value, ind.decimals)}{unit}"
 
 
 def _overview(board: Dashboard) -> str:
     parts = [
-        f"{row['name']}{_value(row['code'], row['value'])}"
+        _("{name}{value}").format(name=row["name"], value=_value(row["code"], row["value"]))
         for row in board.headline
         if row["value"] is not None
     ]
-    return f"{board.period.label}，{board.area.name}：" + "，".join(parts) + "。"
+    return _("{month}，{area}：{parts}。").format(
+        month=board.period.label, area=board.area.name, parts=_("，").join(parts)
+    )
 
 
 def _change(code: str, before, now) -> tuple[float, str]:
     ind = INDICATORS[code]
     delta = now - before
     if ind.unit == "%":
-        amount = f"{figure(abs(delta), 1)} 个百分点"
+        amount = _("{n} 个百分点").format(n=figure(abs(delta), 1))
     else:
-        amount = f"{figure(abs(delta), ind.decimals)}{ind.unit}"
+        amount = _value(code, abs(delta))
     good = (delta > 0) == ind.higher_is_better
-    verdict = "向好" if good else "需关注"
-    return abs(delta), (
-        f"{ind.name_zh}由{_value(code, before)}变为{_value(code, now)}（{amount}，{verdict}）"
+    verdict = _("向好") if good else _("需关注")
+    return abs(delta), _("{name}由{before}变为{now}（{amount}，{verdict}）").format(
+        name=indicator_name(ind),
+        before=_value(code, before),
+        now=_value(code, now),
+        amount=amount,
+        verdict=verdict,
     )
 
 
@@ -51,12 +62,13 @@ def _changes(board: Dashboard) -> str:
             continue
         (rose if now > before else fell).append(_change(code, before, now))
     if not rose and not fell:
-        return "与上月相比，主要指标基本持平。"
+        return _("与上月相比，主要指标基本持平。")
     text = []
-    for label, items in (("上升的有", rose), ("下降的有", fell)):
+    for label, items in ((_("上升的有"), rose), (_("下降的有"), fell)):
         if items:
-            text.append(f"{label}：" + "；".join(sentence for _, sentence in items[:MAX_CHANGES]))
-    return "与上月相比，" + "。".join(text) + "。"
+            sentences = _("；").join(sentence for __, sentence in items[:MAX_CHANGES])
+            text.append(_("{label}：{sentences}").format(label=label, sentences=sentences))
+    return _("与上月相比，{changes}。").format(changes=_("。").join(text))
 
 
 def _best_and_worst(rows: list[dict], name_of, code: str, kind: str) -> str:
@@ -65,9 +77,15 @@ def _best_and_worst(rows: list[dict], name_of, code: str, kind: str) -> str:
         return ""
     ind = INDICATORS[code]
     best, worst = ranked[0], ranked[-1]
-    return (
-        f"{kind}中{ind.name_zh}最好的是{name_of(best)}（{_value(code, best['values'][code])}），"
-        f"最差的是{name_of(worst)}（{_value(code, worst['values'][code])}）。"
+    return _(
+        "{kind}中{name}最好的是{best}（{best_value}），最差的是{worst}（{worst_value}）。"
+    ).format(
+        kind=kind,
+        name=indicator_name(ind),
+        best=name_of(best),
+        best_value=_value(code, best["values"][code]),
+        worst=name_of(worst),
+        worst_value=_value(code, worst["values"][code]),
     )
 
 
@@ -75,10 +93,12 @@ def _departments(board: Dashboard) -> str:
     if not board.department_columns:
         return ""
     code = board.department_columns[0]
-    text = _best_and_worst(board.departments, lambda row: row["department"].name, code, "职能部门")
+    text = _best_and_worst(
+        board.departments, lambda row: row["department"].name, code, _("职能部门")
+    )
     if board.departments_apart:
-        names = "、".join(row["department"].name for row in board.departments_apart)
-        text += f"{names}本月件数不足，单列不排名。"
+        names = _("、").join(row["department"].name for row in board.departments_apart)
+        text += _("{names}本月件数不足，单列不排名。").format(names=names)
     return text
 
 
@@ -88,16 +108,23 @@ def _overdue(board: Dashboard) -> str:
         total = board.figures.total.get(code)
         if code not in INDICATORS or total is None:
             continue
-        name = INDICATORS[code].name_zh
+        name = indicator_name(INDICATORS[code])
         if not total:
-            sentences.append(f"{name}为 0。")
+            sentences.append(_("{name}为 0。").format(name=name))
             continue
-        text = f"{name}{_value(code, total)}"
+        text = _("{name}{value}").format(name=name, value=_value(code, total))
         worst = max(board.figures.children, key=lambda child: child[1].get(code) or 0, default=None)
         if worst is not None and worst[1].get(code):
-            text += f"，其中{worst[0].name}最多（{_value(code, worst[1][code])}）"
-        sentences.append(text + "，请相关单位抓紧办理。")
+            text += _("，其中{area}最多（{value}）").format(
+                area=worst[0].name, value=_value(code, worst[1][code])
+            )
+        sentences.append(text + _("，请相关单位抓紧办理。"))
     return "".join(sentences)
+
+
+def sub_areas_of(board: Dashboard) -> str:
+    """下级街道 / sub-areas (街道)."""
+    return _("下级{kind}").format(kind=board.child_label or _("区域"))
 
 
 def briefing_summary(board: Dashboard) -> list[str]:
@@ -106,7 +133,7 @@ def briefing_summary(board: Dashboard) -> list[str]:
         board.ranking,
         lambda row: row["area"].name,
         board.rank_by,
-        f"下级{board.child_label or '区域'}",
+        sub_areas_of(board),
     )
     paragraphs = [
         _overview(board),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from wangge.areas.models import Area
 from wangge.core import clock
 from wangge.indicators.definitions import INDICATORS, is_available, is_flow, panel
+from wangge.indicators.labels import indicator_name, indicator_unit
 from wangge.indicators.periods import Period
 from wangge.indicators.selectors import (
     AreaFigures,
@@ -38,7 +39,7 @@ def default_rank_by() -> str:
 
 
 def rank_choices() -> list[tuple[str, str]]:
-    return [(ind.code, ind.name_zh) for ind in INDICATORS.values() if is_available(ind)]
+    return [(ind.code, indicator_name(ind)) for ind in INDICATORS.values() if is_available(ind)]
 
 
 def clean_rank_by(value: str | None) -> str:
@@ -50,8 +51,8 @@ def clean_rank_by(value: str | None) -> str:
 def indicator_meta(codes) -> dict:
     return {
         code: {
-            "name": INDICATORS[code].name_zh,
-            "unit": INDICATORS[code].unit,
+            "name": indicator_name(INDICATORS[code]),
+            "unit": indicator_unit(INDICATORS[code]),
             "decimals": INDICATORS[code].decimals,
             "higher_is_better": INDICATORS[code].higher_is_better,
             "flow": is_flow(INDICATORS[code]),

@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.utils.translation import get_language
+
 from wangge.core import clock
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -38,6 +40,8 @@ class Period:
 
     @property
     def label(self) -> str:
+        if (get_language() or "").startswith("en"):
+            return f"{self.year}-{self.month:02d}"
         return f"{self.year}年{self.month}月"
 
     @property

@@ -39,6 +39,7 @@ from wangge.indicators.definitions import (
     is_flow,
     panel,
 )
+from wangge.indicators.labels import indicator_group, indicator_name, indicator_unit, kind_label
 from wangge.indicators.periods import Period, last_months
 from wangge.indicators.queries import source_rows
 from wangge.indicators.rollups import (
@@ -266,11 +267,11 @@ def indicator_rows(figures: AreaFigures) -> list[dict]:
     return [
         {
             "code": ind.code,
-            "name": ind.name_zh,
+            "name": indicator_name(ind),
             "name_en": ind.name_en,
-            "unit": ind.unit,
+            "unit": indicator_unit(ind),
             "decimals": ind.decimals,
-            "group": ind.group,
+            "group": indicator_group(ind),
             "flow": is_flow(ind),
             "available": is_available(ind),
             "value": figures.total[ind.code],
@@ -488,7 +489,7 @@ def child_kind_label(area: Area) -> str:
         AreaKind.MICROGRID,
     ]
     index = order.index(area.kind)
-    return str(AreaKind(order[index + 1]).label) if index + 1 < len(order) else ""
+    return kind_label(order[index + 1]) if index + 1 < len(order) else ""
 
 
 # The map ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 
@@ -117,6 +118,13 @@ def area_screen(request, code: str):
                 "refresh_seconds": int(refresh),
                 "back_url": area_url(area, period),
             },
+            "screen_texts": {
+                "ranking": _("下级区域排名"),
+                "none": _("暂无"),
+                "rank": _("名次"),
+                "name": _("名称"),
+                "no_data": _("暂无数据"),
+            },
         },
     )
 
@@ -150,6 +158,12 @@ def area_map(request, code: str):
                 "data_url": data_url,
                 "tile_url": settings.WANGGE_MAP_TILE_URL,
                 "indicator": indicator_meta([indicator])[indicator] | {"code": indicator},
+            },
+            "map_texts": {
+                "note": _("网格 {grids} 个（有边界），事件点位 {cases} 个"),
+                "truncated": _("（仅显示最新的部分）"),
+                "no_tiles": _("；未配置底图瓦片，仅显示网格边界与点位"),
+                "failed": _("地图数据加载失败，请刷新重试"),
             },
         },
     )

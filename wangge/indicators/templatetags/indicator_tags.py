@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -30,6 +31,24 @@ def cell(row, code, decimals=0):
     url = (row.get("links") or {}).get(code)
     if url and text != "—":
         return format_html(
-            '<a class="figure-link" href="{}" title="查看相关事件">{}</a>', url, text
+            '<a class="figure-link" href="{}" title="{}">{}</a>', url, gettext("查看相关事件"), text
         )
     return text
+
+
+@register.filter
+def in_brackets(unit):
+    """``（件）`` in Chinese, `` (cases)`` in English; nothing without a unit."""
+    if not unit:
+        return ""
+    from wangge.indicators.labels import english
+
+    return f" ({unit})" if english() else f"（{unit}）"
+
+
+@register.filter
+def kind_label(kind):
+    """``area.kind|kind_label`` — the area level in the reader's language."""
+    from wangge.indicators.labels import kind_label as label
+
+    return label(kind)

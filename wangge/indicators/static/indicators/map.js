@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
+  var texts = JSON.parse(document.getElementById("map-texts").textContent);
   var mapEl = document.getElementById("grid-map");
   var map = L.map(mapEl, { zoomSnap: 0.25, minZoom: 3, maxZoom: 19 }).setView([40.6, 109.85], 11);
   if (config.tile_url) {
@@ -112,14 +113,14 @@
       var nums = values.filter(function (v) { return v !== null && v !== undefined; });
       if (nums.length) { legend(cuts, Math.min.apply(null, nums), Math.max.apply(null, nums)); }
       var note = document.getElementById("map-note");
-      note.textContent = "网格 " + data.grids.features.length + " 个（有边界），事件点位 " +
-        data.cases.features.length + " 个" + (data.cases.truncated ? "（仅显示最新的部分）" : "") +
-        (config.tile_url ? "" : "；未配置底图瓦片，仅显示网格边界与点位");
+      note.textContent = texts.note.replace("{grids}", String(data.grids.features.length))
+        .replace("{cases}", String(data.cases.features.length)) +
+        (data.cases.truncated ? texts.truncated : "") + (config.tile_url ? "" : texts.no_tiles);
       mapEl.setAttribute("data-grids", String(data.grids.features.length));
       mapEl.setAttribute("data-cases", String(data.cases.features.length));
     })
     .catch(function (error) {
-      document.getElementById("map-note").textContent = "地图数据加载失败，请刷新重试";
+      document.getElementById("map-note").textContent = texts.failed;
       throw error;
     });
 })();

@@ -4,6 +4,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var config = JSON.parse(document.getElementById("screen-config").textContent);
+  var texts = JSON.parse(document.getElementById("screen-texts").textContent);
   var INK = "#dbe7ff", MUTED = "#7f93b5", LINE = "#1d3452", ACCENT = "#39c5ff";
   var ranking = echarts.init(document.getElementById("screen-ranking"));
   var trend = echarts.init(document.getElementById("screen-trend"));
@@ -42,7 +43,7 @@
 
   function drawRanking() {
     var m = meta(data.rank_by);
-    document.getElementById("ranking-title").textContent = "下级区域排名 · " + m.name;
+    document.getElementById("ranking-title").textContent = texts.ranking + " · " + m.name;
     ranking.setOption({
       animation: false, backgroundColor: "transparent",
       tooltip: { trigger: "axis", renderMode: "richText" },
@@ -59,7 +60,7 @@
     var codes = Object.keys(data.trend.series);
     var code = codes.indexOf("cases_received") >= 0 ? "cases_received" : codes[0];
     var m = meta(code);
-    document.getElementById("trend-title").textContent = code ? m.name : "暂无";
+    document.getElementById("trend-title").textContent = code ? m.name : texts.none;
     trend.setOption({
       animation: false, backgroundColor: "transparent",
       tooltip: { trigger: "axis", renderMode: "richText" },
@@ -74,8 +75,8 @@
   function drawTable(id, columns, rows, nameOf) {
     var table = document.getElementById(id);
     var head = el("tr");
-    head.appendChild(el("th", "名次", "num"));
-    head.appendChild(el("th", "名称"));
+    head.appendChild(el("th", texts.rank, "num"));
+    head.appendChild(el("th", texts.name));
     columns.forEach(function (code) { head.appendChild(el("th", meta(code).name, "num")); });
     table.tHead.replaceChildren(head);
     var body = table.tBodies[0];
@@ -88,7 +89,7 @@
       body.appendChild(tr);
     });
     if (!rows.length) {
-      var empty = el("tr"), cell = el("td", "暂无数据");
+      var empty = el("tr"), cell = el("td", texts.no_data);
       cell.colSpan = columns.length + 2;
       empty.appendChild(cell);
       body.appendChild(empty);
