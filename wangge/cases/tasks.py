@@ -1,8 +1,12 @@
 """Periodic work of the closed loop (run by Celery beat, or by cron via the shell)."""
 
+import logging
+
 from celery import shared_task
 
 from wangge.cases.services import cases_close_after_followup
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="cases.close_after_followup")
@@ -25,6 +29,4 @@ def notify_event_later(event_id) -> None:
     try:
         notify_event.delay(int(getattr(event_id, "pk", event_id)))
     except Exception:  # a broker that is away must not fail the report; the scan catches up
-        import logging
-
-        logging.getLogger(__name__).exception("could not queue notices of event %s", event_id)
+        logger.exception("could not queue notices of event %s", event_id)

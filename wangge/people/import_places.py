@@ -16,6 +16,19 @@ from wangge.people.import_common import (
 from wangge.people.models import Household
 
 
+def _ids_by_grid_and_name(cache: dict, model, wanted: set[tuple[int, str]]) -> None:
+    """Fill ``cache`` with the ids of ``model`` rows (buildings, estates) named in ``wanted``
+    as (grid id, name), in one query for those not cached yet."""
+    wanted = wanted - cache.keys()
+    if not wanted:
+        return
+    for pk, grid_id, name in model.objects.filter(
+        grid_id__in={key[0] for key in wanted},
+        name__in={key[1] for key in wanted},
+    ).values_list("id", "grid_id", "name"):
+        cache[(grid_id, name)] = pk
+
+
 class HouseholdHandler(PeopleHandler):
     title = "户"
     columns = (
@@ -67,17 +80,15 @@ class HouseholdHandler(PeopleHandler):
         candidates = [row for row in rows if not row.errors]
         codes = [row.data["code"] for row in candidates]
         registered = dict(Household.objects.filter(code__in=codes).values_list("code", "area_path"))
-        wanted = {
-            (row.data["grid"].id, row.data["building"])
-            for row in candidates
-            if row.data["building"]
-        } - self.buildings.keys()
-        if wanted:
-            for pk, grid_id, name in Building.objects.filter(
-                grid_id__in={grid_id for grid_id, _ in wanted},
-                name__in={name for _, name in wanted},
-            ).values_list("id", "grid_id", "name"):
-                self.buildings[(grid_id, name)] = pk
+        _ids_by_grid_and_name(
+            self.buildings,
+            Building,
+            {
+                (row.data["grid"].id, row.data["building"])
+                for row in candidates
+                if row.data["building"]
+            },
+        )
         for row in candidates:
             data = row.data
             earlier = self.seen.get(data["code"])
@@ -183,15 +194,11 @@ class BuildingHandler(PeopleHandler):
                 self.seen[key] = row.number
 
     def insert(self, rows: list[Row]) -> None:
-        wanted = {(row.data["grid"], row.data["estate"]) for row in rows if row.data["estate"]}
-        missing = {(grid, name) for grid, name in wanted if (grid.id, name) not in self.estates}
-        if missing:
-            for pk, grid_id, name in Estate.objects.filter(
-                grid_id__in={grid.id for grid, _ in missing},
-                name__in={name for _, name in missing},
-            ).values_list("id", "grid_id", "name"):
-                self.estates[(grid_id, name)] = pk
-            new = [(grid, name) for grid, name in missing if (grid.id, name) not in self.estates]
+        grids = {row.data["grid"].id: row.data["grid"] for row in rows}
+        wanted = {(row.data["grid"].id, row.data["estate"]) for row in rows if row.data["estate"]}
+        _ids_by_grid_and_name(self.estates, Estate, wanted)
+        new = [(grids[key[0]], key[1]) for key in wanted if key not in self.estates]
+        if new:
             created = Estate.objects.bulk_create(
                 [Estate(grid_id=grid.id, area_path=grid.path, name=name) for grid, name in new]
             )

@@ -1,15 +1,7 @@
 /* Live map of open cases: polls the scoped JSON every few seconds and redraws the points
    (clustered); overdue cases in red. Record text reaches the page as text nodes only. */
 
-/* Interface words come from the page (#cases-strings data-*, translated by Django);
-   the Chinese here is only the fallback. */
-var wanggeCasesT = window.wanggeCasesT || function (key, fallback, vars) {
-  var box = document.getElementById("cases-strings");
-  var text = (box && box.dataset[key]) || fallback;
-  Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
-  return text;
-};
-window.wanggeCasesT = wanggeCasesT;
+var wanggeCasesT = window.wanggeCasesT;  /* strings.js */
 
 (function () {
   "use strict";

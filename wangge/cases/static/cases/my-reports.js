@@ -3,15 +3,8 @@
    is called by the report page (after a follow) and by the tracking page (after a
    report); the 我的上报 page lists them with their live status. */
 
-/* Interface words come from the page (#cases-strings data-*, translated by Django);
-   the Chinese here is only the fallback. */
-var wanggeCasesT = window.wanggeCasesT || function (key, fallback, vars) {
-  var box = document.getElementById("cases-strings");
-  var text = (box && box.dataset[key]) || fallback;
-  Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
-  return text;
-};
-window.wanggeCasesT = wanggeCasesT;
+var wanggeCasesT = window.wanggeCasesT;  /* strings.js */
+var el = window.wanggeCasesEl;
 
 (function () {
   "use strict";
@@ -66,13 +59,6 @@ window.wanggeCasesT = wanggeCasesT;
   var empty = document.getElementById("my-reports-empty");
   var rows = read();
   if (!rows.length) { empty.hidden = false; return; }
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text) { node.textContent = text; }
-    return node;
-  }
 
   function render(statuses) {
     list.textContent = "";

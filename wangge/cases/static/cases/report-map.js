@@ -5,15 +5,8 @@
    On the public page, open reports of the same category nearby are offered to follow
    (这也是我的问题) instead of reporting the same problem again. */
 
-/* Interface words come from the page (#cases-strings data-*, translated by Django);
-   the Chinese here is only the fallback. */
-var wanggeCasesT = window.wanggeCasesT || function (key, fallback, vars) {
-  var box = document.getElementById("cases-strings");
-  var text = (box && box.dataset[key]) || fallback;
-  Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
-  return text;
-};
-window.wanggeCasesT = wanggeCasesT;
+var wanggeCasesT = window.wanggeCasesT;  /* strings.js */
+var el = window.wanggeCasesEl;
 
 (function () {
   "use strict";
@@ -45,13 +38,6 @@ window.wanggeCasesT = wanggeCasesT;
   var map = null;
   var marker = null;
   var autoAddress = "";
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text) { node.textContent = text; }
-    return node;
-  }
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
