@@ -132,6 +132,9 @@ CLOSED_STATUSES = frozenset({Status.REJECTED, Status.CLOSED})
 # Statuses in which a handler's clock runs.
 ACTIVE_STATUSES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
 RESOLVED_STATUSES = frozenset({Status.RESOLVED, Status.VERIFIED, Status.CLOSED})
+# In the hands of a handling unit: its work list (a tuple: the order of the partial
+# indexes' condition, which the planner matches against the query's IN list).
+HANDLER_OPEN_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED)
 # Statuses in which a street may summon departments (吹哨).
 SUMMONS_STATUSES = frozenset(
     {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURNED, Status.SUSPENDED}
@@ -247,6 +250,18 @@ class Case(ScopedModel):
             models.Index(fields=["area_path", "status"], name="case_scope_status"),
             models.Index(fields=["dispatcher_area", "status"], name="case_dispatcher_status"),
             models.Index(fields=["dispatched_at"], name="case_dispatched_at"),
+            # A handling unit's open work list in deadline order, and its count, read
+            # from the index alone: a few rows, however many cases the city holds.
+            models.Index(
+                fields=["handler_department", "resolve_due_at", "id"],
+                condition=models.Q(status__in=HANDLER_OPEN_STATUSES),
+                name="case_dept_open",
+            ),
+            models.Index(
+                fields=["handler_area", "resolve_due_at", "id"],
+                condition=models.Q(status__in=HANDLER_OPEN_STATUSES),
+                name="case_area_open",
+            ),
         ]
         # Constraints rather than unique=True: no second (LIKE-pattern) index per column,
         # nothing searches numbers or tokens by prefix. Every index is paid on intake.

@@ -99,3 +99,22 @@ def test_a_summoned_department_sees_the_summons_waiting_for_its_check_in(client,
     # then only the summoned department has it waiting, linking to the list of it
     assert summoned == (1, "/cases/?tab=summons_pending")
     assert not_summoned[0] == 0
+
+
+@pytest.mark.parametrize("who", ["handler", "other_handler", "community_staff", "grid_worker",
+                                 "street_staff", "other_community_staff"])
+def test_a_unit_box_read_without_the_visibility_condition_holds_only_visible_cases(
+    world, cases, who
+):
+    # given the unit's open box, read from the handling unit's index without the
+    # visibility OR (selectors.BOXES_WITHIN_VISIBILITY)
+    from wangge.cases.selectors import BOXES_WITHIN_VISIBILITY, case_visible_q
+
+    user = world.user(who)
+    for box in BOXES_WITHIN_VISIBILITY:
+        listed = set(case_list_visible_to(user=user, box=box).values_list("pk", flat=True))
+        # then every case in it is one the user may see anyway
+        visible = set(Case.objects.filter(case_visible_q(user)).values_list("pk", flat=True))
+        assert listed <= visible
+    if who == "handler":
+        assert listed == {cases["dispatched"].pk, cases["in_progress"].pk}
