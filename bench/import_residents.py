@@ -14,8 +14,10 @@ The imported rows are deleted afterwards unless ``--keep`` is given.
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import random
 import resource
 import subprocess
@@ -133,8 +135,9 @@ def generate(path: Path, *, rows: int, grid_codes: list[str], run: str, seed: in
     book.save(path)
 
 
-def child(path: str, username: str) -> None:
-    """Runs in its own process so that its peak RSS is the import's alone."""
+def child(path: str, username: str, profile: bool = False) -> None:
+    """Runs in its own process so that its peak RSS is the import's alone. With
+    ``profile`` the import runs under cProfile and the top functions go to stderr."""
     setup_django()
     baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     from django.core.files.uploadedfile import UploadedFile
@@ -145,11 +148,17 @@ def child(path: str, username: str) -> None:
     user = User.objects.get(username=username)
     with open(path, "rb") as handle:
         upload = UploadedFile(handle, name="residents.xlsx", size=os.path.getsize(path))
+        profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         result = people_import(
             actor=user, kind=ImportKind.RESIDENTS, mode=ImportMode.ALL_OR_NOTHING, upload=upload
         )
         seconds = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
     print(
         json.dumps(
             {
@@ -180,10 +189,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the imported rows")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import")
     parser.add_argument("--child", nargs=2, metavar=("PATH", "USERNAME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(*args.child, profile=args.profile)
         return
     setup_django()
     from django.db import connection
@@ -201,12 +211,15 @@ def main() -> None:
         )
         started = time.perf_counter()
         completed = subprocess.run(
-            [sys.executable, __file__, "--child", str(path), plan["username"]],
+            [sys.executable, __file__, "--child", str(path), plan["username"]]
+            + (["--profile"] if args.profile else []),
             capture_output=True,
             text=True,
             check=False,
         )
         process_seconds = time.perf_counter() - started
+    if args.profile:
+        print(completed.stderr)
     if completed.returncode != 0:
         print(completed.stdout, completed.stderr, sep="\n")
         sys.exit(completed.returncode)

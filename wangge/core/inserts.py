@@ -12,8 +12,9 @@ signals: use them only for append-only rows that have neither.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from operator import attrgetter
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Field, Model
 
 # Rows collected by ``deferred_rows`` instead of being written (None: write at once).
@@ -126,3 +127,71 @@ def insert_rows(*objs: Model, using: str = "default") -> None:
         pks = cursor.fetchone()
     for obj, pk in zip(objs, pks, strict=True):
         _saved(obj, pk, using)
+
+
+# Fields whose Python value psycopg writes as it is (no conversion by the field): read
+# straight from the instance, which saves most of the per-cell cost of a large COPY.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.AutoField,
+    models.BigAutoField,
+)
+
+
+def _copy_getters(fields: list[Field], connection) -> list:
+    getters = []
+    for f in fields:
+        plain = type(f) in _PLAIN_FIELDS or (
+            isinstance(f, models.ForeignKey) and type(f.target_field) in _PLAIN_FIELDS
+        )
+        if plain and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False):
+            getters.append(attrgetter(f.attname))
+        else:
+            getters.append(
+                lambda obj, f=f: f.get_db_prep_save(f.pre_save(obj, True), connection)
+            )
+    return getters
+
+
+def bulk_insert(objs: list[Model], *, using: str = "default", batch_size: int = 2000) -> None:
+    """Write many new rows of one model and set their primary keys, as ``bulk_create``
+    does, but with COPY on PostgreSQL: the keys are drawn from the table's sequence
+    first, then every row goes in one COPY stream (several times faster than INSERT for
+    an import of thousands of rows). Elsewhere it is ``bulk_create``. Like
+    ``bulk_create`` it skips ``save()`` overrides and model signals."""
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(using).bulk_create(objs, batch_size=batch_size)
+        return
+    if any(not obj._state.adding or obj.pk is not None for obj in objs):
+        raise ValueError("bulk_insert writes new rows without keys only")
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = _copy_getters(fields, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        # Only quoted names from the model's metadata go into the text; values are streamed.
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([value(obj) for value in values])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using

@@ -13,6 +13,7 @@ empty one and named in the row report.
 """
 
 import os
+import posixpath
 import re
 import tempfile
 import unicodedata
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import python_calamine
+from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
@@ -177,6 +179,33 @@ class _Parser(WorkSheetParser):
         return element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}"
 
 
+def _first_sheet_part(archive: zipfile.ZipFile) -> str:
+    """The zip entry of the workbook's first sheet (xl/workbook.xml → its relationships)."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    package = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = book.find(f"{main}sheets/{main}sheet")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        item.get("Target", "")
+        for item in rels.iter(f"{package}Relationship")
+        if item.get("Id") == first.get(f"{rel}id")
+    )
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def sheet_has_formulas(path: str | os.PathLike) -> bool:
+    """Whether the first sheet holds a formula or an error cell: a byte scan of its XML."""
+    with zipfile.ZipFile(path) as archive, archive.open(_first_sheet_part(archive)) as source:
+        tail = b""
+        while chunk := source.read(SCAN_CHUNK):
+            if FORMULA_OR_ERROR.search(tail + chunk):
+                return True
+            tail = chunk[-SCAN_OVERLAP:]
+    return False
+
+
 class SheetReader:
     """The first worksheet of a checked workbook, read as a stream of rows.
 
@@ -197,10 +226,14 @@ class SheetReader:
         header_score: Callable[[list[str]], int] | None = None,
     ):
         self._path = path
+        self._book = None
         try:
-            self._book = load_workbook(path, read_only=True, data_only=True)
-            self._sheet = self._book.worksheets[0]
-            self._rows = self._read_rows()
+            if sheet_has_formulas(path):
+                self._book = load_workbook(path, read_only=True, data_only=True)
+                self._sheet = self._book.worksheets[0]
+                self._rows = self._read_rows_openpyxl()
+            else:
+                self._rows = self._read_rows_calamine()
             scanned = list(islice(self._rows, self.HEADER_SCAN_ROWS if header_score else 1))
         except UploadRejected:
             raise
@@ -218,21 +251,6 @@ class SheetReader:
         self.header = [_header_text(value) for value in first]
         while self.header and not self.header[-1]:
             self.header.pop()
-
-    def _read_rows(self) -> Iterator[tuple[int, list]]:
-        """(row number, values) for each row that has cells, up to MAX_COLUMNS wide."""
-        if self._has_formulas():
-            return self._read_rows_openpyxl()
-        return self._read_rows_calamine()
-
-    def _has_formulas(self) -> bool:
-        with self._sheet._get_source() as source:
-            tail = b""
-            while chunk := source.read(SCAN_CHUNK):
-                if FORMULA_OR_ERROR.search(tail + chunk):
-                    return True
-                tail = chunk[-SCAN_OVERLAP:]
-        return False
 
     def _read_rows_calamine(self) -> Iterator[tuple[int, list]]:
         """calamine yields every row from the first (empty ones as ""), and columns from the

@@ -15,6 +15,7 @@ from wangge.core.identity import (
     normalize_id_number,
     normalize_phone,
 )
+from wangge.core.inserts import bulk_insert
 from wangge.core.masking import mask_id_number, mask_phone
 from wangge.imports.cells import (
     DATE_FORMATS_HINT,
@@ -53,6 +54,11 @@ from wangge.people.services import HOUSEHOLD_CODE_UNUSABLE
 
 # Households listed in a preview (new ones and registered ones rows join); counts go on.
 MAX_PLANNED_HOUSEHOLDS = 500
+# The choices' labels, named in a refused cell's message: built once, not per row.
+DOC_TYPE_LABELS = DocType.labels
+GENDER_LABELS = Gender.labels
+RELATION_LABELS = Relation.labels
+RESIDENCE_STATUS_LABELS = ResidenceStatus.labels
 # Members listed per household in a preview.
 MAX_PLANNED_MEMBERS = 30
 # More members than this at one address usually means the address stops at the estate.
@@ -282,7 +288,7 @@ class ResidentHandler(PeopleHandler):
         data = row.data
         data["name"] = self.field(row, "name", text_parser(50, "姓名"), "")
         data["doc_type"] = self.field(
-            row, "doc_type", lambda v: parse_choice(v, DOC_TYPES, DocType.labels), DocType.ID_CARD
+            row, "doc_type", lambda v: parse_choice(v, DOC_TYPES, DOC_TYPE_LABELS), DocType.ID_CARD
         )
         number = self.field(row, "id_number", lambda v: self._id_number(v, data["doc_type"]), "")
         data["id_number"] = number
@@ -290,7 +296,7 @@ class ResidentHandler(PeopleHandler):
             row.fail("id_number", _(EXAMPLE_REASON))
         is_id_card = data["doc_type"] == DocType.ID_CARD and bool(number)
         id_failed = any(key == "id_number" for key, _ in row.errors)
-        gender = self.field(row, "gender", lambda v: parse_choice(v, GENDERS, Gender.labels))
+        gender = self.field(row, "gender", lambda v: parse_choice(v, GENDERS, GENDER_LABELS))
         implied_gender = gender_from_id(number) if is_id_card else None
         gender_failed = any(key == "gender" for key, _ in row.errors)
         if gender is None and implied_gender is None and not (gender_failed or id_failed):
@@ -308,12 +314,12 @@ class ResidentHandler(PeopleHandler):
         data["birth_date"] = birth or implied_birth
         data["phone"] = self.field(row, "phone", lambda v: normalize_phone(cell_text(v)), "")
         data["relation"] = self.field(
-            row, "relation", lambda v: parse_choice(v, RELATIONS, Relation.labels), Relation.SELF
+            row, "relation", lambda v: parse_choice(v, RELATIONS, RELATION_LABELS), Relation.SELF
         )
         data["residence_status"] = self.field(
             row,
             "residence_status",
-            lambda v: parse_choice(v, RESIDENCE_STATUSES, ResidenceStatus.labels),
+            lambda v: parse_choice(v, RESIDENCE_STATUSES, RESIDENCE_STATUS_LABELS),
             ResidenceStatus.PERMANENT,
         )
         data["ethnicity"] = self.field(row, "ethnicity", _ethnicity, "汉族")
@@ -514,18 +520,16 @@ class ResidentHandler(PeopleHandler):
                     ref.code = self._next_code(ref)
                     if ref.plan is not None:
                         ref.plan.code = ref.code
-            created = Household.objects.bulk_create(
-                [
-                    Household(
-                        grid_id=ref.grid_id,
-                        area_path=ref.area_path,
-                        code=ref.code,
-                        address=ref.address,
-                    )
-                    for ref in new.values()
-                ],
-                batch_size=BATCH_SIZE,
-            )
+            created = [
+                Household(
+                    grid_id=ref.grid_id,
+                    area_path=ref.area_path,
+                    code=ref.code,
+                    address=ref.address,
+                )
+                for ref in new.values()
+            ]
+            bulk_insert(created, batch_size=BATCH_SIZE)
             for ref, household in zip(new.values(), created, strict=True):
                 ref.id = household.pk
             self._count("households", len(created))
@@ -549,7 +553,7 @@ class ResidentHandler(PeopleHandler):
             if data["phone"]:
                 resident.set_phone(data["phone"])
             residents.append(resident)
-        Resident.objects.bulk_create(residents, batch_size=BATCH_SIZE)
+        bulk_insert(residents, batch_size=BATCH_SIZE)
         through = Resident.care_tags.through
         links = [
             through(resident_id=resident.pk, caretag_id=tag_id)
@@ -557,7 +561,7 @@ class ResidentHandler(PeopleHandler):
             for tag_id in row.data["care_tags"]
         ]
         if links:
-            through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+            bulk_insert(links, batch_size=BATCH_SIZE)
         self._count("residents", len(residents))
 
     def finish(self, result: ResidentImportResult) -> None:

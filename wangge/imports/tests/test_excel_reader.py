@@ -9,7 +9,8 @@ import datetime
 
 from openpyxl import Workbook
 
-from wangge.imports.excel import FormulaWithoutValue, SheetReader
+from wangge.imports import excel
+from wangge.imports.excel import FormulaWithoutValue, SheetReader, sheet_has_formulas
 
 
 def _save(tmp_path, fill) -> str:
@@ -43,10 +44,10 @@ def test_calamine_and_openpyxl_read_the_same_rows(tmp_path, monkeypatch):
     def score(header):
         return sum(1 for text in header if text in {"姓名", "身份证号"})
 
+    assert not sheet_has_formulas(path)
     with SheetReader(path, header_score=score) as fast:
-        assert not fast._has_formulas()
         fast_header, fast_row, fast_rows = fast.header, fast.header_row, _rows(fast)
-    monkeypatch.setattr(SheetReader, "_has_formulas", lambda self: True)
+    monkeypatch.setattr(excel, "sheet_has_formulas", lambda path: True)
     with SheetReader(path, header_score=score) as slow:
         slow_header, slow_row, slow_rows = slow.header, slow.header_row, _rows(slow)
 
@@ -77,8 +78,9 @@ def test_a_sheet_with_a_formula_is_read_by_openpyxl_and_names_the_formula(tmp_pa
         sheet.append(["姓名", "人数"])
         sheet.append(["张三", "=1+1"])  # saved by openpyxl: a formula with no cached result
 
-    with SheetReader(_save(tmp_path, fill)) as reader:
-        assert reader._has_formulas()
+    path = _save(tmp_path, fill)
+    assert sheet_has_formulas(path)
+    with SheetReader(path) as reader:
         ((number, values),) = _rows(reader)
     assert number == 2
     assert values[0] == "张三"
