@@ -335,9 +335,11 @@ class ResidentHandler(PeopleHandler):
         candidates = [row for row in rows if not row.errors]
         indexes = [row.data["index"] for row in candidates]
         registered = dict(
-            Resident.objects.filter(id_number_index__in=indexes).values_list(
-                "id_number_index", "area_path"
-            )
+            # The explicit <> '' lets PostgreSQL read the partial unique index with a
+            # list longer than 100 (it proves the index's condition only for short lists).
+            Resident.objects.filter(id_number_index__in=indexes)
+            .exclude(id_number_index="")
+            .values_list("id_number_index", "area_path")
         )
         unknown = {row.data["household"] for row in candidates} - self.households.keys()
         unknown.discard("")

@@ -92,17 +92,22 @@ class ResidenceStatus(models.TextChoices):
 
 class Resident(ScopedModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("户"))
+    # No own index: resident_scope_page (area_path, id) leads with it, and scope filters are
+    # ranges (path__under), which need no LIKE-pattern index.
+    area_path = models.CharField(max_length=255, verbose_name=_("区域路径"))
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     doc_type = models.CharField(
         _("证件类型"), max_length=12, choices=DocType.choices, default=DocType.ID_CARD
     )
-    # Encrypted at rest (AES-GCM); *_index is a keyed HMAC for exact lookup.
+    # Encrypted at rest (AES-GCM); *_index is a keyed HMAC for exact lookup. The ID number's
+    # is searched through the partial unique constraint below (no second index: each one is
+    # a random-order insert on every import); nothing searches by phone yet, so it has none.
     id_number_enc = models.TextField(blank=True, default="", verbose_name=_("证件号码（密文）"))
-    id_number_index = models.CharField(max_length=32, blank=True, default="", db_index=True, verbose_name=_("证件号码索引"))
+    id_number_index = models.CharField(max_length=32, blank=True, default="", verbose_name=_("证件号码索引"))
     phone_enc = models.TextField(blank=True, default="", verbose_name=_("电话（密文）"))
-    phone_index = models.CharField(max_length=32, blank=True, default="", db_index=True, verbose_name=_("电话索引"))
+    phone_index = models.CharField(max_length=32, blank=True, default="", verbose_name=_("电话索引"))
     relation = models.CharField(
         _("与户主关系"), max_length=12, choices=Relation.choices, default=Relation.SELF
     )
