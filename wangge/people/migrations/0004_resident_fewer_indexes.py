@@ -25,4 +25,16 @@ class Migration(migrations.Migration):
             name='phone_index',
             field=models.CharField(blank=True, default='', max_length=32, verbose_name='电话索引'),
         ),
+        # Taking db_index off id_number_index makes the schema editor drop every plain index
+        # on that column, the partial unique one included (it is an index, not a
+        # constraint, in the catalogue): put it back.
+        migrations.RemoveConstraint(model_name='resident', name='resident_unique_id_number'),
+        migrations.AddConstraint(
+            model_name='resident',
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('id_number_index', ''), _negated=True),
+                fields=('id_number_index',),
+                name='resident_unique_id_number',
+            ),
+        ),
     ]
