@@ -267,6 +267,9 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379
 CELERY_TASK_IGNORE_RESULT = True
 # Periodic work; state such as "overdue" or "visit due" is derived in queries, not written here.
 CELERY_BEAT_SCHEDULE = {
+    # The audit log's hash chain (wangge.audit.chain): link new rows, seal each day at night.
+    "audit-chain-extend": {"task": "audit.chain_extend", "schedule": 300},
+    "audit-seal-day": {"task": "audit.seal_day", "schedule": crontab(hour=0, minute=20)},
     "close-cases-after-follow-up": {"task": "cases.close_after_followup", "schedule": 3600},
     "refresh-current-month-indicators": {"task": "indicators.refresh_current", "schedule": 600},
     "refresh-recent-indicators": {

@@ -64,3 +64,41 @@ class AuditEvent(models.Model):
 
         labels = dict(Role.choices)
         return gettext("、").join(str(labels.get(code, code)) for code in self.role.split(",") if code)
+
+
+class AuditChainLink(models.Model):
+    """The hash chain over the audit log (wangge.audit.chain), one link per audit row in
+    the order the rows were chained: ``row_hash`` is the SHA-256 of the row's content,
+    ``chain_hash`` the SHA-256 of the previous link's ``chain_hash`` and this ``row_hash``.
+    Append-only like the audit log itself."""
+
+    seq = models.BigAutoField(primary_key=True, verbose_name=_("序号"))
+    # No database constraint: a row removed behind the app's back must show as missing,
+    # not block the removal.
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("审计记录"),
+    )
+    row_hash = models.CharField(_("记录哈希"), max_length=64)
+    chain_hash = models.CharField(_("链哈希"), max_length=64)
+    chained_at = models.DateTimeField(_("入链时间"))
+
+    class Meta:
+        verbose_name = _("审计哈希链")
+        verbose_name_plural = _("审计哈希链")
+
+
+class AuditSeal(models.Model):
+    """A day's final chain hash, recorded by the nightly task for the audit administrator
+    to see (and copy somewhere the database's owner cannot reach)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    last_seq = models.BigIntegerField(_("最后链序号"))
+    rows = models.PositiveIntegerField(_("累计记录数"))
+    final_hash = models.CharField(_("日终哈希"), max_length=64)
+    sealed_at = models.DateTimeField(_("封存时间"))
+
+    class Meta:
+        verbose_name = _("审计日终哈希")
+        verbose_name_plural = _("审计日终哈希")
+        ordering = ["-day"]

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
 from wangge.audit.forms import AuditFilterForm
+from wangge.audit.models import AuditSeal
 from wangge.audit.selectors import audit_event_list
 from wangge.core.paging import paginate
 
@@ -20,4 +21,7 @@ def audit_list(request):
         date_to=filters.get("date_to"),
     )
     page, query = paginate(request, events)
-    return render(request, "audit/list.html", {"form": form, "page": page, "query": query})
+    seals = AuditSeal.objects.all()[:7]
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query, "seals": seals}
+    )

@@ -24,7 +24,7 @@ from psycopg import sql
 SCHEMA = "public"
 # Tables the app may add to and read, never change: the database triggers refuse UPDATE,
 # DELETE and TRUNCATE on them too; the grants make that two locks.
-APPEND_ONLY_TABLES = ("audit_auditevent",)
+APPEND_ONLY_TABLES = ("audit_auditevent", "audit_auditchainlink", "audit_auditseal")
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 ROLE_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 

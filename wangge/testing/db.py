@@ -8,6 +8,8 @@ def allow_audit_truncate_once() -> None:
     right after; the row-level trigger refusing UPDATE and DELETE is never touched."""
     from django.db import connection
 
+    from wangge.core.dbroles import APPEND_ONLY_TABLES
+
     if connection.vendor != "postgresql":
         return
     ops = connection.ops
@@ -15,9 +17,18 @@ def allow_audit_truncate_once() -> None:
     def sql_flush(style, tables, **kwargs):
         del ops.sql_flush
         statements = type(ops).sql_flush(ops, style, tables, **kwargs)
-        if "audit_auditevent" not in tables or not statements:
+        if not statements:
             return statements
-        toggle = "ALTER TABLE audit_auditevent {} TRIGGER audit_event_no_truncate;"
-        return [toggle.format("DISABLE"), *statements, toggle.format("ENABLE")]
+        triggers = [
+            (table, "audit_event_no_truncate" if table == "audit_auditevent" else f"{table}_no_truncate")
+            for table in APPEND_ONLY_TABLES
+            if table in tables
+        ]
+        toggle = "ALTER TABLE {} {} TRIGGER {};"
+        return [
+            *(toggle.format(table, "DISABLE", trigger) for table, trigger in triggers),
+            *statements,
+            *(toggle.format(table, "ENABLE", trigger) for table, trigger in triggers),
+        ]
 
     ops.sql_flush = sql_flush
