@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import clock
-from wangge.party.models import MeetingKind, Member, MemberStatus, OrgKind, OrgLevel, PartyOrg, Stage
+from wangge.party.models import (
+    MeetingKind,
+    Member,
+    MemberStatus,
+    OrgKind,
+    OrgLevel,
+    PartyOrg,
+    Stage,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

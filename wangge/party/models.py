@@ -12,7 +12,7 @@ from wangge.accounts.scoping import ScopedModel, ScopedQuerySet, TenureModel
 from wangge.areas.models import Area
 from wangge.core import crypto
 from wangge.core.masking import mask_id_number, mask_phone
-from wangge.people.models import Household, Resident
+from wangge.people.models import Resident
 
 
 class OrgLevel(models.TextChoices):
