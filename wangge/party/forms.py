@@ -12,7 +12,7 @@ from wangge.party.models import (
     Stage,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrgFilterForm(forms.Form):
