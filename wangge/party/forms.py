@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import clock
@@ -96,7 +97,8 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].choices = [
-            (m.id, f"{m.name}（{m.get_stage_display()}）") for m in members
+            (m.id, gettext("%(name)s（%(stage)s）") % {"name": m.name, "stage": m.get_stage_display()})
+            for m in members
         ]
 
     def clean_date(self):

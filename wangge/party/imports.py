@@ -39,20 +39,19 @@ GENDERS = {"男": "male", "女": "female"}
 
 
 class _OrgCodes:
-    """Organisation by code, in the importer's area scope."""
+    """Organisation by code, in the importer's area scope: one query for all of them."""
 
     def __init__(self, user, roles):
-        self.user, self.roles, self.cache = user, roles, {}
+        self.user, self.roles, self.orgs = user, roles, None
 
     def resolve(self, value) -> PartyOrg:
-        code = "".join(str(value or "").split())
-        if code not in self.cache:
-            org = PartyOrg.objects.filter(code=code, dissolved_on__isnull=True).first()
-            ok = org is not None and path_in_scope(self.user, org.area_path, self.roles)
-            self.cache[code] = org if ok else None
-        if self.cache[code] is None:
+        if self.orgs is None:
+            rows = PartyOrg.objects.filter(dissolved_on__isnull=True).only("id", "code", "path", "area_path")
+            self.orgs = {org.code: org for org in rows.iterator() if path_in_scope(self.user, org.area_path, self.roles)}
+        org = self.orgs.get("".join(str(value or "").split()))
+        if org is None:
             raise CellInvalid("党组织编码不存在或不在您的管辖范围内")
-        return self.cache[code]
+        return org
 
 
 class OrgHandler(KindHandler):
@@ -220,7 +219,7 @@ class MemberHandler(KindHandler):
                 birth_date=data["birth"], admitted_on=data["admitted"], stage=data["stage"],
                 probation_ends=data["probation"], status=data["status"], post=data["post"],
                 dues_paid_until=data["dues"], in_service=data["in_service"], work_unit=data["work_unit"],
-                org=org, org_path=org.path, area_path=org.area_path,
+                org_id=org.id, org_path=org.path, area_path=org.area_path,
             )
             if data["id_number"]:
                 member.id_number_enc = crypto.encrypt(data["id_number"])
