@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from wangge.core import clock
 from wangge.indicators.definitions import (
@@ -25,6 +26,10 @@ from wangge.party.permissions import can_read_party
 from wangge.party.rules import rule
 
 GROUP_PARTY = "党建引领"
+# The unit words shown through pgettext("unit", …) (wangge.indicators.labels) that the
+# indicators catalogue does not carry yet.
+UNIT_HOURS = "小时"
+CATALOGUE_WORDS = [pgettext_lazy("unit", "小时")]  # for makemessages only
 
 # Not on the headline (the monthly briefing's sentence is the headline's): the figures
 # are listed in the catalogue and ranked.
@@ -181,7 +186,7 @@ count_of("party_meetings", "三会一课记录数", "Party meetings recorded", "
          "party_meetings.meetings", drill=_drill("party:compliance"), **_read)
 rate("party_dual_rate", "在职党员双报到率", "In-service members registered where they live", GROUP_PARTY,
      "party_dual.registered", "party_dual.in_service", **_read)
-average("party_hours_per_member", "双报到人均服务时长", "Service hours per registered member", "小时",
+average("party_hours_per_member", "双报到人均服务时长", "Service hours per registered member", UNIT_HOURS,
         GROUP_PARTY, "party_hours.hours", "party_dual.registered")
 rate("party_mobile_contact_rate", "流动党员联系率", "Mobile members contacted within a year", GROUP_PARTY,
      "party_flows.contacted", "party_flows.flows", drill=_drill("party:mobile"), **_read)
