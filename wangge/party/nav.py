@@ -27,4 +27,5 @@ AUDIT_LABELS = {
     "party_flow_out": _("登记流动党员"),
     "party_flow_contact": _("联系流动党员"),
     "party_meeting_record": _("记录三会一课"),
+    "party_hours_confirm": _("确认双报到服务时长"),
 }

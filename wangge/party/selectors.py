@@ -202,3 +202,12 @@ def central_contacts(*, user, grid: Area | None = None) -> QuerySet[CentralHouse
         .annotate(linked_count=Count("linked"))
         .order_by("area_path", "id")
     )
+
+
+def dual_visible_to(user):
+    """双报到 registrations: by the residential community's area for party staff, by the
+    member's organisation for a secretary."""
+    from wangge.party.models import DualRegistration
+
+    condition = party_scope_q(user, org_fields=("member__org_path",))
+    return _scoped(DualRegistration.objects.all(), condition)

@@ -309,3 +309,27 @@ def meeting_record(
         Member.objects.filter(id__in=chosen).exclude(last_org_life_on__gt=on).update(last_org_life_on=on)
     _audit(actor, "party_meeting_record", meeting, kind=kind, valid=valid)
     return meeting
+
+
+# ---------------------------------------------------------------- 双报到
+
+
+def hours_confirm(*, actor, hours_id: int):
+    """The residential community confirms a member's logged service hours."""
+    from wangge.party.models import ServiceHours
+
+    with transaction.atomic():
+        row = (
+            ServiceHours.objects.select_for_update()
+            .filter(pk=hours_id, registration__in=selectors.dual_visible_to(actor))
+            .first()
+        )
+        if row is None:
+            raise NotFoundOrForbidden()
+        if row.confirmed:
+            raise ApplicationError(_("该服务时长已确认"), code="conflict")
+        row.confirmed = True
+        row.confirmed_by = actor
+        row.save(update_fields=["confirmed", "confirmed_by"])
+    _audit(actor, "party_hours_confirm", row)
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.party import views, views_meetings
+from wangge.party import views, views_community, views_meetings
 
 app_name = "party"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("mobile/", views_meetings.mobile, name="mobile"),
     path("mobile/<int:flow_id>/contact/", views_meetings.flow_contact, name="flow_contact"),
     path("central/", views_meetings.central, name="central"),
+    path("dual/", views_community.dual, name="dual"),
+    path("dual/hours/<int:hours_id>/confirm/", views_community.hours_confirm, name="hours_confirm"),
+    path("communities/", views_community.communities, name="communities"),
+    path("alliances/", views_community.alliances, name="alliances"),
 ]
