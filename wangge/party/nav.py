@@ -14,6 +14,9 @@ WORKBENCH = [
     Tile(_("流动党员超期未联系"), "party:mobile",
          lambda user: selectors.flows_not_contacted(user=user).count(),
          permissions.can_read_party, tone="warn", order=410),
+    Tile(_("预备期即将期满"), "party:mobile?show=probation",
+         lambda user: selectors.probation_due(user=user).count(),
+         permissions.can_read_party, tone="warn", order=420),
 ]
 AUDIT_LABELS = {
     "party_org_create": _("新建党组织"),
