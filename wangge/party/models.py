@@ -53,10 +53,6 @@ class Industry(models.TextChoices):
     HEALTH = "health", _("民营医疗")
 
 
-class PartyOrgQuerySet(models.QuerySet):
-    pass
-
-
 class PartyOrg(MP_Node):
     """A party organisation (党组织); its own tree, separate from the area tree. ``path``
     (treebeard) is what a secretary's scope filters on; ``area_path`` is the area it
@@ -260,6 +256,9 @@ class Transfer(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["member"], condition=Q(status="issued"), name="party_transfer_one_open")
         ]
+
+    def __str__(self) -> str:
+        return self.letter_no
 
 
 class FlowOut(ScopedModel):
