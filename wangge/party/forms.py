@@ -117,3 +117,18 @@ class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100, required=False)
     quarter = forms.ChoiceField(label=_("季度"), required=False,
                                 choices=[("", _("本季度")), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")])
+
+
+class FlowOutForm(forms.Form):
+    destination = forms.CharField(label=_("流入地"), max_length=100)
+    unit = forms.CharField(label=_("流入单位"), required=False, max_length=100)
+    certificate_no = forms.CharField(label=_("流动党员证编号"), required=False, max_length=40)
+    contact = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    reason = forms.CharField(label=_("外出原因"), required=False, max_length=100)
+    since = forms.DateField(label=_("外出日期"), widget=DATE)
+
+    def clean_since(self):
+        value = self.cleaned_data["since"]
+        if value > clock.today():
+            raise forms.ValidationError(_("外出日期不能晚于今天"))
+        return value

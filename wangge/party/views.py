@@ -13,7 +13,7 @@ from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
 from wangge.core.paging import paginate
 from wangge.party import selectors, services
-from wangge.party.forms import MemberFilterForm, MemberForm, OrgFilterForm, TransferForm
+from wangge.party.forms import FlowOutForm, MemberFilterForm, MemberForm, OrgFilterForm, TransferForm
 from wangge.party.models import BRANCH_LEVELS, Meeting, TransferStatus
 from wangge.party.permissions import can_read_party, can_supervise_party, can_write_orgs
 from wangge.party.services import MEMBER_FIELDS
@@ -144,6 +144,20 @@ def member_edit(request, member_id: int):
     return render(request, "party/form_page.html", {
         "form": form, "title": _("编辑党员") + f" · {member.name}", "back": "party:member_detail",
         "back_id": member.id, "version": member.version,
+    })
+
+
+@guarded(can_read_party)
+def flow_out(request, member_id: int):
+    member = selectors.member_get_for_user(user=request.user, member_id=member_id)
+    form = FlowOutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.flow_out_record(actor=request.user, member=member, **form.cleaned_data)
+        messages.success(request, _("已登记流动党员"))
+        return redirect("party:member_detail", member.id)
+    return render(request, "party/form_page.html", {
+        "form": form, "title": _("登记外出流动") + f" · {member.name}",
+        "back": "party:member_detail", "back_id": member.id,
     })
 
 

@@ -57,7 +57,7 @@ def test_every_party_page_renders_for_party_staff(world):
     member = Member.objects.filter(org=world.branch_a).first()
     for path in (f"/party/orgs/{world.branch_a.id}/", f"/party/members/{member.id}/",
                  f"/party/members/{member.id}/edit/", f"/party/members/{member.id}/transfer/",
-                 f"/party/members/new/?org={world.branch_a.id}"):
+                 f"/party/members/new/?org={world.branch_a.id}", f"/party/members/{member.id}/flow/"):
         assert client.get(path).status_code == 200, path
     assert "甲街道党建联盟" in client.get("/party/alliances/").content.decode()
     assert "乙街道" not in client.get("/party/communities/").content.decode()
@@ -102,3 +102,20 @@ def test_the_member_form_saves_with_field_errors_in_chinese(world):
     assert response.status_code == 302
     created = Member.objects.get(name="新人")
     assert created.org_id == world.branch_a.id and created.phone_masked == "138****2222"
+
+
+def test_a_flow_out_is_recorded_and_listed_until_contacted(world):
+    member = Member.objects.filter(org=world.branch_a).first()
+    client = client_of(world.secretary_a)
+    response = client.post(f"/party/members/{member.id}/flow/", {
+        "destination": "北京市", "since": "2025-01-10", "contact": "13700001111"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "flowed_out"
+    page = client.get("/party/mobile/").content.decode()
+    assert member.name in page and "13700001111" not in page
+    flow = member.flows.get()
+    client.post(f"/party/mobile/{flow.id}/contact/", {"date": "2026-06-01"})
+    flow.refresh_from_db()
+    assert flow.last_contact_on == date(2026, 6, 1)
+    assert member.name not in client.get("/party/mobile/").content.decode()
