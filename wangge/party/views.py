@@ -13,7 +13,13 @@ from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
 from wangge.core.paging import paginate
 from wangge.party import selectors, services
-from wangge.party.forms import FlowOutForm, MemberFilterForm, MemberForm, OrgFilterForm, TransferForm
+from wangge.party.forms import (
+    FlowOutForm,
+    MemberFilterForm,
+    MemberForm,
+    OrgFilterForm,
+    TransferForm,
+)
 from wangge.party.models import BRANCH_LEVELS, Meeting, TransferStatus
 from wangge.party.permissions import can_read_party, can_supervise_party, can_write_orgs
 from wangge.party.services import MEMBER_FIELDS
