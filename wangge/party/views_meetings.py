@@ -72,9 +72,9 @@ def _grids_in_scope(user):
 @guarded(can_supervise_party)
 def health(request):
     found, bare = rules.health(selectors.orgs_visible_to(request.user), _grids_in_scope(request.user))
-    page, query = paginate(request, bare)
+    page, query = paginate(request, found)
     return render(request, "party/health.html", {
-        "found": found, "page": page, "query": query, "rules": rules,
+        "page": page, "query": query, "bare": bare[:100], "bare_count": bare.count(),
         "branch_min": rules.rule("branch_min"), "branch_max": rules.rule("branch_max"),
     })
 
