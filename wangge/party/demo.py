@@ -241,6 +241,38 @@ def _member_stories(rng, members, saved, households_of, areas) -> None:
         row.linked.set(rng.sample(sorted(set(neighbours)), min(len(set(neighbours)), rng.randint(5, 15))))
 
 
+def city_staff(build) -> None:
+    """Accounts for the party roles, in bulk with an unusable password like every generated
+    account (activated by the security admin): a secretary for each branch that has members
+    (with its office), party staff for each street."""
+    from django.contrib.auth.hashers import make_password
+
+    from wangge.accounts.models import RoleAssignment, User
+    from wangge.demo.bulk import next_id
+
+    rng = random.Random(f"wangge-city:{build.seed}:party-staff")
+    now, today, unusable = clock.now(), clock.today(), make_password(None)
+    user_id, assignment_id = next_id(User), next_id(RoleAssignment)
+    users, assignments, offices = [], [], []
+    branches = PartyOrg.objects.filter(level="branch", members__isnull=False).distinct().order_by("path")
+    streets = Area.objects.filter(kind=AreaKind.STREET).order_by("path")
+    plan = [(f"ds{org.code}", Role.PARTY_SECRETARY, org.area_id, org) for org in branches]
+    plan += [(f"dw{street.code}", Role.PARTY_STAFF, street.id, None) for street in streets]
+    for username, role, area_id, org in plan:
+        users.append(User(id=user_id, username=username, display_name=person_name(rng, rng.random() < 0.5),
+                          password=unusable, is_staff=True, is_active=True, date_joined=now))
+        assignments.append(RoleAssignment(id=assignment_id, user_id=user_id, role=role, area_id=area_id, created_at=now))
+        if org is not None:
+            offices.append(OrgOfficer(user_id=user_id, org=org, since=today - timedelta(days=rng.randrange(30, 900))))
+        user_id += 1
+        assignment_id += 1
+    User.objects.bulk_create(users, batch_size=2000)
+    RoleAssignment.objects.bulk_create(assignments, batch_size=2000)
+    OrgOfficer.objects.bulk_create(offices, batch_size=2000)
+    build.wrote([User, RoleAssignment])
+    build.stats.figures["party_accounts"] = len(users)
+
+
 # ---------------------------------------------------------------- history
 
 
