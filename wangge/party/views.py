@@ -48,6 +48,9 @@ def org_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.org_list(user=request.user, **{k: v for k, v in filters.items() if v})
     page, query = paginate(request, orgs)
+    top = min((org.depth for org in page), default=1)
+    for org in page:  # the tree, drawn by depth below the page's shallowest row
+        org.indent = "· " * (org.depth - top)
     return render(request, "party/org_list.html", {"form": form, "page": page, "query": query})
 
 
