@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.cases",
     "wangge.patrols",
+    "wangge.party",
     "wangge.indicators",
     "wangge.demo",
     "wangge.web",
@@ -227,6 +228,19 @@ WANGGE_REPORT_WORK_MEM = env_str("WANGGE_REPORT_WORK_MEM", "256MB")
 # "early", "grace"}}; a cadence or key left out keeps its default (weekly 7/2/2, monthly
 # 30/7/5, quarterly 90/15/10).
 WANGGE_VISIT_CADENCE: dict = {}
+# Party organisation rules (wangge.party.rules), counted on full members; keys left out
+# keep their defaults: branch_min 3, branch_max 50, committee_from 7, committee_min 3,
+# committee_max 7, general_branch_above 50, party_committee_above 100, grid_group_from 3,
+# term_years_community 5, term_years_other 3, term_warn_months 3, mobile_contact_months 12,
+# org_life_months 6, probation_warn_days 30 (settings module only).
+WANGGE_PARTY_RULES: dict = {}
+# Days a transfer letter (组织关系介绍信) stays valid: 30 or 90.
+WANGGE_PARTY_TRANSFER_DAYS = env_int("WANGGE_PARTY_TRANSFER_DAYS", 30)
+# 三会一课 required per quarter, by meeting kind; keys left out keep the defaults
+# assembly 1, committee 3, group 3, lecture 1, theme_day 3 (settings module only).
+WANGGE_PARTY_MEETINGS: dict = {}
+# Neighbouring households one 党员中心户 links: (fewest, most).
+WANGGE_PARTY_CENTRAL_LINKS = (5, 15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

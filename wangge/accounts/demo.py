@@ -71,8 +71,14 @@ def demo_accounts_plan() -> list[tuple[str, str, str, Area | None, Department | 
 def demo_accounts_ensure() -> list[tuple[str, str, str]]:
     if not settings.WANGGE_DEMO:
         raise ApplicationError("演示账号仅在演示模式（WANGGE_DEMO=1）下创建")
-    rows = []
-    for username, display, role, area, department in demo_accounts_plan():
+    from wangge.demo.registry import demo_hooks
+
+    # A domain that declares roles adds its demo logins (``demo_accounts()`` in its demo.py,
+    # rows like demo_accounts_plan's) and links them to its own rows once they exist
+    # (``demo_accounts_ready(users by username)``).
+    plan = demo_accounts_plan() + [row for hook in demo_hooks("demo_accounts") for row in hook()]
+    rows, users = [], {}
+    for username, display, role, area, department in plan:
         user, created = User.objects.get_or_create(
             username=username, defaults={"display_name": display}
         )
@@ -83,6 +89,9 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
             role_assign(actor=None, user=user, role=role, area=area, department=department)
         where = department.name if department else (area.name if area else "全局")
         rows.append((username, Role(role).label, where))
+        users[username] = user
+    for hook in demo_hooks("demo_accounts_ready"):
+        hook(users)
     return rows
 
 

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from wangge.party import views, views_community, views_meetings
+
+app_name = "party"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("orgs/", views.org_list, name="org_list"),
+    path("orgs/<int:org_id>/", views.org_detail, name="org_detail"),
+    path("orgs/<int:org_id>/meetings/new/", views_meetings.meeting_create, name="meeting_create"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/new/", views.member_create, name="member_create"),
+    path("members/<int:member_id>/", views.member_detail, name="member_detail"),
+    path("members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:member_id>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
+    path("members/<int:member_id>/transfer/", views.transfer_issue, name="transfer_issue"),
+    path("members/<int:member_id>/flow/", views.flow_out, name="flow_out"),
+    path("transfers/", views.transfer_list, name="transfer_list"),
+    path("transfers/<int:transfer_id>/<str:action>/", views.transfer_action, name="transfer_action"),
+    path("meetings/", views_meetings.meeting_list, name="meeting_list"),
+    path("health/", views_meetings.health, name="health"),
+    path("compliance/", views_meetings.compliance, name="compliance"),
+    path("mobile/", views_meetings.mobile, name="mobile"),
+    path("mobile/<int:flow_id>/contact/", views_meetings.flow_contact, name="flow_contact"),
+    path("central/", views_meetings.central, name="central"),
+    path("dual/", views_community.dual, name="dual"),
+    path("dual/hours/<int:hours_id>/confirm/", views_community.hours_confirm, name="hours_confirm"),
+    path("communities/", views_community.communities, name="communities"),
+    path("alliances/", views_community.alliances, name="alliances"),
+]
