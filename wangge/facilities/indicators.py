@@ -44,7 +44,11 @@ def _drill(code: str):
 
         from .models import FacilityType
 
-        target = area.get_parent() if area.kind in (AreaKind.GRID, AreaKind.MICROGRID) else area
+        from wangge.areas.models import Area
+
+        target = area
+        while target.kind in (AreaKind.GRID, AreaKind.MICROGRID):
+            target = Area.objects.get(path=target.path[: -Area.steplen])
         ftype = FacilityType.objects.filter(code=code).first()
         params = {"area": target.code if target.kind != AreaKind.CITY else ""}
         if ftype:

@@ -80,16 +80,16 @@ def worst_grids(user, ftype: FacilityType, *, area=None, limit: int = 20):
     rows = HomeAccess.objects.filter_to_scope(user, roles=READ_ROLES).filter(facility_type=ftype)
     if area is not None:
         rows = rows.filter(area_path__startswith=area.path)
-    grouped = rows.values("area_path").annotate(
-        residents=Sum("residents"), covered=Sum("residents", filter=Q(covered=True)))
+    grouped = list(rows.values("area_path").annotate(
+        people=Sum("residents"), inside=Sum("residents", filter=Q(covered=True))))
     names = {a.path: a for a in Area.objects.filter(kind=AreaKind.GRID, path__in=[g["area_path"] for g in grouped])}
     out = []
     for g in grouped:
-        if not g["residents"]:
+        if not g["people"]:
             continue
-        share = 100.0 * (g["covered"] or 0) / g["residents"]
-        out.append({"grid": names.get(g["area_path"]), "residents": g["residents"],
-                    "uncovered": g["residents"] - (g["covered"] or 0), "share": round(share, 1)})
+        share = 100.0 * (g["inside"] or 0) / g["people"]
+        out.append({"grid": names.get(g["area_path"]), "residents": g["people"],
+                    "uncovered": g["people"] - (g["inside"] or 0), "share": round(share, 1)})
     out.sort(key=lambda r: (r["share"], -r["residents"]))
     return out[:limit]
 

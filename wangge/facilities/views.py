@@ -242,6 +242,7 @@ def scenario_detail(request, pk: int):
     return render(request, "facilities/scenario.html", {
         "scenario": scenario, "area": area, "form": form, "before": before, "after": after, "rows": rows,
         "changes": scenario.changes.select_related("facility").order_by("id"), "suggestions": suggestions,
+        "suggested": request.method == "POST" and request.POST.get("action") == "suggest",
         **_map_context(),
     }, status=400 if request.method == "POST" and form.errors else 200)
 
