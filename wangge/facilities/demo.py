@@ -62,18 +62,18 @@ def _place_facilities(build) -> int:
     if not grids:
         return 0
     ids = sorted(grids)
-    all_grids = max(1, len(build.grids))
     # Deliberate gaps: about a third of the populated grids get no position at all.
     served = [g for g in ids if rng.random() > 0.33] or ids[:1]
     villages = [g for g in ids if "村" in grids[g].name or "嘎查" in grids[g].name]
     rows, links = [], []
-    counts = dict(SEED_COUNTS, village_finance=max(1, len(villages)))
-    for code, seed_count in counts.items():
+    # About one position per populated grid, split in the seed city's proportions.
+    seed_total = sum(SEED_COUNTS.values())
+    counts = {code: max(1, round(len(ids) * n / seed_total)) for code, n in SEED_COUNTS.items()}
+    counts["village_finance"] = max(1, len(villages)) if villages else 0
+    for code, n in counts.items():
         ftype = types.get(code)
         if ftype is None:
             continue
-        n = max(1, round(seed_count * len(ids) / all_grids * 4)) if code != "village_finance" else seed_count
-        n = min(n, len(served) * 2)
         for i in range(n):
             grid_id = rng.choice(villages or served) if code == "village_finance" else rng.choice(served)
             lat, lng, address = rng.choice(by_grid[grid_id])

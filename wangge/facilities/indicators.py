@@ -40,11 +40,9 @@ def _access():
 
 def _drill(code: str):
     def url(area, period=None, department=None) -> str:
-        from wangge.areas.models import AreaKind
+        from wangge.areas.models import Area, AreaKind
 
         from .models import FacilityType
-
-        from wangge.areas.models import Area
 
         target = area
         while target.kind in (AreaKind.GRID, AreaKind.MICROGRID):

@@ -7,7 +7,12 @@ import pytest
 from wangge.facilities import coverage
 from wangge.facilities.models import CoverageRun, Facility, FacilityType, HomeAccess, Scenario
 from wangge.facilities.selectors import off_network_homes, worst_grids
-from wangge.facilities.services import facility_create, scenario_change, scenario_create, scenario_points
+from wangge.facilities.services import (
+    facility_create,
+    scenario_change,
+    scenario_create,
+    scenario_points,
+)
 
 from .conftest import LAT, load_street, node_lng
 
