@@ -9,6 +9,7 @@ building and facility type and stamps ``CoverageRun``; nothing else stores them.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scoping import ScopedModel
@@ -36,7 +37,7 @@ class FacilityType(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # the seeded names are translated; others show as typed
 
 
 class Service(models.Model):
@@ -52,7 +53,7 @@ class Service(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # the seeded names are translated; others show as typed
 
 
 class Facility(ScopedModel):
