@@ -74,44 +74,54 @@ def straight_distances(origin, home_lat, home_lng, fac_lat, fac_lng):
 # ---------------------------------------------------------------------- greedy sites
 
 
+def _morton(ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
+    """Z-order of integer cells, so consecutive candidates lie close together."""
+    code = np.zeros(len(ix), dtype=np.int64)
+    for bit in range(20):
+        code |= ((ix >> bit) & 1) << (2 * bit)
+        code |= ((iy >> bit) & 1) << (2 * bit + 1)
+    return code
+
+
 def reach_of_candidates(graph: Graph, homes: Snapped, candidates: Snapped, threshold: float,
-                        chunk: int = 64) -> list[np.ndarray]:
+                        chunk: int = 48) -> list[np.ndarray]:
     """For each candidate site, the indices of the homes within ``threshold`` of it by the
-    network. Candidates go in spatial chunks; each chunk runs on the sub-graph of nodes
-    within reach of its box (a network path is never shorter than the straight line)."""
-    home_nodes = homes.node
-    on = home_nodes >= 0
-    homes_at_node: dict[int, list[int]] = {}
-    for i, n in zip(np.nonzero(on)[0].tolist(), home_nodes[on].tolist(), strict=True):
-        homes_at_node.setdefault(n, []).append(i)
-    xy = graph.xy(graph.lat, graph.lng)
+    network. Candidates go in spatial chunks (Z-order); each chunk runs one Dijkstra with
+    all its candidates as sources on the sub-graph of nodes within ``threshold`` of its box
+    (a network path is never shorter than the straight line), and the homes reached are
+    picked with array operations."""
+    from scipy.sparse.csgraph import dijkstra
+
     result: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(candidates.node)
     valid = np.nonzero(candidates.node >= 0)[0]
-    if len(valid) == 0:
+    on = np.nonzero(homes.node >= 0)[0]
+    if len(valid) == 0 or len(on) == 0:
         return result
+    xy = graph.xy(graph.lat, graph.lng)
+    by_x = np.argsort(xy[:, 0], kind="stable")
+    sorted_x = xy[by_x, 0]
     cxy = xy[candidates.node[valid]]
-    order = valid[np.lexsort((cxy[:, 0] // (threshold * 4), cxy[:, 1] // (threshold * 4)))]
-    home_offset = homes.offset
+    cell = (cxy - cxy.min(axis=0)) // threshold
+    order = valid[np.argsort(_morton(cell[:, 0].astype(np.int64), cell[:, 1].astype(np.int64)), kind="stable")]
+    home_nodes = homes.node[on]
+    home_offset = homes.offset[on]
     for start in range(0, len(order), chunk):
         group = order[start:start + chunk]
         gnodes = candidates.node[group]
         lo = xy[gnodes].min(axis=0) - threshold
         hi = xy[gnodes].max(axis=0) + threshold
-        local = np.nonzero(np.all((xy >= lo) & (xy <= hi), axis=1))[0]
+        band = by_x[np.searchsorted(sorted_x, lo[0]):np.searchsorted(sorted_x, hi[0], side="right")]
+        local = np.sort(band[(xy[band, 1] >= lo[1]) & (xy[band, 1] <= hi[1])])
+        position = np.searchsorted(local, home_nodes).clip(0, len(local) - 1)
+        inside = local[position] == home_nodes
+        if not inside.any():
+            continue
         sub = graph.adjacency[local][:, local]
-        position = np.searchsorted(local, gnodes)
-        from scipy.sparse.csgraph import dijkstra
-
-        dist = dijkstra(sub, directed=False, indices=position, limit=threshold)
+        dist = dijkstra(sub, directed=True, indices=np.searchsorted(local, gnodes), limit=threshold)
+        total = dist[:, position[inside]] + home_offset[inside][None, :] + candidates.offset[group][:, None]
+        which = on[inside]
         for row, cand in enumerate(group.tolist()):
-            reached = np.nonzero(np.isfinite(dist[row]))[0]
-            found: list[int] = []
-            base = candidates.offset[cand]
-            for local_index, d in zip(reached.tolist(), dist[row][reached].tolist(), strict=True):
-                for h in homes_at_node.get(int(local[local_index]), ()):
-                    if d + base + home_offset[h] <= threshold:
-                        found.append(h)
-            result[cand] = np.asarray(found, dtype=np.int64)
+            result[cand] = which[total[row] <= threshold]
     return result
 
 

@@ -22,6 +22,9 @@ from . import access
 from .models import CoverageRun, Facility, FacilityType, HomeAccess, Network
 from .network import Graph, graph_cached, network_dir
 
+# Distances are searched up to this many times a type's circle; farther is "far beyond".
+SEARCH_FACTOR = 2.0
+
 
 def circle_metres(circle: str) -> float:
     return float({
@@ -80,8 +83,9 @@ def _origin(homes: HomeTable) -> tuple[float, float]:
     return 0.0, 0.0
 
 
-def distances_for(graph: Graph | None, homes: HomeTable, fac_lat, fac_lng, home_snap=None):
-    """(distance per home, off-network mask) for one set of facility points."""
+def distances_for(graph: Graph | None, homes: HomeTable, fac_lat, fac_lng, home_snap=None, limit=None):
+    """(distance per home, off-network mask) for one set of facility points. Network runs
+    stop at ``limit`` metres (farther homes get inf: "far beyond or unreachable")."""
     fac_lat = np.asarray(fac_lat, dtype=float)
     fac_lng = np.asarray(fac_lng, dtype=float)
     if graph is None:
@@ -91,7 +95,8 @@ def distances_for(graph: Graph | None, homes: HomeTable, fac_lat, fac_lng, home_
     if home_snap is None:
         home_snap = access.snap_points(graph, homes.lat, homes.lng, snap)
     fac_snap = access.snap_points(graph, fac_lat, fac_lng, snap)
-    return access.network_distances(graph, home_snap, fac_snap), home_snap.node < 0
+    limit = float("inf") if limit is None else limit
+    return access.network_distances(graph, home_snap, fac_snap, limit=limit), home_snap.node < 0
 
 
 def recompute() -> CoverageRun:
@@ -106,8 +111,9 @@ def recompute() -> CoverageRun:
     off = np.zeros(len(homes.lat), dtype=bool)
     for ftype in FacilityType.objects.filter(active=True):
         points = list(Facility.objects.filter(facility_type=ftype, active=True).values_list("lat", "lng"))
-        dist, off = distances_for(graph, homes, [p[0] for p in points], [p[1] for p in points], home_snap)
         threshold = circle_metres(ftype.circle)
+        dist, off = distances_for(graph, homes, [p[0] for p in points], [p[1] for p in points], home_snap,
+                                  limit=SEARCH_FACTOR * threshold)
         for i in range(len(homes.lat)):
             d = float(dist[i])
             rows.append(HomeAccess(
@@ -151,8 +157,9 @@ def evaluate(ftype: FacilityType, points: list[tuple[float, float]], *, prefix: 
     ``by_area`` groups homes by the first ``depth_chars`` characters of their path."""
     _network, graph = current_graph()
     homes = home_table(prefix)
-    dist, _off = distances_for(graph, homes, [p[0] for p in points], [p[1] for p in points])
-    inside = np.isfinite(dist) & (dist <= circle_metres(ftype.circle))
+    threshold = circle_metres(ftype.circle)
+    dist, _off = distances_for(graph, homes, [p[0] for p in points], [p[1] for p in points], limit=threshold)
+    inside = np.isfinite(dist) & (dist <= threshold)
     by_area: dict[str, list[float]] = {}
     for i, path in enumerate(homes.area_path):
         key = path[:depth_chars] if depth_chars else path
@@ -174,7 +181,7 @@ def suggest_sites(ftype: FacilityType, points: list[tuple[float, float]], candid
     _network, graph = current_graph()
     homes = home_table(prefix)
     threshold = circle_metres(ftype.circle)
-    dist, _off = distances_for(graph, homes, [p[0] for p in points], [p[1] for p in points])
+    dist, _off = distances_for(graph, homes, [p[0] for p in points], [p[1] for p in points], limit=threshold)
     covered = np.isfinite(dist) & (dist <= threshold)
     clat = np.array([c[0] for c in candidates], dtype=float)
     clng = np.array([c[1] for c in candidates], dtype=float)

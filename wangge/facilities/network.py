@@ -97,14 +97,15 @@ class Graph:
         sources = np.unique(np.asarray(sources, dtype=np.int64))
         if len(sources) == 0:
             return np.full(self.node_count, INF), np.full(self.node_count, -9999)
+        # The adjacency is symmetric by construction: directed=True reads it once (faster).
         dist, _pred, origin = dijkstra(
-            self.adjacency, directed=False, indices=sources, min_only=True,
+            self.adjacency, directed=True, indices=sources, min_only=True,
             limit=limit, return_predecessors=True,
         )
         return dist, origin
 
     def from_point(self, node: int, limit: float = INF) -> np.ndarray:
-        return dijkstra(self.adjacency, directed=False, indices=int(node), limit=limit)
+        return dijkstra(self.adjacency, directed=True, indices=int(node), limit=limit)
 
     # ------------------------------------------------------------------ disk
     def save(self, path) -> None:
