@@ -97,9 +97,10 @@ def _place_facilities(build) -> int:
 
 def city_populate(build) -> None:
     from .coverage import recompute
-    from .services import network_register
+    from .services import catalogue_ensure, network_register
 
     started = time.perf_counter()
+    catalogue_ensure()
     build.stats.figures["facilities"] = _place_facilities(build)
     graph = synthetic_network_for_city()
     if graph is not None:

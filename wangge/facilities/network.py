@@ -218,7 +218,7 @@ def graph_cached(path) -> Graph | None:
 
 def edges_in_box(path, south, west, north, east, limit: int = 20000) -> list:
     """The network's edges in a box as [[lat, lng], [lat, lng]] pairs (the basemap the
-    app serves itself); at most ``limit``."""
+    app serves itself); at most about ``limit``."""
     graph = graph_cached(path)
     if graph is None:
         return []
@@ -226,7 +226,9 @@ def edges_in_box(path, south, west, north, east, limit: int = 20000) -> list:
         u, v = arrays["edge_u"], arrays["edge_v"]
     lat, lng = graph.lat, graph.lng
     inside = (lat >= south) & (lat <= north) & (lng >= west) & (lng <= east)
-    pick = np.nonzero(inside[u] | inside[v])[0][:limit]
+    pick = np.nonzero(inside[u] | inside[v])[0]
+    if len(pick) > limit:  # zoomed out over a big city: an even sample of the ways
+        pick = pick[:: math.ceil(len(pick) / limit)]
     return [
         [[round(float(lat[a]), 6), round(float(lng[a]), 6)], [round(float(lat[b]), 6), round(float(lng[b]), 6)]]
         for a, b in zip(u[pick], v[pick], strict=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from wangge.areas.models import Area, AreaKind, Building
@@ -166,3 +166,11 @@ def nearest_by_type(lat: float, lng: float, now: datetime, *, per_type: int = 2,
         out.append((types[type_id], items[:per_type]))
     out.sort(key=lambda pair: (pair[0].order, pair[0].code))
     return out
+
+
+def map_center() -> tuple[float, float]:
+    box = Area.objects.filter(kind=AreaKind.GRID, min_lat__isnull=False).aggregate(
+        Min("min_lat"), Max("max_lat"), Min("min_lng"), Max("max_lng"))
+    if box["min_lat__min"] is None:
+        return 40.6, 109.85
+    return ((box["min_lat__min"] + box["max_lat__max"]) / 2, (box["min_lng__min"] + box["max_lng__max"]) / 2)

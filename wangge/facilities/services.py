@@ -45,6 +45,17 @@ def coordinates_wgs84(lat, lng, system: str = "wgs84") -> tuple[float, float]:
     return round(wlat, 7), round(wlng, 7)
 
 
+def catalogue_ensure() -> None:
+    """The default types and services exist (seeded by migration 0002; a flushed test
+    database or a city built after a reset gets them back)."""
+    from .catalogue import DEFAULT_SERVICES, DEFAULT_TYPES
+
+    for code, name, circle, order in DEFAULT_TYPES:
+        FacilityType.objects.get_or_create(code=code, defaults={"name": name, "circle": circle, "order": order})
+    for order, (code, name) in enumerate(DEFAULT_SERVICES):
+        Service.objects.get_or_create(code=code, defaults={"name": name, "order": (order + 1) * 10})
+
+
 def coverage_changed() -> None:
     """Queue the recomputation once the writes are committed (eager in tests/demo)."""
     from .tasks import recompute_later

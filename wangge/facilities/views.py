@@ -111,7 +111,8 @@ def _map_context():
     from django.conf import settings
 
     network = coverage.current_network()
-    return {"tile_url": settings.WANGGE_MAP_TILE_URL, "network": network,
+    lat, lng = selectors.map_center()
+    return {"tile_url": settings.WANGGE_MAP_TILE_URL, "network": network, "map_lat": lat, "map_lng": lng,
             "basemap_url": reverse("facilities:basemap") if network else ""}
 
 

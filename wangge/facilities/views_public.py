@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Max, Min
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from wangge.areas.models import Area, AreaKind
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
 
@@ -19,17 +17,9 @@ from .network import edges_in_box, network_dir
 from .services import coordinates_wgs84
 
 
-def map_center() -> tuple[float, float]:
-    box = Area.objects.filter(kind=AreaKind.GRID, min_lat__isnull=False).aggregate(
-        Min("min_lat"), Max("max_lat"), Min("min_lng"), Max("max_lng"))
-    if box["min_lat__min"] is None:
-        return 40.6, 109.85
-    return ((box["min_lat__min"] + box["max_lat__max"]) / 2, (box["min_lng__min"] + box["max_lng__max"]) / 2)
-
-
 @require_GET
 def near(request):
-    lat, lng = map_center()
+    lat, lng = selectors.map_center()
     network = coverage.current_network()
     return render(request, "facilities/near.html", {
         "map_lat": lat, "map_lng": lng, "tile_url": settings.WANGGE_MAP_TILE_URL, "network": network,
@@ -70,7 +60,8 @@ def basemap(request):
         south, west, north, east = (float(request.GET[k]) for k in ("s", "w", "n", "e"))
     except (KeyError, ValueError):
         return JsonResponse({"error": "bbox"}, status=400)
-    if network is None or (north - south) * (east - west) > 0.05:
+    if network is None:
         return JsonResponse({"lines": [], "synthetic": bool(network and network.synthetic)})
     path = network_dir() / network.path
-    return JsonResponse({"lines": edges_in_box(path, south, west, north, east), "synthetic": network.synthetic})
+    lines = edges_in_box(path, south, west, north, east, limit=8000)
+    return JsonResponse({"lines": lines, "synthetic": network.synthetic})

@@ -11,7 +11,7 @@ from wangge.accounts.models import Role
 from wangge.areas.models import Area, AreaKind, Building
 from wangge.facilities.models import Facility, FacilityType
 from wangge.facilities.network import build_graph, network_dir
-from wangge.facilities.services import network_register
+from wangge.facilities.services import catalogue_ensure, network_register
 from wangge.testing.areas import build_city
 from wangge.testing.people import ResidentFactory, make_household
 from wangge.testing.users import make_user
@@ -59,6 +59,11 @@ def load_street():
 
 @pytest.fixture
 def street(db) -> Street:
+    return make_street()
+
+
+def make_street() -> Street:
+    catalogue_ensure()
     build_city(districts=1, streets=1, communities=2, grids=2)
     grids = list(Area.objects.filter(kind=AreaKind.GRID).order_by("path"))
     communities = list(Area.objects.filter(kind=AreaKind.COMMUNITY).order_by("path"))

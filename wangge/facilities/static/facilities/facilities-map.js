@@ -10,7 +10,9 @@
   var mode = box.dataset.mode;
   var lat0 = parseFloat(box.dataset.lat), lng0 = parseFloat(box.dataset.lng);
   var hasPoint = isFinite(lat0) && isFinite(lng0);
-  var map = L.map(box, { tap: true, preferCanvas: true }).setView(hasPoint ? [lat0, lng0] : [40.6, 109.85], hasPoint ? 15 : 12);
+  var center = [parseFloat(box.dataset.centerLat) || 40.6, parseFloat(box.dataset.centerLng) || 109.85];
+  var zoom = parseInt(box.dataset.zoom, 10) || (hasPoint ? 15 : 13);
+  var map = L.map(box, { tap: true, preferCanvas: true }).setView(hasPoint ? [lat0, lng0] : center, zoom);
   map.attributionControl.setPrefix("");
   if (box.dataset.tiles) { L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map); }
   else { box.classList.add("no-tiles"); }
@@ -18,7 +20,6 @@
   var streets = L.layerGroup().addTo(map);
   function drawStreets() {
     if (!box.dataset.basemap) { return; }
-    if (map.getZoom() < 14) { streets.clearLayers(); return; }
     var b = map.getBounds();
     var url = box.dataset.basemap + "?s=" + b.getSouth() + "&w=" + b.getWest() + "&n=" + b.getNorth() + "&e=" + b.getEast();
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
