@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/edit/", views.facility_edit, name="edit"),
     path("<int:pk>/log/", views.service_log, name="log"),
+    path("stations/", views.stations, name="stations"),
     path("usage/", views.usage, name="usage"),
     path("gaps/", views.gaps, name="gaps"),
     path("gaps/homes.json", views.gap_homes, name="gap_homes"),

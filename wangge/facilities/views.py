@@ -30,6 +30,7 @@ from .forms import (
 )
 from .models import FacilityType, Scenario
 from .permissions import (
+    LOG_ROLES,
     READ_ROLES,
     WRITE_ROLES,
     can_log_in,
@@ -114,6 +115,17 @@ def _map_context():
     lat, lng = selectors.map_center()
     return {"tile_url": settings.WANGGE_MAP_TILE_URL, "network": network, "map_lat": lat, "map_lng": lng,
             "basemap_url": reverse("facilities:basemap") if network else ""}
+
+
+@guarded(can_log_services)
+def stations(request):
+    """The stations this user may log services for (the phone's way in)."""
+    q = request.GET.get("q", "").strip()[:50]
+    rows = selectors.facilities_in_scope(request.user, roles=LOG_ROLES).filter(active=True)
+    if q:
+        rows = rows.filter(name__icontains=q)
+    page, query = paginate(request, rows.order_by("name", "id"))
+    return render(request, "facilities/stations.html", {"page": page, "query": query, "q": q})
 
 
 @guarded(can_log_services)

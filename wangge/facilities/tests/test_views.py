@@ -148,3 +148,11 @@ def test_pages_are_404_to_residents_and_workers(street):
     client = client_for(worker)
     for url in ("/facilities/", "/facilities/gaps/", "/facilities/scenarios/", "/facilities/new/"):
         assert client.get(url).status_code == 404, url
+
+
+def test_grid_worker_finds_the_stations_to_log(street):
+    worker = make_user(Role.GRID_WORKER, street.grid1)
+    text = client_for(worker).get("/facilities/stations/").content.decode()
+    assert "一号党群服务中心" in text and f"/facilities/{street.center.pk}/log/" in text
+    other = make_user(Role.GRID_WORKER, street.grid2)
+    assert "一号党群服务中心" not in client_for(other).get("/facilities/stations/").content.decode()
