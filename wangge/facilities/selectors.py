@@ -75,7 +75,7 @@ def is_open_now(facility: Facility, now: datetime) -> bool | None:
 # ---------------------------------------------------------------------- gaps
 
 
-def worst_grids(user, ftype: FacilityType, *, area=None, limit: int = 20):
+def worst_grids(user, ftype: FacilityType, *, area=None, limit: int | None = 20):
     """Grids by the share of residents within the type's circle, worst first."""
     rows = HomeAccess.objects.filter_to_scope(user, roles=READ_ROLES).filter(facility_type=ftype)
     if area is not None:
@@ -91,7 +91,7 @@ def worst_grids(user, ftype: FacilityType, *, area=None, limit: int = 20):
         out.append({"grid": names.get(g["area_path"]), "residents": g["people"],
                     "uncovered": g["people"] - (g["inside"] or 0), "share": round(share, 1)})
     out.sort(key=lambda r: (r["share"], -r["residents"]))
-    return out[:limit]
+    return out[:limit] if limit else out
 
 
 def off_network_homes(user, ftype: FacilityType, *, area=None):

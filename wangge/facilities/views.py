@@ -190,11 +190,14 @@ def gap_homes(request):
     if ftype is None:
         return JsonResponse({"homes": [], "facilities": [], "threshold": 0})
     points = selectors.gap_points(request.user, ftype, area=data.get("area"))
+    shares = selectors.worst_grids(request.user, ftype, area=data.get("area"), limit=None)
     facilities = selectors.facilities_in_scope(request.user).filter(facility_type=ftype, active=True)
     return JsonResponse({
         "threshold": coverage.circle_metres(ftype.circle),
         "homes": [{"lat": p[0], "lng": p[1], "d": p[2], "n": p[3], "name": p[4]} for p in points],
         "facilities": [{"lat": f.lat, "lng": f.lng, "name": f.name} for f in facilities[:2000]],
+        "areas": [{"name": r["grid"].name, "share": r["share"], "polygon": r["grid"].polygon}
+                  for r in shares if r["grid"] is not None and r["grid"].polygon],
     })
 
 

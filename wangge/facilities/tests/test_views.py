@@ -104,6 +104,7 @@ def test_gap_page_lists_worst_grids_and_says_when_computed(street):
     assert "覆盖率计算于" in text and "步行路网距离" in text and "远楼" in text
     homes = client.get("/facilities/gaps/homes.json").json()
     assert len(homes["homes"]) == 5 and homes["threshold"] == 1000
+    assert sorted(a["share"] for a in homes["areas"]) == [0.0, 78.9]
 
 
 def test_scenario_page_shows_coverage_rise_and_suggests_sites(street):

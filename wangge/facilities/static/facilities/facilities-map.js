@@ -56,6 +56,12 @@
   if (mode === "gaps") {
     fetch(box.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
       var t = data.threshold, bounds = [];
+      // Grids coloured by coverage (share of residents within the circle).
+      (data.areas || []).forEach(function (a) {
+        var color = a.share >= 80 ? "#2e8b57" : (a.share >= 50 ? "#e8a33d" : "#c8102e");
+        L.geoJSON(a.polygon, { style: { color: color, weight: 1, fillColor: color, fillOpacity: 0.15 }, interactive: false })
+          .addTo(map);
+      });
       data.homes.forEach(function (h) {
         if (h.lat === null) { return; }
         var color = h.d === null || h.d > 2 * t ? "#c8102e" : (h.d > t ? "#e8a33d" : "#2e8b57");
