@@ -56,6 +56,8 @@ class Graph:
     lat: np.ndarray
     lng: np.ndarray
     adjacency: csr_matrix
+    edge_u: np.ndarray | None = field(default=None, repr=False)  # the edges once (basemap)
+    edge_v: np.ndarray | None = field(default=None, repr=False)
     _tree: cKDTree | None = field(default=None, repr=False)
     _origin: tuple[float, float] | None = field(default=None, repr=False)
 
@@ -129,7 +131,8 @@ class Graph:
                 (arrays["data"].astype(np.float64), arrays["indices"], arrays["indptr"]),
                 shape=(n, n),
             )
-            return cls(lat=arrays["lat"], lng=arrays["lng"], adjacency=adjacency)
+            return cls(lat=arrays["lat"], lng=arrays["lng"], adjacency=adjacency,
+                       edge_u=arrays["edge_u"], edge_v=arrays["edge_v"])
 
 
 def build_graph(lat, lng, edge_u, edge_v, length) -> Graph:
@@ -222,8 +225,7 @@ def edges_in_box(path, south, west, north, east, limit: int = 20000) -> list:
     graph = graph_cached(path)
     if graph is None:
         return []
-    with np.load(path) as arrays:
-        u, v = arrays["edge_u"], arrays["edge_v"]
+    u, v = graph.edge_u, graph.edge_v
     lat, lng = graph.lat, graph.lng
     inside = (lat >= south) & (lat <= north) & (lng >= west) & (lng <= east)
     pick = np.nonzero(inside[u] | inside[v])[0]
