@@ -87,6 +87,19 @@ def test_indicator_rolls_up_the_coverage(street):
     assert "facilities/gaps/" in indicator.drill(street.grid1)
 
 
+def test_dashboard_engine_rolls_coverage_up_per_area(street):
+    from wangge.indicators.periods import Period
+    from wangge.indicators.selectors import area_figures
+
+    load_street()
+    coverage.recompute()
+    figures = area_figures(user=street.staff, area=street.community, period=Period(2026, 3),
+                           codes=["coverage_party_center"])
+    assert figures.total == {"coverage_party_center": 51.7}
+    # drill-down: per grid of the community
+    assert sorted(values["coverage_party_center"] for _, values in figures.children) == [0.0, 78.9]
+
+
 def test_facility_write_queues_the_recomputation(street, django_capture_on_commit_callbacks):
     load_street()
     before = CoverageRun.objects.count()
