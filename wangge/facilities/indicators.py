@@ -18,8 +18,8 @@ GROUP = "服务阵地"
 COVERAGE_TYPES = {"party_center": "Party service centres", "estate_station": "estate service stations",
                   "rest_station": "rest stations"}
 
+# Not on the headline panel: its figures make the monthly briefing's summary sentence.
 PANELS = {
-    "headline": {"facilities": 300, "coverage_party_center": 310},
     "ranking": {"coverage_party_center": 300, "coverage_estate_station": 310},
     "areas": {"facilities": 300, "coverage_party_center": 310, "coverage_rest_station": 320},
     "rank_by": {"coverage_party_center": 300},
