@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "wangge.cases",
     "wangge.patrols",
     "wangge.party",
+    "wangge.facilities",
     "wangge.indicators",
     "wangge.demo",
     "wangge.web",
@@ -241,6 +242,17 @@ WANGGE_PARTY_TRANSFER_DAYS = env_int("WANGGE_PARTY_TRANSFER_DAYS", 30)
 WANGGE_PARTY_MEETINGS: dict = {}
 # Neighbouring households one 党员中心户 links: (fewest, most).
 WANGGE_PARTY_CENTRAL_LINKS = (5, 15)
+# Service positions and the 15-minute circle (wangge.facilities, docs/domain.md).
+# Where the walking network (.npz, also the basemap) lives; empty: MEDIA_ROOT/network.
+WANGGE_FACILITY_NETWORK_DIR = env_str("WANGGE_FACILITY_NETWORK_DIR", "")
+# Homes and facilities farther than this from the network are listed as off the network.
+WANGGE_FACILITY_SNAP_METRES = env_int("WANGGE_FACILITY_SNAP_METRES", 300)
+# Walking speed (metres per minute) used to show minutes' walk.
+WANGGE_FACILITY_WALK_SPEED = env_int("WANGGE_FACILITY_WALK_SPEED", 80)
+# Circle thresholds in metres (GB 50180-2018: 5/10/15 minutes' walk = 300/500/1000 m).
+WANGGE_FACILITY_CIRCLE_5_METRES = env_int("WANGGE_FACILITY_CIRCLE_5_METRES", 300)
+WANGGE_FACILITY_CIRCLE_10_METRES = env_int("WANGGE_FACILITY_CIRCLE_10_METRES", 500)
+WANGGE_FACILITY_CIRCLE_15_METRES = env_int("WANGGE_FACILITY_CIRCLE_15_METRES", 1000)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

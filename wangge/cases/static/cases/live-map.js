@@ -10,7 +10,8 @@ var wanggeCasesT = window.wanggeCasesT;  /* strings.js */
   var summary = document.getElementById("live-summary");
   var updated = document.getElementById("live-updated");
   var map = L.map(el, { zoomSnap: 0.25, minZoom: 3, maxZoom: 19 }).setView([40.6, 109.85], 11);
-  if (config.tile_url) { L.tileLayer(config.tile_url, { maxZoom: 19 }).addTo(map); }
+  map.attributionControl.setPrefix("");  // no Leaflet flag; the tiles name OpenStreetMap
+  if (config.tile_url) { L.tileLayer(config.tile_url, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map); }
   var layer = L.markerClusterGroup ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
   layer.addTo(map);
   var fitted = false;

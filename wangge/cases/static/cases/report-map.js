@@ -56,9 +56,10 @@ var el = window.wanggeCasesEl;
 
   if (window.L) {
     var center = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
-    map = L.map(box, { attributionControl: false, tap: true }).setView(center, parseInt(box.dataset.zoom, 10) || 12);
+    map = L.map(box, { tap: true }).setView(center, parseInt(box.dataset.zoom, 10) || 12);
+    map.attributionControl.setPrefix("");  // no Leaflet flag; the tiles name OpenStreetMap
     if (box.dataset.tiles) {
-      L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).addTo(map);
+      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
     } else {
       box.classList.add("no-tiles");
     }

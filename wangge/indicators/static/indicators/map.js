@@ -7,8 +7,9 @@
   var texts = JSON.parse(document.getElementById("map-texts").textContent);
   var mapEl = document.getElementById("grid-map");
   var map = L.map(mapEl, { zoomSnap: 0.25, minZoom: 3, maxZoom: 19 }).setView([40.6, 109.85], 11);
+  map.attributionControl.setPrefix("");  // no Leaflet flag; the tiles name OpenStreetMap
   if (config.tile_url) {
-    L.tileLayer(config.tile_url, { maxZoom: 19 }).addTo(map);
+    L.tileLayer(config.tile_url, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
   }
   var PALETTE = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
   var STATUS_COLORS = {
