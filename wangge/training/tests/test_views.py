@@ -102,3 +102,22 @@ def test_officers_have_no_back_office(client, tw):
     client.force_login(tw.officer_a)
     response = client.get("/admin/training/cadre/")
     assert response.status_code in (302, 403, 404)
+
+
+def test_api_ledger_is_scoped(client, tw):
+    client.force_login(tw.officer_b)
+    rows = client.get("/api/training/ledger?year=2026").json()
+    assert [r["name"] for r in rows] == ["王强"]
+    assert client.get(f"/api/training/cadres/{tw.cadre.pk}/ledger").status_code == 404
+
+
+def test_api_check_in_and_leave_with_key(client, tw):
+    client.force_login(tw.second_user)
+    ok = client.post("/api/training/check-in", {"token": tw.full_time.token}, content_type="application/json")
+    assert ok.status_code == 200
+    body = {"hours": "2", "reason": "会议"}
+    first = client.post(f"/api/training/classes/{tw.full_time.pk}/leave", body,
+                        content_type="application/json", headers={"Idempotency-Key": "k-1"})
+    again = client.post(f"/api/training/classes/{tw.full_time.pk}/leave", body,
+                        content_type="application/json", headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == 201 and first.json()["id"] == again.json()["id"]
