@@ -50,6 +50,8 @@ class TrainingUnit(ScopedModel):
 
 
 class Cadre(ScopedModel):
+    # The learner number the online learning platform knows the cadre by (its export's key).
+    code = models.CharField(_("干部编号"), max_length=30, blank=True, default="")
     name = models.CharField(_("姓名"), max_length=50)
     unit = models.ForeignKey(TrainingUnit, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("所在单位"))
     group = models.CharField(_("干部类别"), max_length=12, choices=LevelGroup.choices, default=LevelGroup.TOWNSHIP)
@@ -65,6 +67,9 @@ class Cadre(ScopedModel):
         verbose_name = _("干部")
         verbose_name_plural = _("干部")
         indexes = [models.Index(fields=["unit", "name"], name="training_cadre_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="training_cadre_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name
