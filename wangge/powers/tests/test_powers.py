@@ -85,3 +85,12 @@ def test_street_pages_render(world, items, client, name):
     assert client.get(reverse(f"powers:{name}", args=[world.street.pk])).status_code == 200
     client.force_login(world.city_officer)
     assert client.get(reverse("powers:home")).status_code == 200
+
+
+def test_api_is_scoped(world, items, other_street_staff, client):
+    services.power_take_on(actor=world.street_staff, street_id=world.street.pk,
+                           item_id=items[0].pk, received_on=date(2025, 1, 1))
+    client.force_login(world.street_staff)
+    assert [p["code"] for p in client.get(f"/api/powers/streets/{world.street.pk}/powers").json()] == ["BT001"]
+    client.force_login(other_street_staff)
+    assert client.get(f"/api/powers/streets/{world.street.pk}/powers").status_code == 404
