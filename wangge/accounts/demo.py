@@ -68,21 +68,31 @@ def demo_accounts_plan() -> list[tuple[str, str, str, Area | None, Department | 
     ]
 
 
+def demo_account_ensure(username, display, role, area, department) -> tuple[User, tuple[str, str, str]]:
+    """One demo login (created once, with the demo password) and its row for the list."""
+    user, created = User.objects.get_or_create(username=username, defaults={"display_name": display})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    if not RoleAssignment.objects.filter(user=user, role=role).exists():
+        role_assign(actor=None, user=user, role=role, area=area, department=department)
+    where = department.name if department else (area.name if area else "全局")
+    return user, (username, Role(role).label, where)
+
+
 def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+    """The platform's demo logins, then each app's: a demo module may define
+    ``demo_accounts(ensure) -> rows`` for the roles it declares (``ensure`` is
+    ``demo_account_ensure``)."""
+    from wangge.demo.registry import demo_hooks
+
     if not settings.WANGGE_DEMO:
         raise ApplicationError("演示账号仅在演示模式（WANGGE_DEMO=1）下创建")
     rows = []
     for username, display, role, area, department in demo_accounts_plan():
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"display_name": display}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        if not RoleAssignment.objects.filter(user=user, role=role).exists():
-            role_assign(actor=None, user=user, role=role, area=area, department=department)
-        where = department.name if department else (area.name if area else "全局")
-        rows.append((username, Role(role).label, where))
+        rows.append(demo_account_ensure(username, display, role, area, department)[1])
+    for hook in demo_hooks("demo_accounts"):
+        rows.extend(hook(demo_account_ensure))
     return rows
 
 
