@@ -12,7 +12,15 @@ from wangge.accounts.models import Department
 from wangge.areas.models import Area, AreaKind
 from wangge.core import clock
 
-from .models import Assessment, Criterion, CriterionSource, PowerExercise, PowerItem, PowerKind, StreetPower
+from .models import (
+    Assessment,
+    Criterion,
+    CriterionSource,
+    PowerExercise,
+    PowerItem,
+    PowerKind,
+    StreetPower,
+)
 from .scoring import weighted_total
 
 FULL_ITEMS = 99

@@ -30,10 +30,10 @@ from django.db.models.functions import ExtractYear, Greatest
 
 from .models import (
     Cadre,
+    CreditMode,
     CreditRecord,
     CreditRules,
     CreditSource,
-    CreditMode,
     Enrolment,
     EnrolmentStatus,
     LevelGroup,

@@ -6,7 +6,7 @@ import pytest
 from wangge.core.errors import ApplicationError
 from wangge.training import services
 from wangge.training.ledger import annual_ledger, cadre_ledger
-from wangge.training.models import CreditRules, CreditSource, EnrolmentStatus, Enrolment
+from wangge.training.models import CreditRules, CreditSource, Enrolment, EnrolmentStatus
 
 
 def test_check_in_credits_the_class_hours(tw):
