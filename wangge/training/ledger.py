@@ -118,21 +118,24 @@ def _grouped(cadre_ids, years: tuple[int, int] | None, r: CreditRules):
             hours=Sum(Greatest(class_hours_expression(r) - F("leave_hours"), _d(0), output_field=DEC)),
             days=Sum("training_class__days_held"),
         )
+        .values_list("cadre_id", "year", "by", "hours", "days")
         .order_by()
     )
-    for row in rows:
-        source = CreditSource.SELF_SELECTED if row["by"] == Enrolment.By.SELF else CreditSource.ORGANISED
-        entry = totals[(row["cadre_id"], row["year"], source)]
-        entry[0] += row["hours"] or ZERO
-        entry[1] += row["days"] or 0
+    self_by = Enrolment.By.SELF
+    for cadre_id, year, by, hours, days in rows:
+        source = CreditSource.SELF_SELECTED if by == self_by else CreditSource.ORGANISED
+        entry = totals[(cadre_id, year, source)]
+        entry[0] += hours or ZERO
+        entry[1] += days or 0
     rows = (
         records.annotate(year=ExtractYear("date"))
         .values("cadre_id", "year", "source")
         .annotate(hours=Sum(record_credit_expression(r)))
+        .values_list("cadre_id", "year", "source", "hours")
         .order_by()
     )
-    for row in rows:
-        totals[(row["cadre_id"], row["year"], row["source"])][0] += row["hours"] or ZERO
+    for cadre_id, year, source, hours in rows:
+        totals[(cadre_id, year, source)][0] += hours or ZERO
     rows = (
         lectures.annotate(year=ExtractYear("end"))
         .values("course__lecturer_cadre_id", "year")
@@ -218,17 +221,27 @@ def assess_years(
     return result
 
 
+def _first_year(year: int, reqs) -> int:
+    """The earliest year whose hours count for ``year``: the one before (carry-over) or
+    the start of the longest cycle."""
+    first = year - 1
+    for _hours, span, _days in reqs.values():
+        if span > 1:
+            first = min(first, cycle_years(year, span).start)
+    return first
+
+
 def cadre_ledger(*, cadre: Cadre, years: list[int]) -> list[Year]:
     r = rules()
-    span = max((v[1] for v in requirements().values()), default=1)
-    first = min(years) - span
+    reqs = requirements()
+    first = min(_first_year(y, reqs) for y in years)
     totals = _grouped([cadre.pk], (first, max(years)), r)
     per_year: dict[int, dict[str, list]] = defaultdict(dict)
     for (_cadre, y, source), values in totals.items():
         per_year[y][source] = values
     return assess_years(
         group=cadre.group, party_member=cadre.is_party_member, per_year=per_year,
-        years=years, r=r, reqs=requirements(),
+        years=years, r=r, reqs=reqs,
     )
 
 
@@ -246,10 +259,9 @@ def annual_ledger(*, cadres, year: int) -> list[LedgerRow]:
     queries whatever the number of cadres."""
     r = rules()
     reqs = requirements()
-    span = max((v[1] for v in reqs.values()), default=1)
     people = list(cadres.values_list("pk", "name", "unit__name", "group", "is_party_member").order_by("unit__name", "name", "pk"))
     ids = cadres.values("pk")
-    totals = _grouped(ids, (year - span, year), r)
+    totals = _grouped(ids, (_first_year(year, reqs), year), r)
     per_cadre: dict[int, dict[int, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
     for (cadre_id, y, source), values in totals.items():
         per_cadre[cadre_id][y][source] = values
