@@ -3,10 +3,14 @@ assessment results of stationed offices (discovered by wangge.indicators)."""
 
 from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from wangge.indicators.definitions import Source, average, count_of, register_source
 
 GROUP_POWERS = "街道赋权"
+
+# The units, for the catalogue (wangge.indicators.labels translates them with pgettext).
+UNITS = (pgettext_lazy("unit", "项"), pgettext_lazy("unit", "次"), pgettext_lazy("unit", "分"))
 
 PANELS = {"ranking": {"powers_taken": 300}}
 

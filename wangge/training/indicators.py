@@ -7,10 +7,14 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from wangge.indicators.definitions import Source, average, count_of, rate, register_source
 
 GROUP_TRAINING = "干部教育培训"
+
+# The units, for the catalogue (wangge.indicators.labels translates them with pgettext).
+UNITS = (pgettext_lazy("unit", "期"), pgettext_lazy("unit", "人次"), pgettext_lazy("unit", "星"))
 
 PANELS = {
     "headline": {"training_requirement_rate": 300},
