@@ -68,7 +68,7 @@ class PowerExercise(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("记录人"),
     )
-    key = models.CharField(max_length=64, blank=True, default="")
+    key = models.CharField(_("幂等键"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("记录时间"))
 
     class Meta:
@@ -78,6 +78,9 @@ class PowerExercise(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["power", "key"], condition=~models.Q(key=""), name="powers_exercise_key"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.matter}"
 
 
 class CriterionSource(models.TextChoices):
@@ -117,7 +120,7 @@ class Assessment(ScopedModel):
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1, default=0)
     comment = models.CharField(_("评语"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("考核人"),
@@ -130,3 +133,6 @@ class Assessment(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["street", "department", "year"], name="powers_assessment_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.department_id}"

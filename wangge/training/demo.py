@@ -172,9 +172,17 @@ def demo_accounts(ensure) -> list[tuple[str, str, str]]:
     """The demo logins of training: a unit's training officer and a cadre of that unit."""
     from wangge.accounts.models import Role
 
+    from wangge.accounts.models import Department
+
     unit = TrainingUnit.objects.filter(department__isnull=False).order_by("pk").first()
     if unit is None:
-        return []
+        department = Department.objects.select_related("area").order_by("pk").first()
+        if department is None:
+            return []
+        unit = TrainingUnit.objects.create(name=department.name, area=department.area,
+                                           department=department, area_path=department.area.path)
+    if not unit.cadres.exists():
+        Cadre.objects.create(code="DEMO0001", name="马骏", unit=unit, area_path=unit.area_path)
     officer, officer_row = ensure("trainingofficer", "培训专管员 高峰", Role.TRAINING_OFFICER, None, unit.department)
     user, cadre_row = ensure("cadre", "干部 马骏", Role.CADRE, unit.area, None)
     if not Cadre.objects.filter(user=user).exists():

@@ -193,7 +193,7 @@ class TrainingClass(ScopedModel):
     days_held = models.PositiveSmallIntegerField(_("天数"), default=1)
     units = models.ManyToManyField(TrainingUnit, blank=True, related_name="classes", verbose_name=_("选学单位"))
     self_selectable = models.BooleanField(_("允许自主选学"), default=True)
-    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    token = models.CharField(_("签到码"), max_length=32, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -221,7 +221,7 @@ class Enrolment(ScopedModel):
     status = models.CharField(_("状态"), max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED)
     first_check_in = models.DateTimeField(_("首次签到"), null=True, blank=True)
     leave_hours = models.DecimalField(_("请假学时"), max_digits=5, decimal_places=1, default=0)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
 
     class Meta:
@@ -257,7 +257,7 @@ class LeaveRequest(models.Model):
     hours = models.DecimalField(_("请假学时"), max_digits=5, decimal_places=1)
     reason = models.CharField(_("请假事由"), max_length=200)
     status = models.CharField(_("审批状态"), max_length=10, choices=LeaveStatus.choices, default=LeaveStatus.PENDING)
-    key = models.CharField(max_length=64, blank=True, default="")
+    key = models.CharField(_("幂等键"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("申请时间"))
 
     class Meta:
