@@ -170,9 +170,7 @@ def history_summary(figures: dict) -> str:
 
 def demo_accounts(ensure) -> list[tuple[str, str, str]]:
     """The demo logins of training: a unit's training officer and a cadre of that unit."""
-    from wangge.accounts.models import Role
-
-    from wangge.accounts.models import Department
+    from wangge.accounts.models import Department, Role
 
     unit = TrainingUnit.objects.filter(department__isnull=False).order_by("pk").first()
     if unit is None:
