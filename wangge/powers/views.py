@@ -79,9 +79,11 @@ def street(request, street_id: int):
     if shown == "1":
         rows = [r for r in rows if r["taken"]]
     page, query = paginate(request, rows, page_size=30)
+    everything = selectors.catalogue(street=street_area)
     context.update({
         "page": page, "query": query, "kinds": PowerKind.choices, "kind": kind, "taken": shown,
-        "count": sum(1 for r in selectors.catalogue(street=street_area) if r["taken"]),
+        "count": sum(1 for r in everything if r["taken"]),
+        "open_items": [r["item"] for r in everything if not r["taken"]],
         "today": clock.today(),
     })
     return render(request, "powers/street.html", context)
