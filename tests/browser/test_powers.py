@@ -7,6 +7,7 @@ from wangge.cases.services import summons_check_in, summons_issue, summons_rate
 from wangge.cases.tests.factories import CaseFactory, build_world
 from wangge.core import clock
 from wangge.powers.models import Assessment, Criterion, CriterionSource
+from wangge.powers.scoring import criteria_in_force
 from wangge.testing import build_city
 from wangge.testing.users import PASSWORD
 
@@ -24,6 +25,7 @@ def world(base_url):
     response = summons.responses.get()
     summons_check_in(actor=world.other_handler, response_id=response.pk)
     summons_rate(actor=world.street_staff, response_id=response.pk, rating=5)
+    criteria_in_force()
     return world
 
 def test_street_assesses_with_summons_prefilled(phone_page, base_url, login, world):

@@ -14,14 +14,13 @@ from wangge.core import clock
 
 from .models import (
     Assessment,
-    Criterion,
     CriterionSource,
     PowerExercise,
     PowerItem,
     PowerKind,
     StreetPower,
 )
-from .scoring import weighted_total
+from .scoring import criteria_in_force, weighted_total
 
 FULL_ITEMS = 99
 ADMIN_SUBJECTS = [
@@ -100,7 +99,7 @@ def _assess(world):
 def assess_year(*, rng, year: int) -> int:
     from wangge.cases.selectors import summons_department_figures
 
-    criteria = list(Criterion.objects.all())
+    criteria = criteria_in_force()
     start = datetime.combine(datetime(year, 1, 1).date(), time(0), tzinfo=clock.LOCAL_TZ)
     end = datetime.combine(datetime(year + 1, 1, 1).date(), time(0), tzinfo=clock.LOCAL_TZ)
     rows = []

@@ -21,6 +21,23 @@ from wangge.core import clock
 
 from .models import Criterion, CriterionSource
 
+DEFAULT_CRITERIA = [
+    ("吹哨报到按时率", CriterionSource.SUMMONS_CHECK_IN, 25),
+    ("吹哨报到评价", CriterionSource.SUMMONS_RATING, 25),
+    ("事件办理综合评分", CriterionSource.CLOSED_LOOP, 30),
+    ("街道综合评价", CriterionSource.STREET, 20),
+]
+
+
+def criteria_in_force() -> list[Criterion]:
+    """The city's criteria; the defaults (docs/domain.md) when none are configured."""
+    rows = list(Criterion.objects.all())
+    if not rows:
+        for order, (name, source, weight) in enumerate(DEFAULT_CRITERIA):
+            Criterion.objects.get_or_create(source=source, defaults={"name": name, "weight": weight, "order": order})
+        rows = list(Criterion.objects.all())
+    return rows
+
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return (

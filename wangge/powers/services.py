@@ -13,8 +13,8 @@ from wangge.core import clock
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 
 from . import selectors
-from .models import Assessment, Criterion, PowerExercise, PowerItem, StreetPower
-from .scoring import weighted_total
+from .models import Assessment, PowerExercise, PowerItem, StreetPower
+from .scoring import criteria_in_force, weighted_total
 
 
 def _text(value, field: str, limit: int, *, required: bool = True) -> str:
@@ -94,7 +94,7 @@ def assessment_save(*, actor, street_id: int, department_id: int, year: int, sco
     department = selectors.stationed_departments(street=street).filter(pk=department_id).first()
     if department is None:
         raise NotFoundOrForbidden()
-    criteria = list(Criterion.objects.all())
+    criteria = criteria_in_force()
     cleaned = {str(c.pk): _score(scores.get(str(c.pk)), f"c{c.pk}") for c in criteria}
     assessment = (
         Assessment.objects.select_for_update()

@@ -22,8 +22,8 @@ from wangge.imports.excel import XlsxWriter
 
 from . import permissions as perms
 from . import selectors, services
-from .models import Assessment, Criterion, CriterionSource, PowerKind, StreetPower
-from .scoring import system_figures
+from .models import Assessment, CriterionSource, PowerKind, StreetPower
+from .scoring import criteria_in_force, system_figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -143,7 +143,7 @@ def assess(request, street_id: int, department_id: int):
         from django.http import Http404
 
         raise Http404
-    criteria = list(Criterion.objects.all())
+    criteria = criteria_in_force()
     assessment = Assessment.objects.filter(street=street_area, department=department, year=year).first()
     figures = system_figures(user=request.user, street=street_area, year=year).get(department.pk, {})
     saved = assessment.scores if assessment else {}
@@ -187,13 +187,13 @@ def results(request):
     year, listing = _results(request)
     page, query = paginate(request, listing, page_size=30)
     return render(request, "powers/results.html", {"page": page, "query": query, "year": year,
-                                                   "criteria": list(Criterion.objects.all())})
+                                                   "criteria": criteria_in_force()})
 
 
 @guarded(perms.can_read_powers)
 def results_export(request):
     year, listing = _results(request)
-    criteria = list(Criterion.objects.all())
+    criteria = criteria_in_force()
     title = _("派驻机构考核")
     writer = XlsxWriter()
     writer.sheet(title, [_("派驻机构"), _("街道"), _("年度")] + [c.name for c in criteria]
