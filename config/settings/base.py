@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "wangge.patrols",
     "wangge.party",
     "wangge.facilities",
+    "wangge.training",
+    "wangge.powers",
     "wangge.indicators",
     "wangge.demo",
     "wangge.web",
@@ -355,3 +357,9 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 20
 PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
+
+# Cadre training: the first year of the multi-year credit cycles (county level: 550 hours
+# over 5 years from this year), and a full-time class's trainee whose leave exceeds
+# 1/N of the class's hours is withdrawn (N = 7 under the national regulations).
+WANGGE_TRAINING_CYCLE_START = env_int("WANGGE_TRAINING_CYCLE_START", 2023)
+WANGGE_TRAINING_LEAVE_LIMIT_DIVISOR = env_int("WANGGE_TRAINING_LEAVE_LIMIT_DIVISOR", 7)

@@ -413,3 +413,37 @@ def summons_for_case(*, case: Case) -> QuerySet:
 
 def category_tree() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("path")
+
+
+# ---------------------------------------------------------------- 吹哨报到 per department
+# Public reads for the street's assessment of stationed offices (wangge.powers reads them).
+
+
+def departments_summoned_by(*, street_id: int) -> QuerySet:
+    """Ids of the departments a street has ever summoned (a subquery)."""
+    return (
+        SummonsResponse.objects.filter(summons__street_id=street_id)
+        .values("department_id")
+        .distinct()
+    )
+
+
+def summons_department_figures(*, street_id: int, start: datetime, end: datetime) -> dict[int, dict]:
+    """Per department summoned by the street with ``start <= issued_at < end``: calls,
+    check-ins by the deadline, ratings given and their average (1–5 stars)."""
+    from django.db.models import Avg, Count, F
+
+    rows = (
+        SummonsResponse.objects.filter(
+            summons__street_id=street_id, summons__issued_at__gte=start, summons__issued_at__lt=end
+        )
+        .values("department_id")
+        .annotate(
+            calls=Count("pk"),
+            on_time=Count("pk", filter=Q(checked_in_at__isnull=False, checked_in_at__lte=F("due_at"))),
+            rated=Count("rating"),
+            stars=Avg("rating"),
+        )
+        .order_by()
+    )
+    return {row["department_id"]: row for row in rows}

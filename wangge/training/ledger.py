@@ -1,0 +1,275 @@
+"""The credit-hour ledger, derived by query from attendance, credit records and the rules.
+
+Nothing here is stored: a cadre's hours per source and year are three grouped queries
+(organised and self-selected classes from enrolments; credit records; lectures given),
+each turning raw facts into hours with the rules in force (``CreditRules``):
+
+- a class counts once the cadre has checked in and is not withdrawn: its hours as held
+  (or days × hours per day), less the leave taken; enrolled by the unit → organised,
+  self-selected → self-selected (capped per year);
+- online learning: ≥ 30 minutes = 1 hour, 15–30 = 0.5, under 15 = 0.25 (configurable);
+- teaching: the course's hours × the teaching multiplier, per class held (and any
+  teaching record's hours × the multiplier); publications: fixed hours each; unit
+  training and other records: their hours.
+
+Requirements (``Requirement``) are per group: hours per year (or training days per year
+instead), or hours over a cycle of years (county level: 550 over 5). A party member who
+is not a secretary also owes the party members' yearly hours. Excess over a yearly
+requirement carries into the next year up to ``carry_over_cap`` (0: none).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Sum, Value, When
+from django.db.models.functions import ExtractYear, Greatest
+
+from .models import (
+    Cadre,
+    CreditMode,
+    CreditRecord,
+    CreditRules,
+    CreditSource,
+    Enrolment,
+    EnrolmentStatus,
+    LevelGroup,
+    Requirement,
+    TrainingClass,
+)
+
+DEC = DecimalField(max_digits=9, decimal_places=2)
+ZERO = Decimal("0")
+DEFAULT_REQUIREMENTS = {
+    LevelGroup.TOWNSHIP: (Decimal("90"), 1, 12),
+    LevelGroup.COUNTY: (Decimal("550"), 5, None),
+    LevelGroup.SECRETARY: (Decimal("56"), 1, None),
+    LevelGroup.MEMBER: (Decimal("32"), 1, None),
+}
+
+
+def rules() -> CreditRules:
+    return CreditRules.objects.order_by("pk").first() or CreditRules()
+
+
+def requirements() -> dict[str, tuple[Decimal, int, int | None]]:
+    found = dict(DEFAULT_REQUIREMENTS)
+    for row in Requirement.objects.all():
+        found[row.group] = (row.hours, row.years, row.days)
+    return found
+
+
+def _d(value) -> Value:
+    return Value(Decimal(str(value)), output_field=DEC)
+
+
+def class_hours_expression(r: CreditRules, prefix: str = "training_class__"):
+    """A class's credit hours as held, by its credit mode."""
+    return Case(
+        When(
+            **{f"{prefix}credit_mode": CreditMode.DAYS},
+            then=ExpressionWrapper(F(f"{prefix}days_held") * _d(r.hours_per_day), output_field=DEC),
+        ),
+        default=F(f"{prefix}hours"),
+        output_field=DEC,
+    )
+
+
+def record_credit_expression(r: CreditRules):
+    return Case(
+        When(source=CreditSource.ONLINE, minutes__gte=r.online_full_minutes, then=_d(1)),
+        When(source=CreditSource.ONLINE, minutes__gte=r.online_half_minutes, then=_d("0.5")),
+        When(source=CreditSource.ONLINE, then=_d(r.online_min_credit)),
+        When(source=CreditSource.PUBLICATION, then=_d(r.publication_hours)),
+        When(
+            source=CreditSource.TEACHING,
+            then=ExpressionWrapper(F("hours") * _d(r.teaching_multiplier), output_field=DEC),
+        ),
+        default=F("hours"),
+        output_field=DEC,
+    )
+
+
+def credited_enrolments():
+    return Enrolment.objects.filter(first_check_in__isnull=False, status=EnrolmentStatus.ENROLLED)
+
+
+def _grouped(cadre_ids, years: tuple[int, int] | None, r: CreditRules):
+    """(cadre id, year, source) → [hours, days] from the three queries, for the cadres
+    ``cadre_ids`` (a list or a subquery of ids)."""
+    totals: dict[tuple[int, int, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    enrolments = credited_enrolments()
+    records = CreditRecord.objects.all()
+    lectures = TrainingClass.objects.filter(course__lecturer_cadre__isnull=False)
+    enrolments = enrolments.filter(cadre_id__in=cadre_ids)
+    records = records.filter(cadre_id__in=cadre_ids)
+    lectures = lectures.filter(course__lecturer_cadre_id__in=cadre_ids)
+    if years:
+        enrolments = enrolments.filter(training_class__end__year__gte=years[0], training_class__end__year__lte=years[1])
+        records = records.filter(date__year__gte=years[0], date__year__lte=years[1])
+        lectures = lectures.filter(end__year__gte=years[0], end__year__lte=years[1])
+    rows = (
+        enrolments.annotate(year=ExtractYear("training_class__end"))
+        .values("cadre_id", "year", "by")
+        .annotate(
+            hours=Sum(Greatest(class_hours_expression(r) - F("leave_hours"), _d(0), output_field=DEC)),
+            days=Sum("training_class__days_held"),
+        )
+        .values_list("cadre_id", "year", "by", "hours", "days")
+        .order_by()
+    )
+    self_by = Enrolment.By.SELF
+    for cadre_id, year, by, hours, days in rows:
+        source = CreditSource.SELF_SELECTED if by == self_by else CreditSource.ORGANISED
+        entry = totals[(cadre_id, year, source)]
+        entry[0] += hours or ZERO
+        entry[1] += days or 0
+    rows = (
+        records.annotate(year=ExtractYear("date"))
+        .values("cadre_id", "year", "source")
+        .annotate(hours=Sum(record_credit_expression(r)))
+        .values_list("cadre_id", "year", "source", "hours")
+        .order_by()
+    )
+    for cadre_id, year, source, hours in rows:
+        totals[(cadre_id, year, source)][0] += hours or ZERO
+    rows = (
+        lectures.annotate(year=ExtractYear("end"))
+        .values("course__lecturer_cadre_id", "year")
+        .annotate(hours=Sum("course__hours"), n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        key = (row["course__lecturer_cadre_id"], row["year"], CreditSource.TEACHING)
+        totals[key][0] += (row["hours"] or ZERO) * r.teaching_multiplier
+    return totals
+
+
+@dataclass
+class Year:
+    year: int
+    by_source: dict[str, Decimal] = field(default_factory=dict)
+    days: Decimal = ZERO
+    total: Decimal = ZERO
+    carried_in: Decimal = ZERO
+    required: Decimal = ZERO
+    missing: Decimal = ZERO
+    met: bool = False
+    note: str = ""
+
+
+def _cap_self_selected(by_source: dict[str, Decimal], r: CreditRules) -> None:
+    value = by_source.get(CreditSource.SELF_SELECTED)
+    if value is not None and r.self_selected_cap and value > r.self_selected_cap:
+        by_source[CreditSource.SELF_SELECTED] = r.self_selected_cap
+
+
+def _requirement_of(cadre_group: str, party_member: bool, reqs) -> list[tuple[str, Decimal, int, int | None]]:
+    found = [(cadre_group, *reqs[cadre_group])] if cadre_group in reqs else []
+    if party_member and cadre_group not in (LevelGroup.SECRETARY, LevelGroup.MEMBER):
+        found.append((LevelGroup.MEMBER, *reqs[LevelGroup.MEMBER]))
+    return found
+
+
+def cycle_years(year: int, span: int) -> range:
+    start = settings.WANGGE_TRAINING_CYCLE_START
+    first = start + ((year - start) // span) * span
+    return range(first, year + 1)
+
+
+def assess_years(
+    *, group: str, party_member: bool, per_year: dict[int, dict[str, list]], years: list[int], r, reqs
+) -> list[Year]:
+    """Totals, requirement, what is missing and carry-over for each of ``years``."""
+    totals: dict[int, Year] = {}
+    for y in sorted(set(years) | set(per_year)):
+        raw = per_year.get(y, {})
+        by_source = {source: values[0] for source, values in raw.items()}
+        _cap_self_selected(by_source, r)
+        item = Year(year=y, by_source=by_source, days=sum((v[1] for v in raw.values()), ZERO))
+        item.total = sum(by_source.values(), ZERO)
+        totals[y] = item
+    result = []
+    for y in years:
+        item = totals[y]
+        previous = totals.get(y - 1)
+        missing_parts = []
+        required_main = ZERO
+        for req_group, hours, span, days in _requirement_of(group, party_member, reqs):
+            if span > 1:
+                done = sum((totals[k].total for k in cycle_years(y, span) if k in totals), ZERO)
+                missing_parts.append(max(ZERO, hours - done))
+            else:
+                have = item.total
+                if previous is not None and r.carry_over_cap and req_group == group:
+                    surplus = max(ZERO, previous.total - hours)
+                    item.carried_in = min(surplus, r.carry_over_cap)
+                    have += item.carried_in
+                if days and item.days >= days:
+                    missing_parts.append(ZERO)
+                else:
+                    missing_parts.append(max(ZERO, hours - have))
+            if req_group == group:
+                required_main = hours
+        item.required = required_main
+        item.missing = max(missing_parts, default=ZERO)
+        item.met = item.missing == ZERO
+        result.append(item)
+    return result
+
+
+def _first_year(year: int, reqs) -> int:
+    """The earliest year whose hours count for ``year``: the one before (carry-over) or
+    the start of the longest cycle."""
+    first = year - 1
+    for _hours, span, _days in reqs.values():
+        if span > 1:
+            first = min(first, cycle_years(year, span).start)
+    return first
+
+
+def cadre_ledger(*, cadre: Cadre, years: list[int]) -> list[Year]:
+    r = rules()
+    reqs = requirements()
+    first = min(_first_year(y, reqs) for y in years)
+    totals = _grouped([cadre.pk], (first, max(years)), r)
+    per_year: dict[int, dict[str, list]] = defaultdict(dict)
+    for (_cadre, y, source), values in totals.items():
+        per_year[y][source] = values
+    return assess_years(
+        group=cadre.group, party_member=cadre.is_party_member, per_year=per_year,
+        years=years, r=r, reqs=reqs,
+    )
+
+
+@dataclass
+class LedgerRow:
+    cadre_id: int
+    name: str
+    unit: str
+    group: str
+    year: Year
+
+
+def annual_ledger(*, cadres, year: int) -> list[LedgerRow]:
+    """Every cadre of ``cadres`` (a scoped queryset) for ``year``: a handful of grouped
+    queries whatever the number of cadres."""
+    r = rules()
+    reqs = requirements()
+    people = list(cadres.values_list("pk", "name", "unit__name", "group", "is_party_member").order_by("unit__name", "name", "pk"))
+    ids = cadres.values("pk")
+    totals = _grouped(ids, (_first_year(year, reqs), year), r)
+    per_cadre: dict[int, dict[int, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
+    for (cadre_id, y, source), values in totals.items():
+        per_cadre[cadre_id][y][source] = values
+    rows = []
+    for pk, name, unit, group, member in people:
+        (item,) = assess_years(
+            group=group, party_member=member, per_year=per_cadre.get(pk, {}),
+            years=[year], r=r, reqs=reqs,
+        )
+        rows.append(LedgerRow(pk, name, unit, group, item))
+    return rows
