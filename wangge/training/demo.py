@@ -206,3 +206,44 @@ def demo_accounts_ready(users: dict) -> None:
     if cadre is not None:
         cadre.user = user
         cadre.save(update_fields=["user"])
+
+
+def city_staff(build) -> None:
+    """Accounts for the training roles, in bulk with an unusable password like every
+    generated account: a training officer for each unit (on its department, or on its
+    street), and an account for each unit's first cadre."""
+    import random
+
+    from django.contrib.auth.hashers import make_password
+
+    from wangge.accounts.models import Role, RoleAssignment, User
+    from wangge.demo.bulk import next_id
+
+    rng = random.Random(f"wangge-city:{build.seed}:training-staff")
+    now, unusable = clock.now(), make_password(None)
+    user_id, assignment_id = next_id(User), next_id(RoleAssignment)
+    users, assignments, linked = [], [], []
+    first_cadres = {}
+    for cadre in Cadre.objects.order_by("unit_id", "pk").only("pk", "unit_id", "name"):
+        first_cadres.setdefault(cadre.unit_id, cadre)
+    for unit in TrainingUnit.objects.order_by("pk"):
+        plan = [(f"px{unit.pk}", person_name(rng, rng.random() < 0.5), Role.TRAINING_OFFICER,
+                 None if unit.department_id else unit.area_id, unit.department_id)]
+        cadre = first_cadres.get(unit.pk)
+        if cadre is not None:
+            plan.append((f"gb{cadre.code}", cadre.name, Role.CADRE, unit.area_id, None))
+            cadre.user_id = user_id + 1
+            linked.append(cadre)
+        for username, name, role, area_id, department_id in plan:
+            users.append(User(id=user_id, username=username, display_name=name, password=unusable,
+                              is_staff=True, is_active=True, date_joined=now))
+            assignments.append(RoleAssignment(id=assignment_id, user_id=user_id, role=role,
+                                              area_id=area_id, department_id=department_id,
+                                              created_at=now))
+            user_id += 1
+            assignment_id += 1
+    User.objects.bulk_create(users, batch_size=2000)
+    RoleAssignment.objects.bulk_create(assignments, batch_size=2000)
+    Cadre.objects.bulk_update(linked, ["user"], batch_size=2000)
+    build.wrote([User, RoleAssignment])
+    build.stats.figures["training_accounts"] = len(users)

@@ -7,6 +7,7 @@ second import of the same file add nothing."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.core.inserts import bulk_insert
 from wangge.imports.cells import CellInvalid, cell_text, parse_date, text_parser
 from wangge.imports.kinds import BATCH_SIZE, Column, KindHandler, Row
 from wangge.imports.registry import Kind
@@ -94,7 +95,7 @@ class OnlineLearningHandler(KindHandler):
             )
             for row in rows
         ]
-        CreditRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        bulk_insert(records, batch_size=BATCH_SIZE)  # COPY on PostgreSQL
         self.count("records", len(records))
 
 
