@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 
 from wangge.accounts.scope import filter_to_scope, scope_q
 from wangge.areas.models import Estate
@@ -134,7 +134,7 @@ def opinion_get_for_user(user, pk: int) -> OpinionEntry:
 def reply_figures(rows) -> dict:
     """Reply rate (replied within the deadline ÷ entries) and median reply time (hours)."""
     total = rows.count()
-    on_time = rows.filter(replied_at__isnull=False, replied_at__lte=models_reply_due()).count()
+    on_time = rows.filter(replied_at__isnull=False, replied_at__lte=F("reply_due")).count()
     spans = [
         (replied - created).total_seconds() / 3600
         for created, replied in rows.filter(replied_at__isnull=False)
@@ -147,12 +147,6 @@ def reply_figures(rows) -> dict:
         "median_hours": round(median(spans), 1) if spans else None,
         "deadline_days": settings.WANGGE_PROPERTY_REPLY_DAYS,
     }
-
-
-def models_reply_due():
-    from django.db.models import F
-
-    return F("reply_due")
 
 
 def public_estate(pk: int) -> Estate:
