@@ -76,7 +76,7 @@ class CommitteeKind(models.TextChoices):
 
 
 class OwnersCommittee(ScopedModel):
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="+", verbose_name=_("小区"))
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="owners_committees", verbose_name=_("小区"))
     kind = models.CharField(_("类型"), max_length=12, choices=CommitteeKind.choices, default=CommitteeKind.OWNERS)
     elected_on = models.DateField(_("成立日期"))
     term_years = models.PositiveSmallIntegerField(
