@@ -15,7 +15,7 @@ from wangge.consultation.models import (
 )
 from wangge.consultation.permissions import WRITE_ROLES
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def communities_for(user, roles=WRITE_ROLES):

@@ -8,7 +8,7 @@ from wangge.areas.models import Area, AreaKind
 from wangge.property.models import CommitteeKind, ManagementMode, ReplyBy
 from wangge.property.permissions import WRITE_ROLES
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TEL = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
 
 
