@@ -2,6 +2,7 @@
 number with its progress and a note; parents roll up as when updated on the page."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.consultation.models import Resolution
 from wangge.consultation.permissions import WRITE_ROLES, can_write_consultation, can_write_in
@@ -68,6 +69,6 @@ class ProgressHandler(KindHandler):
 
 
 IMPORT_KINDS = [
-    Kind(key="resolution_progress", label="决议事项进度", handler=ProgressHandler,
+    Kind(key="resolution_progress", label=gettext_lazy("决议事项进度"), handler=ProgressHandler,
          permission=can_write_consultation)
 ]

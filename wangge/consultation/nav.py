@@ -4,7 +4,7 @@ from wangge.consultation import permissions
 from wangge.consultation.models import ProposalStatus, Resolution, ResolutionStatus
 from wangge.consultation.selectors import proposals_visible_to
 from wangge.core import clock
-from wangge.core.nav import MenuItem, Tile
+from wangge.core.nav import MenuItem, PublicLink, Tile
 
 MENU = [MenuItem(_("协商议事"), "consultation:meeting_list", permissions.can_read_consultation, order=100)]
 
@@ -23,6 +23,7 @@ WORKBENCH = [
     Tile(_("逾期决议事项"), "consultation:resolution_list?overdue=on", _overdue,
          permissions.can_read_consultation, tone="danger", order=330),
 ]
+PUBLIC = [PublicLink(_("居民议事"), "consultation:public_index", _("提议题、附议、看决议公示"), order=95)]
 AUDIT_LABELS = {
     "consultation_proposal_raise": _("提出议题"),
     "consultation_proposal_support": _("附议"),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
     path("compliance/", views.compliance, name="compliance"),
     # public (no account)
+    path("c/", views_public.public_index, name="public_index"),
     path("c/<str:code>/", views_public.board, name="board"),
     path("c/<str:code>/raise/", views_public.raise_proposal, name="raise"),
     path("c/<str:code>/publicity/", views_public.publicity, name="publicity"),

@@ -140,3 +140,16 @@ def publicity(request, code):
     services.resolutions_follow_cases(paths=[community.path])
     return render(request, "consultation/public_resolutions.html",
                   {"community": community, "resolutions": selectors.public_resolutions(community)})
+
+
+@require_GET
+def public_index(request):
+    """The front door's way in: find your community by name."""
+    from wangge.areas.models import Area, AreaKind
+
+    q = (request.GET.get("q") or "").strip()[:50]
+    rows = Area.objects.filter(kind=AreaKind.COMMUNITY)
+    if q:
+        rows = rows.filter(name__icontains=q)
+    return render(request, "consultation/public_index.html",
+                  {"q": q, "communities": rows.order_by("path")[:30]})

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.areas.models import Estate
 from wangge.imports.cells import CellInvalid, cell_text, parse_date, text_parser
@@ -114,5 +115,5 @@ class FeeHandler(KindHandler):
 
 
 IMPORT_KINDS = [
-    Kind(key="property_fees", label="物业费收缴", handler=FeeHandler, permission=can_write_property)
+    Kind(key="property_fees", label=gettext_lazy("物业费收缴"), handler=FeeHandler, permission=can_write_property)
 ]

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.nav import MenuItem, Tile
+from wangge.core.nav import MenuItem, PublicLink, Tile
 from wangge.property import permissions
 from wangge.property.selectors import committees_visible_to, opinions_visible_to
 
@@ -13,6 +13,7 @@ WORKBENCH = [
          lambda user: committees_visible_to(user, expiring=True).count(),
          permissions.can_read_property, tone="warn", order=350),
 ]
+PUBLIC = [PublicLink(_("物业意见簿"), "property:public_estates", _("给物业留言、评价物业服务"), order=96)]
 AUDIT_LABELS = {
     "property_company_register": _("登记物业公司"),
     "property_estate_save": _("保存小区物业档案"),

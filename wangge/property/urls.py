@@ -15,6 +15,7 @@ urlpatterns = [
     path("opinions/", views.opinion_list, name="opinion_list"),
     path("opinions/<int:pk>/", views.opinion_detail, name="opinion_detail"),
     # public (no account)
+    path("e/", views.public_estates, name="public_estates"),
     path("e/<int:estate_pk>/opinions/", views.opinion_book, name="opinion_book"),
     path("e/<int:estate_pk>/rate/", views.rate, name="rate"),
 ]

@@ -244,3 +244,12 @@ def rate(request, estate_pk):
     return render(request, "property/public_rate.html",
                   {"estate": estate, "form": form, "done": done, "profile": selectors.estate_profile(estate)},
                   status=400 if form.errors else 200)
+
+
+def public_estates(request):
+    """The front door's way in: find your estate by name, then its opinion book or rating."""
+    from wangge.areas.models import Estate
+
+    q = (request.GET.get("q") or "").strip()[:50]
+    rows = Estate.objects.filter(name__icontains=q).order_by("name", "id")[:30] if q else []
+    return render(request, "property/public_estates.html", {"q": q, "estates": rows})
