@@ -165,3 +165,16 @@ def public_opinions(estate: Estate):
 
 def estate_profile(estate: Estate) -> EstateProfile | None:
     return EstateProfile.objects.filter(estate=estate).select_related("company").first()
+
+
+def estate_cases(estate: Estate, *, limit: int = 10):
+    """Cases at the estate (its grid, its name in the address): property complaints seen
+    beside the estate and its company. Numbers and states only."""
+    from wangge.cases.models import Case
+
+    return (
+        Case.objects.filter(grid_id=estate.grid_id, address__contains=estate.name)
+        .select_related("category")
+        .only("number", "status", "created_at", "category__name")
+        .order_by("-created_at")[:limit]
+    )

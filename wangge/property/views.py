@@ -67,7 +67,7 @@ def estate_detail(request, pk):
     fees = selectors.fees_visible_to(request.user, estate=str(estate.pk))
     return render(request, "property/estate_detail.html", {
         "estate": estate, "profile": profile, "form": form, "committees": committees,
-        "fees": fees[:12], "totals": selectors.fee_totals(fees),
+        "fees": fees[:12], "totals": selectors.fee_totals(fees), "cases": selectors.estate_cases(estate),
         "can_write": can_write_in(request.user, estate.area_path),
     }, status=400 if form.errors else 200)
 

@@ -149,3 +149,18 @@ def test_pages_in_scope_and_public_pages_without_personal_data(client, world, es
         assert secret not in html
     response = client.post(f"/property/e/{mine.pk}/opinions/", {"text": ""})
     assert response.status_code == 400 and "这个字段是必填项。" in response.content.decode()
+
+
+def test_the_estate_page_lists_its_cases_and_the_api_is_scoped(client, world, estates):
+    from wangge.cases.services import case_report
+
+    mine, _theirs = estates
+    case_report(actor=world.community_staff, category=world.category, description="电梯故障",
+                source="walk_in", grid=world.grid, address="幸福小区3号楼")
+    client.force_login(world.community_staff)
+    html = client.get(f"/property/estates/{mine.pk}/").content.decode()
+    assert "小区相关事件" in html and world.category.name in html
+    rows = client.get("/api/property/estates/").json()
+    assert [row["name"] for row in rows] == ["幸福小区"]
+    client.force_login(world.grid_worker)
+    assert client.get("/api/property/estates/").status_code == 403
