@@ -39,6 +39,7 @@ class _Scoped(forms.Form):
 
 class PublicProposalForm(forms.Form):
     title = forms.CharField(label=_("议题"), max_length=100)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     body = forms.CharField(label=_("具体内容"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     raiser_name = forms.CharField(label=_("姓名（可不填）"), max_length=50, required=False)
     raiser_phone = forms.CharField(
@@ -89,7 +90,14 @@ class MeetingFilter(forms.Form):
 
 
 class AgendaForm(forms.Form):
-    text = forms.CharField(label=_("新增议程"), max_length=200)
+    text = forms.CharField(label=_("新增议程"), max_length=200, required=False)
+    case_number = forms.CharField(label=_("或填事件编号（列入本社区的事件）"), max_length=20, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text") and not data.get("case_number"):
+            self.add_error("text", _("请填写议程或事件编号"))
+        return data
 
 
 class MinutesForm(forms.Form):

@@ -166,3 +166,11 @@ def compliance_rows(user, *, month: date):
         for community in communities
     ]
 
+
+
+def attendance_by_role(meeting: Meeting) -> list[tuple[str, int]]:
+    """Who came, counted by the role they checked in as (expected vs actual on the page)."""
+    from wangge.consultation.models import ParticipantRole
+
+    counts = dict(meeting.attendance.values_list("role").annotate(n=Count("id")))
+    return [(label, counts.get(value, 0)) for value, label in ParticipantRole.choices]

@@ -244,10 +244,24 @@ def _meeting_locked(actor, meeting_id: int) -> Meeting:
 
 
 @transaction.atomic
-def meeting_agenda_add(*, actor, meeting_id: int, text: str, request=None) -> AgendaItem:
+def meeting_agenda_add(
+    *, actor, meeting_id: int, text: str = "", case_number: str = "", request=None
+) -> AgendaItem:
+    """A free-text item, or a case of the community (by its number) put on the agenda."""
     meeting = _meeting_locked(actor, meeting_id)
+    case = None
+    if case_number:
+        from wangge.cases.models import Case
+
+        case = Case.objects.filter(
+            number=case_number.strip(), area_path__startswith=meeting.area_path
+        ).first()
+        if case is None:
+            raise ApplicationError(_("本社区没有这个事件编号"), field="case_number")
+        text = text or case.description[:200]
     item = AgendaItem.objects.create(
-        meeting=meeting, text=_text(text, 200, "text", _("议程")), order=meeting.agenda.count() + 1
+        meeting=meeting, text=_text(text, 200, "text", _("议程")), case=case,
+        order=meeting.agenda.count() + 1,
     )
     audit_record(action="consultation_agenda_add", actor=actor, request=request, obj=meeting)
     return item

@@ -127,7 +127,7 @@ def checkin_url(request, meeting) -> str:
 @guarded(can_read_consultation)
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get_for_user(request.user, pk)
-    agenda_form = f.AgendaForm(request.POST if "text" in request.POST else None)
+    agenda_form = f.AgendaForm(request.POST if "case_number" in request.POST else None)
     minutes_form = f.MinutesForm(
         request.POST if "minutes" in request.POST else None,
         initial={"minutes": meeting.minutes, "version": meeting.version},
@@ -137,8 +137,8 @@ def meeting_detail(request, pk):
         status = 400
         try:
             if agenda_form.is_bound and agenda_form.is_valid():
-                services.meeting_agenda_add(actor=request.user, meeting_id=meeting.pk,
-                                            text=agenda_form.cleaned_data["text"], request=request)
+                services.meeting_agenda_add(actor=request.user, meeting_id=meeting.pk, request=request,
+                                            **agenda_form.cleaned_data)
                 return redirect("consultation:meeting_detail", pk=meeting.pk)
             if minutes_form.is_bound and minutes_form.is_valid():
                 services.meeting_record(actor=request.user, meeting_id=meeting.pk, request=request,
@@ -153,6 +153,7 @@ def meeting_detail(request, pk):
         request, "consultation/meeting_detail.html",
         {"meeting": meeting, "agenda": meeting.agenda.select_related("proposal", "case"),
          "attendance": meeting.attendance.order_by("at"), "agenda_form": agenda_form,
+         "by_role": selectors.attendance_by_role(meeting),
          "minutes_form": minutes_form, "checkin_url": checkin_url(request, meeting),
          "resolutions": meeting.resolutions.all(), "can_write": can_write_in(request.user, meeting.area_path)},
         status=status,

@@ -58,6 +58,16 @@ def raise_proposal(request, code):
         if public_limit_reached(request):
             form.is_valid()
             form.add_error(None, _("提交过于频繁，请稍后再试"))
+        elif form.is_valid() and not form.cleaned_data["confirm"] and (
+            similar := selectors.proposals_similar(
+                Proposal(community=community, title=form.cleaned_data["title"]), limit=3
+            )
+        ):
+            # Similar proposals nearby: support one of them, or confirm a new one.
+            form = f.PublicProposalForm({**request.POST.dict(), "confirm": "1"})
+            form.is_valid()
+            return render(request, "consultation/public_raise.html",
+                          {"community": community, "form": form, "similar": similar, "confirming": True})
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -72,10 +82,6 @@ def raise_proposal(request, code):
                 public_count(request)
                 messages.success(request, _("议题已提交，邻居们可以为它附议"))
                 return redirect("consultation:board", code=community.code)
-        if form.is_bound and form.data.get("title"):
-            similar = selectors.proposals_similar(
-                Proposal(community=community, title=form.data["title"][:100]), limit=3
-            )
     return render(request, "consultation/public_raise.html",
                   {"community": community, "form": form, "similar": similar},
                   status=400 if form.errors else 200)

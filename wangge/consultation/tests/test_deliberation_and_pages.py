@@ -145,7 +145,32 @@ def test_public_writes_are_rate_limited(client, world, settings):
     settings.WANGGE_CONSULTATION_PUBLIC_PER_HOUR = 2
     code = world.community.code
     for n in range(3):
-        response = client.post(f"/consultation/c/{code}/raise/", {"title": f"议题{n}"})
+        response = client.post(f"/consultation/c/{code}/raise/", {"title": f"议题{n}", "confirm": "1"})
     assert response.status_code == 400
     assert "提交过于频繁" in response.content.decode()
     assert Proposal.objects.count() == 2
+
+
+def test_the_raise_page_offers_similar_proposals_before_a_new_one(client, world):
+    code = world.community.code
+    services.proposal_raise(actor=None, community=world.community, title="小区停车位不够")
+    # when a resident raises a similar matter
+    response = client.post(f"/consultation/c/{code}/raise/", {"title": "小区停车位太少"})
+    # then the similar one is offered and nothing is written yet
+    assert "已有相似议题" in response.content.decode() and Proposal.objects.count() == 1
+    # and confirming writes the new proposal
+    response = client.post(f"/consultation/c/{code}/raise/", {"title": "小区停车位太少", "confirm": "1"})
+    assert response.status_code == 302 and Proposal.objects.count() == 2
+
+
+def test_a_case_of_the_community_goes_on_the_agenda_by_its_number(client, world):
+    from wangge.cases.services import case_report
+
+    _proposal, meeting, _resolution = _stuff(world)
+    case = case_report(actor=world.community_staff, category=world.category, description="路灯坏了",
+                       source="walk_in", grid=world.grid, address="一号楼")
+    client.force_login(world.community_staff)
+    response = client.post(f"/consultation/meetings/{meeting.pk}/", {"text": "", "case_number": "X1"})
+    assert response.status_code == 400 and "本社区没有这个事件编号" in response.content.decode()
+    client.post(f"/consultation/meetings/{meeting.pk}/", {"text": "", "case_number": case.number})
+    assert meeting.agenda.get(case=case).text == "路灯坏了"
