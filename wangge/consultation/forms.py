@@ -100,6 +100,25 @@ class AgendaForm(forms.Form):
         return data
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class PhotoForm(forms.Form):
+    photos = MultiplePhotoField(
+        label=_("会议照片"), help_text=_("可多选，每张不超过 5 MB"),
+        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("会议纪要"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
     version = forms.IntegerField(widget=forms.HiddenInput)

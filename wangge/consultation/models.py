@@ -165,6 +165,26 @@ class AgendaItem(models.Model):
         ordering = ["order", "id"]
 
 
+class MeetingPhoto(models.Model):
+    """A photo of a meeting: the re-encoded copy (no metadata) and its thumbnail, served to
+    staff in scope by an unguessable token."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos", verbose_name=_("会议"))
+    file = models.FileField(_("照片"), upload_to="consultation/%Y/%m/")
+    thumbnail = models.FileField(_("缩略图"), upload_to="consultation/%Y/%m/", blank=True)
+    content_type = models.CharField(_("类型"), max_length=30)
+    token = models.CharField(_("访问码"), max_length=40, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("上传人"),
+    )
+    at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("会议照片")
+        verbose_name_plural = _("会议照片")
+
+
 class ResolutionStatus(models.TextChoices):
     PLANNED = "planned", _("待落实")
     IN_PROGRESS = "in_progress", _("落实中")

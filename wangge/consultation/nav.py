@@ -32,6 +32,7 @@ AUDIT_LABELS = {
     "consultation_agenda_add": _("添加议程"),
     "consultation_meeting_record": _("记录会议纪要"),
     "consultation_check_in": _("会议签到"),
+    "consultation_meeting_photo": _("上传会议照片"),
     "consultation_resolution_create": _("形成决议事项"),
     "consultation_resolution_update": _("更新决议进度"),
     "consultation_resolution_case": _("决议转事件"),

@@ -14,10 +14,12 @@ from wangge.areas.models import Area, AreaKind
 from wangge.audit.services import audit_record
 from wangge.cases.models import RESOLVED_STATUSES, Source
 from wangge.cases.services import case_report
+from wangge.cases.services.photos import photos_check
 from wangge.consultation.models import (
     AgendaItem,
     Attendance,
     Meeting,
+    MeetingPhoto,
     MeetingKind,
     ParticipantRole,
     Proposal,
@@ -282,6 +284,29 @@ def meeting_record(
     meeting.save(update_fields=["minutes", "held", "version"])
     audit_record(action="consultation_meeting_record", actor=actor, request=request, obj=meeting)
     return meeting
+
+
+@transaction.atomic
+def meeting_photo_add(*, actor, meeting_id: int, photos, request=None) -> list[MeetingPhoto]:
+    """Photos of the meeting, checked and re-encoded like a case's (size, count, content,
+    no metadata)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    meeting = _meeting_locked(actor, meeting_id)
+    stored = []
+    for photo in photos_check(photos):
+        row = MeetingPhoto(meeting=meeting, content_type=photo.content_type,
+                           token=secrets.token_urlsafe(24), uploaded_by=actor, at=clock.now())
+        name = uuid.uuid4().hex
+        row.file.save(f"{name}.{photo.ext}", ContentFile(photo.data), save=False)
+        row.thumbnail.save(f"{name}.thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        row.save()
+        stored.append(row)
+    audit_record(action="consultation_meeting_photo", actor=actor, request=request, obj=meeting,
+                 detail={"photos": len(stored)})
+    return stored
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from datetime import date
 
 import segno
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -132,10 +132,15 @@ def meeting_detail(request, pk):
         request.POST if "minutes" in request.POST else None,
         initial={"minutes": meeting.minutes, "version": meeting.version},
     )
+    photo_form = f.PhotoForm(request.POST if "photo_upload" in request.POST else None, request.FILES or None)
     status = 200
     if request.method == "POST":
         status = 400
         try:
+            if photo_form.is_bound and photo_form.is_valid():
+                services.meeting_photo_add(actor=request.user, meeting_id=meeting.pk, request=request,
+                                           photos=photo_form.cleaned_data["photos"])
+                return redirect("consultation:meeting_detail", pk=meeting.pk)
             if agenda_form.is_bound and agenda_form.is_valid():
                 services.meeting_agenda_add(actor=request.user, meeting_id=meeting.pk, request=request,
                                             **agenda_form.cleaned_data)
@@ -146,18 +151,36 @@ def meeting_detail(request, pk):
                 messages.success(request, _("会议纪要已保存，会议已召开"))
                 return redirect("consultation:meeting_detail", pk=meeting.pk)
         except ApplicationError as exc:
-            form_error(minutes_form if minutes_form.is_bound else agenda_form, exc)
+            form_error(photo_form if photo_form.is_bound else minutes_form if minutes_form.is_bound
+                       else agenda_form, exc)
             if exc.code == "conflict":
                 status = 409
     return render(
         request, "consultation/meeting_detail.html",
         {"meeting": meeting, "agenda": meeting.agenda.select_related("proposal", "case"),
          "attendance": meeting.attendance.order_by("at"), "agenda_form": agenda_form,
-         "by_role": selectors.attendance_by_role(meeting),
+         "by_role": selectors.attendance_by_role(meeting), "photo_form": photo_form,
+         "photos": meeting.photos.order_by("at"),
          "minutes_form": minutes_form, "checkin_url": checkin_url(request, meeting),
          "resolutions": meeting.resolutions.all(), "can_write": can_write_in(request.user, meeting.area_path)},
         status=status,
     )
+
+
+@guarded(can_read_consultation)
+def meeting_photo(request, pk, token, size="full"):
+    """A meeting photo for staff who may read the meeting (its token alone is not enough)."""
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    photo = meeting.photos.filter(token=token).first()
+    if photo is None:
+        raise Http404
+    field = photo.thumbnail if size == "thumb" and photo.thumbnail else photo.file
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = "image/jpeg" if field is photo.thumbnail else photo.content_type
+    return FileResponse(handle, content_type=content_type)
 
 
 @guarded(can_read_consultation)

@@ -174,3 +174,23 @@ def test_a_case_of_the_community_goes_on_the_agenda_by_its_number(client, world)
     assert response.status_code == 400 and "本社区没有这个事件编号" in response.content.decode()
     client.post(f"/consultation/meetings/{meeting.pk}/", {"text": "", "case_number": case.number})
     assert meeting.agenda.get(case=case).text == "路灯坏了"
+
+
+def test_meeting_photos_are_re_encoded_and_served_in_scope_only(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wangge.testing.cases import image_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    _proposal, meeting, _resolution = _stuff(world)
+    client.force_login(world.community_staff)
+    upload = SimpleUploadedFile("会.png", image_bytes("PNG", (40, 30)), content_type="image/png")
+    response = client.post(f"/consultation/meetings/{meeting.pk}/", {"photo_upload": "1", "photos": upload})
+    assert response.status_code == 302
+    photo = meeting.photos.get()
+    assert client.get(f"/consultation/meetings/{meeting.pk}/photos/{photo.token}/").status_code == 200
+    bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client.post(f"/consultation/meetings/{meeting.pk}/", {"photo_upload": "1", "photos": bad})
+    assert response.status_code == 400 and meeting.photos.count() == 1
+    client.force_login(world.other_community_staff)
+    assert client.get(f"/consultation/meetings/{meeting.pk}/photos/{photo.token}/").status_code == 404
