@@ -77,8 +77,16 @@ def public_community(code: str) -> Area:
     return area
 
 
-def meetings_visible_to(user, *, kind: str = "", community: str = "", held: str = ""):
+def _month_range(month: date) -> tuple[date, date]:
+    return month, date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def meetings_visible_to(user, *, kind: str = "", community: str = "", held: str = "",
+                        month: date | None = None):
     rows = Meeting.objects.filter_to_scope(user, roles=READ_ROLES).select_related("community")
+    if month is not None:
+        start, end = _month_range(month)
+        rows = rows.filter(date__gte=start, date__lt=end)
     if kind:
         rows = rows.filter(kind=kind)
     if community:
@@ -92,8 +100,12 @@ def meeting_get_for_user(user, pk: int) -> Meeting:
     return _get(Meeting.objects.select_related("community"), user, pk)
 
 
-def resolutions_visible_to(user, *, status: str = "", community: str = "", overdue: bool = False):
+def resolutions_visible_to(user, *, status: str = "", community: str = "", overdue: bool = False,
+                           due_month: date | None = None):
     rows = Resolution.objects.filter_to_scope(user, roles=READ_ROLES).select_related("community", "case")
+    if due_month is not None:
+        start, end = _month_range(due_month)
+        rows = rows.filter(due_date__gte=start, due_date__lt=end)
     if status:
         rows = rows.filter(status=status)
     if community:

@@ -22,6 +22,24 @@ from wangge.core.errors import ApplicationError
 from wangge.core.paging import paginate
 
 
+def area_prefix(request) -> str:
+    """The ``area`` code of a dashboard drill-down as a path prefix ("" when none)."""
+    from wangge.areas.models import Area
+
+    code = (request.GET.get("area") or "")[:20]
+    area = Area.objects.filter(code=code).only("path").first() if code else None
+    return area.path if area else ""
+
+
+def month_param(request):
+    text = request.GET.get("month") or ""
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
 def form_error(form, exc: ApplicationError) -> None:
     if exc.field in form.fields:
         form.add_error(exc.field, exc.message)
@@ -44,7 +62,8 @@ def _form_page(request, form, title, *, status=200, back=None, multipart=False):
 def proposal_list(request):
     form = f.ProposalFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.proposals_visible_to(request.user, status=data.get("status", ""), q=data.get("q", ""))
+    rows = selectors.proposals_visible_to(request.user, status=data.get("status", ""), q=data.get("q", ""),
+                                          community=area_prefix(request))
     page, query = paginate(request, rows)
     return render(request, "consultation/proposal_list.html", {"form": form, "page": page, "query": query})
 
@@ -99,7 +118,8 @@ def proposal_detail(request, pk):
 def meeting_list(request):
     form = f.MeetingFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.meetings_visible_to(request.user, kind=data.get("kind", ""), held=data.get("held", ""))
+    rows = selectors.meetings_visible_to(request.user, kind=data.get("kind", ""), held=data.get("held", ""),
+                                         community=area_prefix(request), month=month_param(request))
     page, query = paginate(request, rows)
     return render(request, "consultation/meeting_list.html", {"form": form, "page": page, "query": query})
 
@@ -201,7 +221,8 @@ def resolution_list(request):
     form = f.ResolutionFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     rows = selectors.resolutions_visible_to(request.user, status=data.get("status", ""),
-                                            overdue=bool(data.get("overdue")))
+                                            overdue=bool(data.get("overdue")), community=area_prefix(request),
+                                            due_month=month_param(request))
     page, query = paginate(request, rows)
     return render(request, "consultation/resolution_list.html",
                   {"form": form, "page": page, "query": query, "today": clock.today()})

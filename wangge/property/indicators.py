@@ -1,12 +1,31 @@
 """Red property figures (discovered by wangge.indicators). Property management coverage
 itself is the platform's (estates.managed ÷ estates), kept true by the estate profile."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 
 from wangge.indicators.definitions import Source, average, rate, register_source
 
 GROUP = "红色物业"
+
+
+def _drill(url_name: str, *, month: bool = True):
+    def url(area, period, department=None):
+        if department:
+            return None
+        params = {"area": area.code, **({"month": period.key} if month else {})}
+        return f"{reverse(url_name)}?{urlencode(params)}"
+
+    return url
+
+
+def _can_read(user) -> bool:
+    from wangge.property.permissions import can_read_property
+
+    return can_read_property(user)
 
 PANELS = {
     "headline": {"fee_amount_rate": 310, "owners_committee_rate": 320},
@@ -70,12 +89,16 @@ register_source(Source(
 
 
 rate("owners_committee_rate", "业委会组建率", "Owners' committee rate (eligible estates)", GROUP,
-     "property_profiles.with_committee", "property_profiles.eligible")
+     "property_profiles.with_committee", "property_profiles.eligible",
+     drill=_drill("property:committee_list", month=False), drill_allowed=_can_read)
 rate("fee_amount_rate", "物业费收缴率（按金额）", "Fee collection rate (amount)", GROUP,
-     "property_fees.amount_paid", "property_fees.amount_due")
+     "property_fees.amount_paid", "property_fees.amount_due",
+     drill=_drill("property:fee_list"), drill_allowed=_can_read)
 rate("fee_household_rate", "物业费收缴率（按户数）", "Fee collection rate (households)", GROUP,
-     "property_fees.households_paid", "property_fees.households_due")
+     "property_fees.households_paid", "property_fees.households_due",
+     drill=_drill("property:fee_list"), drill_allowed=_can_read)
 rate("opinion_reply_rate", "意见簿按时答复率", "Opinion book replied on time", GROUP,
-     "property_opinions.replied_on_time", "property_opinions.entries")
+     "property_opinions.replied_on_time", "property_opinions.entries",
+     drill=_drill("property:opinion_list", month=False), drill_allowed=_can_read)
 average("property_satisfaction", "物业满意度（5分制）", "Property satisfaction (of 5)", "分", GROUP,
         "property_ratings.score_total", "property_ratings.ratings")

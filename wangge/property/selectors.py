@@ -74,10 +74,12 @@ def company_get_for_user(user, pk: int) -> PropertyCompany:
     return row
 
 
-def committees_visible_to(user, *, expiring: bool = False, kind: str = ""):
+def committees_visible_to(user, *, expiring: bool = False, kind: str = "", community: str = ""):
     rows = OwnersCommittee.objects.filter_to_scope(user, roles=READ_ROLES).filter(
         dissolved_on__isnull=True
     ).select_related("estate")
+    if community:
+        rows = rows.filter(area_path__startswith=community)
     if kind:
         rows = rows.filter(kind=kind)
     if expiring:
@@ -111,8 +113,10 @@ def fee_totals(rows) -> dict:
     return totals
 
 
-def opinions_visible_to(user, *, state: str = "", estate: str = ""):
+def opinions_visible_to(user, *, state: str = "", estate: str = "", community: str = ""):
     rows = OpinionEntry.objects.filter_to_scope(user, roles=READ_ROLES).select_related("estate")
+    if community:
+        rows = rows.filter(area_path__startswith=community)
     if state == "open":
         rows = rows.filter(replied_at__isnull=True)
     elif state == "overdue":

@@ -20,6 +20,14 @@ from wangge.property import selectors, services
 from wangge.property.permissions import can_read_property, can_write_in, can_write_property
 
 
+def area_prefix(request) -> str:
+    from wangge.areas.models import Area
+
+    code = (request.GET.get("area") or "")[:20]
+    area = Area.objects.filter(code=code).only("path").first() if code else None
+    return area.path if area else ""
+
+
 def form_error(form, exc: ApplicationError, aliases=None) -> None:
     field = (aliases or {}).get(exc.field, exc.field)
     form.add_error(field if field in form.fields else None, exc.message)
@@ -36,7 +44,7 @@ def estate_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     rows = selectors.estates_visible_to(
         request.user, mode=data.get("mode", ""), q=data.get("q", ""),
-        committee=data.get("committee", ""), company=data.get("company", ""),
+        committee=data.get("committee", ""), company=data.get("company", ""), community=area_prefix(request),
     )
     page, query = paginate(request, rows)
     return render(request, "property/estate_list.html", {"form": form, "page": page, "query": query})
@@ -102,7 +110,7 @@ def committee_list(request):
     form = f.CommitteeFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     rows = selectors.committees_visible_to(request.user, expiring=bool(data.get("expiring")),
-                                           kind=data.get("kind", ""))
+                                           kind=data.get("kind", ""), community=area_prefix(request))
     page, query = paginate(request, rows)
     return render(request, "property/committee_list.html",
                   {"form": form, "page": page, "query": query, "today": clock.today()})
@@ -136,7 +144,7 @@ def fee_list(request):
             period = date(year, month, 1)
         except ValueError:
             form.add_error("month", _("请按 年-月 填写"))
-    rows = selectors.fees_visible_to(request.user, period=period,
+    rows = selectors.fees_visible_to(request.user, period=period, community=area_prefix(request),
                                      estate=form.cleaned_data.get("estate", "") if form.is_valid() else "")
     page, query = paginate(request, rows)
     return render(request, "property/fee_list.html",
@@ -147,7 +155,7 @@ def fee_list(request):
 def opinion_list(request):
     form = f.OpinionFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.opinions_visible_to(request.user, state=data.get("state", ""))
+    rows = selectors.opinions_visible_to(request.user, state=data.get("state", ""), community=area_prefix(request))
     page, query = paginate(request, rows)
     figures = selectors.reply_figures(selectors.opinions_visible_to(request.user))
     return render(request, "property/opinion_list.html",

@@ -31,3 +31,20 @@ def test_meetings_resolutions_and_fees_for_a_month(world):
     # 8 communities in the test city, one held its talk
     assert figures.total == {"talk_meeting_rate": 12.5, "resolution_on_time_rate": 50.0,
                              "fee_amount_rate": 90.0, "fee_household_rate": 80.0}
+
+
+def test_the_figures_drill_down_to_the_records_of_the_area_and_month(client, world):
+    from wangge.indicators.definitions import INDICATORS
+
+    staff = world.community_staff
+    services.resolution_create(actor=staff, community=world.community, title="六月到期",
+                               owner="居委会", due_date=date(2026, 6, 30))
+    services.resolution_create(actor=staff, community=world.community, title="七月到期",
+                               owner="居委会", due_date=date(2026, 7, 30))
+    url = INDICATORS["resolution_on_time_rate"].drill(world.community, Period(2026, 6), None)
+    assert url == f"/consultation/resolutions/?area={world.community.code}&month=2026-06"
+    client.force_login(staff)
+    html = client.get(url).content.decode()
+    assert "六月到期" in html and "七月到期" not in html
+    fees = INDICATORS["fee_amount_rate"].drill(world.city, Period(2026, 6), None)
+    assert client.get(fees).status_code == 200
