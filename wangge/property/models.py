@@ -114,6 +114,9 @@ class FeeRecord(ScopedModel):
         indexes = [models.Index(fields=["area_path", "period"], name="fee_scope_period")]
         constraints = [models.UniqueConstraint(fields=["estate", "period"], name="fee_one_per_month")]
 
+    def __str__(self) -> str:
+        return f"{self.estate} · {self.period:%Y-%m}"
+
 
 class ReplyBy(models.TextChoices):
     COMPANY = "company", _("物业公司")
