@@ -16,10 +16,14 @@ from wangge.property.models import (
     EstateProfile,
     FeeRecord,
     ManagementMode,
+    OpinionEntry,
     OwnersCommittee,
     PropertyCompany,
+    ReplyBy,
+    SatisfactionRating,
 )
 
+OPINIONS = ("楼道灯不亮", "电梯经常停运", "垃圾清运不及时", "绿化带缺少修剪", "地下车库积水")
 MODES = (ManagementMode.COMPANY, ManagementMode.COMPANY, ManagementMode.SELF, ManagementMode.NONE)
 
 
@@ -75,7 +79,30 @@ def city_populate(build) -> None:
                     amount_due=fee * households, amount_paid=fee * paid_households,
                     households_due=households, households_paid=paid_households,
                 ))
+    now = clock.now()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    opinions, ratings = [], []
+    for n, profile in enumerate(profiles):
+        if profile.company is None:
+            continue
+        if n % 4 == 0:
+            written = now - timedelta(days=rng.randint(1, 60))
+            replied = written + timedelta(hours=rng.choice([6, 30, 90, 200])) if n % 8 == 0 else None
+            opinions.append(OpinionEntry(
+                estate=profile.estate, area_path=profile.area_path, text=rng.choice(OPINIONS),
+                created_at=written, reply_due=written + timedelta(days=5),
+                reply="已安排处理，感谢监督。" if replied else "", reply_by=ReplyBy.COMPANY if replied else "",
+                replied_at=replied,
+            ))
+        ratings.extend(
+            SatisfactionRating(company=profile.company, estate=profile.estate, area_path=profile.area_path,
+                               quarter=quarter, voter_key=f"demo{profile.estate.pk}-{k}",
+                               score=rng.choice([3, 4, 4, 5, 5, 2]), at=now)
+            for k in range(2)
+        )
     EstateProfile.objects.bulk_create(profiles, batch_size=1000)
+    OpinionEntry.objects.bulk_create(opinions, batch_size=1000)
+    SatisfactionRating.objects.bulk_create(ratings, batch_size=2000)
     OwnersCommittee.objects.bulk_create(committees, batch_size=1000)
     FeeRecord.objects.bulk_create(fees, batch_size=2000)
     Estate.objects.filter(property_profile__mode__in=[ManagementMode.COMPANY, ManagementMode.SELF]).update(
