@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "wangge.facilities",
     "wangge.training",
     "wangge.powers",
+    "wangge.consultation",
+    "wangge.property",
     "wangge.indicators",
     "wangge.demo",
     "wangge.web",
@@ -204,6 +206,14 @@ WANGGE_TRUSTED_PROXIES = env_list("WANGGE_TRUSTED_PROXIES", ["127.0.0.1", "::1"]
 WANGGE_CASE_REPORTS_PER_HOUR = env_int("WANGGE_CASE_REPORTS_PER_HOUR", 20)
 # Photos are decoded and re-encoded; larger images are refused before decoding.
 WANGGE_CASE_PHOTO_MAX_PIXELS = env_int("WANGGE_CASE_PHOTO_MAX_PIXELS", 50_000_000)
+# Consultation: "me too" supports that put a residents' proposal on the next meeting's
+# agenda, and public proposals / check-ins per client IP and hour (docs/domain.md).
+WANGGE_CONSULTATION_SUPPORT_THRESHOLD = env_int("WANGGE_CONSULTATION_SUPPORT_THRESHOLD", 3)
+WANGGE_CONSULTATION_PUBLIC_PER_HOUR = env_int("WANGGE_CONSULTATION_PUBLIC_PER_HOUR", 20)
+# Red property: days the company or community has to reply to an opinion-book entry,
+# and the delivered share (%) from which an estate is eligible to form an owners' committee.
+WANGGE_PROPERTY_REPLY_DAYS = env_int("WANGGE_PROPERTY_REPLY_DAYS", 5)
+WANGGE_PROPERTY_COMMITTEE_MIN_DELIVERED = env_int("WANGGE_PROPERTY_COMMITTEE_MIN_DELIVERED", 50)
 # Largest photo file accepted, and how many photos one case step may carry.
 WANGGE_CASE_PHOTO_MAX_BYTES = env_int("WANGGE_CASE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 WANGGE_CASE_PHOTO_MAX_COUNT = env_int("WANGGE_CASE_PHOTO_MAX_COUNT", 6)

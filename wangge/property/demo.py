@@ -1,0 +1,112 @@
+"""Red property in the demo city: two companies per district, estates in all three
+management modes, committees (some with terms ending soon) and a year of monthly fees.
+Bulk rows, no services: the build is one transaction and must stay fast."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from wangge.areas.models import Area, AreaKind, Estate
+from wangge.core import clock
+from wangge.property.credit_code import check_character
+from wangge.property.models import (
+    CommitteeKind,
+    EstateProfile,
+    FeeRecord,
+    ManagementMode,
+    OpinionEntry,
+    OwnersCommittee,
+    PropertyCompany,
+    ReplyBy,
+    SatisfactionRating,
+)
+
+OPINIONS = ("楼道灯不亮", "电梯经常停运", "垃圾清运不及时", "绿化带缺少修剪", "地下车库积水")
+MODES = (ManagementMode.COMPANY, ManagementMode.COMPANY, ManagementMode.SELF, ManagementMode.NONE)
+
+
+def _code(n: int) -> str:
+    first17 = f"9115020{n:010d}"
+    return first17 + check_character(first17)
+
+
+def city_populate(build) -> None:
+    rng = random.Random(build.seed + 31)
+    today = clock.today()
+    estates = list(Estate.objects.order_by("id"))
+    if not estates:
+        return
+    districts = list(Area.objects.filter(kind=AreaKind.DISTRICT).order_by("path"))
+    companies = PropertyCompany.objects.bulk_create([
+        PropertyCompany(area=d, area_path=d.path, name=f"{d.name}{k}号物业服务有限公司",
+                        credit_code=_code(i * 2 + k), contact_name="物业联系人", created_at=clock.now())
+        for i, d in enumerate(districts) for k in (1, 2)
+    ])
+    by_district = {}
+    for company in companies:
+        by_district.setdefault(company.area_path, []).append(company)
+    profiles, committees, fees = [], [], []
+    months = [(today.replace(day=1) - timedelta(days=31 * k)).replace(day=1) for k in range(12)]
+    for n, estate in enumerate(estates):
+        mode = MODES[n % len(MODES)]
+        options = by_district.get(estate.area_path[:8]) or companies
+        company = rng.choice(options) if mode == ManagementMode.COMPANY else None
+        households = rng.randint(80, 600)
+        profiles.append(EstateProfile(
+            estate=estate, area_path=estate.area_path, mode=mode, company=company,
+            fee_per_m2=Decimal(rng.choice(["0.80", "1.20", "1.50", "2.10"])) if company else None,
+            households=households, delivered_percent=rng.choice([40, 80, 100, 100]),
+            manager_name="项目经理" if company else "", manager_in_committees=bool(company and n % 3 == 0),
+        ))
+        if n % 3 != 2:
+            elected = today - timedelta(days=rng.choice([200, 900, 1790, 1800]))
+            committees.append(OwnersCommittee(
+                estate=estate, area_path=estate.area_path,
+                kind=CommitteeKind.OWNERS if n % 5 else CommitteeKind.MANAGEMENT,
+                elected_on=elected, term_years=5, term_ends=elected.replace(year=elected.year + 5)
+                if not (elected.month == 2 and elected.day == 29) else date(elected.year + 5, 2, 28),
+                members=rng.choice([5, 7, 9]), chair_name="业委会主任", party_members=rng.randint(1, 4),
+                filed_on=elected + timedelta(days=rng.randint(3, 28)),
+            ))
+        if company:
+            fee = profiles[-1].fee_per_m2 * 90
+            for month in months:
+                paid_households = int(households * rng.uniform(0.6, 0.97))
+                fees.append(FeeRecord(
+                    estate=estate, area_path=estate.area_path, period=month,
+                    amount_due=fee * households, amount_paid=fee * paid_households,
+                    households_due=households, households_paid=paid_households,
+                ))
+    now = clock.now()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    opinions, ratings = [], []
+    for n, profile in enumerate(profiles):
+        if profile.company is None:
+            continue
+        if n % 4 == 0:
+            written = now - timedelta(days=rng.randint(1, 60))
+            replied = written + timedelta(hours=rng.choice([6, 30, 90, 200])) if n % 8 == 0 else None
+            opinions.append(OpinionEntry(
+                estate=profile.estate, area_path=profile.area_path, text=rng.choice(OPINIONS),
+                created_at=written, reply_due=written + timedelta(days=5),
+                reply="已安排处理，感谢监督。" if replied else "", reply_by=ReplyBy.COMPANY if replied else "",
+                replied_at=replied,
+            ))
+        ratings.extend(
+            SatisfactionRating(company=profile.company, estate=profile.estate, area_path=profile.area_path,
+                               quarter=quarter, voter_key=f"demo{profile.estate.pk}-{k}",
+                               score=rng.choice([3, 4, 4, 5, 5, 2]), at=now)
+            for k in range(2)
+        )
+    EstateProfile.objects.bulk_create(profiles, batch_size=1000)
+    OpinionEntry.objects.bulk_create(opinions, batch_size=1000)
+    SatisfactionRating.objects.bulk_create(ratings, batch_size=2000)
+    OwnersCommittee.objects.bulk_create(committees, batch_size=1000)
+    FeeRecord.objects.bulk_create(fees, batch_size=2000)
+    Estate.objects.filter(property_profile__mode__in=[ManagementMode.COMPANY, ManagementMode.SELF]).update(
+        has_property_management=True
+    )
+    build.stats.figures["property_companies"] = len(companies)
+    build.stats.figures["fee_records"] = len(fees)
