@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import transaction
 
 from wangge.accounts.demo import DEMO_USERNAMES
-from wangge.accounts.models import Department, RoleAssignment, User
+from wangge.accounts.models import Department, Role, RoleAssignment, User
 from wangge.areas.models import Area, AreaKind, Building
 from wangge.core import clock
 from wangge.core.calendar import exceptions_between, is_workday
@@ -143,7 +143,9 @@ class Directory:
             user = users.setdefault(row.user_id, row.user)
             if row.area_id is not None:
                 by_area[(row.role, row.area.path)].append(user)
-            if row.department_id is not None:
+            # A department's handlers (other roles held on a department, such as a unit's
+            # training officer, do not act on its cases).
+            if row.department_id is not None and row.role == Role.DEPARTMENT_HANDLER:
                 by_department[row.department_id].append(user)
         demo = {u.pk for u in users.values() if u.username in DEMO_USERNAMES}
         return cls(by_area, by_department, demo)

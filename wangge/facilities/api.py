@@ -2,7 +2,7 @@
 and the nearest positions from a point."""
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from wangge.core import clock
 from wangge.core.errors import PermissionRefused
@@ -48,9 +48,13 @@ def _require_reader(request) -> None:
 
 
 @router.get("/", response=list[FacilityOut], summary="我范围内的服务阵地")
-def facility_list(request, limit: int = 200, offset: int = 0):
+def facility_list(
+    request,
+    limit: int = Query(200, ge=1, le=500, description="每页条数（1–500）"),
+    offset: int = Query(0, ge=0, le=10_000_000, description="跳过的条数"),
+):
     _require_reader(request)
-    rows = selectors.facilities_in_scope(request.user).order_by("id")[max(0, offset): max(0, offset) + min(limit, 500)]
+    rows = selectors.facilities_in_scope(request.user).order_by("id")[offset : offset + limit]
     return [FacilityOut(id=f.pk, name=f.name, type=f.facility_type.code, address=f.address, lat=f.lat, lng=f.lng,
                         opening_hours=f.opening_hours, active=f.active) for f in rows]
 

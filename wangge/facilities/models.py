@@ -107,6 +107,9 @@ class ServiceLog(ScopedModel):
                                     name="service_log_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.people}"
+
 
 class Network(models.Model):
     """The city's walking network on disk (one current row; a new load replaces it)."""
