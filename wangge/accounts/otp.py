@@ -7,7 +7,6 @@ enrols on first sign-in; the security administrator can reset a lost device. Wro
 count toward the same lockout as wrong passwords.
 """
 
-import segno
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wangge.accounts.permissions import has_any_role
 from wangge.audit.models import Outcome
 from wangge.audit.services import audit_record
+from wangge.core.qr import qr_svg
 
 SESSION_KEY = "wangge_otp_device"
 
@@ -43,7 +43,7 @@ def otp_pending_device(user) -> TOTPDevice:
 
 def otp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth URL as an inline SVG QR code (made here; no external request)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return qr_svg(device.config_url, scale=4)
 
 
 def otp_secret_text(device: TOTPDevice) -> str:

@@ -3,7 +3,6 @@ and the monthly compliance list. Thin: parse → check → one service → rende
 
 from datetime import date
 
-import segno
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from wangge.consultation.permissions import can_read_consultation, can_write_in
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
 from wangge.core.paging import paginate
+from wangge.core.qr import qr_svg
 
 
 def area_prefix(request) -> str:
@@ -207,8 +207,7 @@ def meeting_photo(request, pk, token, size="full"):
 def meeting_qr(request, pk):
     """The check-in QR code (SVG, generated here with segno: no outside service)."""
     meeting = selectors.meeting_get_for_user(request.user, pk)
-    qr = segno.make(checkin_url(request, meeting), error="m")
-    svg = qr.svg_inline(scale=6, title=_("扫码签到"))
+    svg = qr_svg(checkin_url(request, meeting), scale=6, title=_("扫码签到"))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 

@@ -4,6 +4,7 @@ panel), who is best and worst (the sub-area and department rankings) and what is
 (panel ``overdue``). Every sentence names its figures; nothing is typed in."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wangge.indicators.dashboard import Dashboard
 from wangge.indicators.definitions import INDICATORS, panel
@@ -68,7 +69,7 @@ def _changes(board: Dashboard) -> str:
         if items:
             sentences = _("；").join(sentence for __, sentence in items[:MAX_CHANGES])
             text.append(_("{label}：{sentences}").format(label=label, sentences=sentences))
-    return _("与上月相比，{changes}。").format(changes=_("。").join(text))
+    return _("与上月相比，{changes}。").format(changes=pgettext("sentence joiner", "。").join(text))
 
 
 def _best_and_worst(rows: list[dict], name_of, code: str, kind: str) -> str:

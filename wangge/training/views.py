@@ -16,6 +16,7 @@ from wangge.core import clock
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
 from wangge.core.paging import paginate
+from wangge.core.qr import qr_svg
 
 from . import permissions as perms
 from . import selectors, services
@@ -23,7 +24,7 @@ from .exporting import XLSX, ledger_export
 from .forms import ClassForm, CourseForm, CreditForm, NeedForm
 from .ledger import annual_ledger, cadre_ledger
 from .models import Course, CreditSource, LeaveStatus, NeedCategory
-from .qr import check_in_url, qr_svg
+from .qr import check_in_url
 
 
 def _fail(form, exc: ApplicationError) -> None:
@@ -122,7 +123,7 @@ def class_detail(request, class_id: int):
         "organiser": perms.is_organiser(user),
     }
     if perms.is_organiser(user):
-        context["qr"] = qr_svg(check_in_url(request, training_class))
+        context["qr"] = qr_svg(check_in_url(request, training_class), title=_("签到二维码"))
         context["check_in_link"] = check_in_url(request, training_class)
     return render(request, "training/class_detail.html", context)
 
