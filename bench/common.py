@@ -43,3 +43,19 @@ def add_database_arguments(parser: argparse.ArgumentParser, *, reuse_help: str) 
         help="with --recreate: create the database with LC_COLLATE 'C' (see bench/README.md)",
     )
     parser.add_argument("--reuse", action="store_true", help=reuse_help)
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident memory in KiB. ``VmHWM`` belongs to the process's own
+    address space; ``getrusage``'s ``ru_maxrss`` survives ``exec`` on Linux, so a child
+    started by a large parent would report the parent's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -8,7 +8,7 @@ imports it in a child process through ``people_import`` — the service the impo
 calls — with full validation, blind-index duplicate checks and field encryption.
 
 Prints the import's wall time (target ≤ 60 s) and the child's peak resident set size,
-``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read at its end (target ≤ 300 MiB); that
+``VmHWM`` (``bench.common.peak_rss_kib``) read at its end (target ≤ 300 MiB); that
 figure includes the interpreter and Django, whose own share is printed beside it.
 The imported rows are deleted afterwards unless ``--keep`` is given.
 """
@@ -19,7 +19,6 @@ import json
 import os
 import pstats
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import peak_rss_kib  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -139,7 +141,7 @@ def child(path: str, username: str, profile: bool = False) -> None:
     """Runs in its own process so that its peak RSS is the import's alone. With
     ``profile`` the import runs under cProfile and the top functions go to stderr."""
     setup_django()
-    baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline_kib = peak_rss_kib()
     from django.core.files.uploadedfile import UploadedFile
 
     from wangge.accounts.models import User
@@ -166,7 +168,7 @@ def child(path: str, username: str, profile: bool = False) -> None:
             {
                 "seconds": seconds,
                 "cpu_seconds": cpu_seconds,
-                "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "peak_rss_kib": peak_rss_kib(),
                 "baseline_rss_kib": baseline_kib,
                 "rows": result.total_rows,
                 "rejected": result.rejected_rows,
@@ -243,7 +245,7 @@ def main() -> None:
         f"(on a busy machine the wall time waits for a core; load before: {load})"
     )
     print(
-        f"peak RSS of the importing process (getrusage ru_maxrss): {peak:.0f} MiB "
+        f"peak RSS of the importing process (VmHWM): {peak:.0f} MiB "
         f"(target ≤ 300 MiB); of which Python+Django before the import: {base:.0f} MiB"
     )
     from wangge.people.models import Resident

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import add_database_arguments, recreate_database  # noqa: E402
+from bench.common import add_database_arguments, peak_rss_kib, recreate_database  # noqa: E402
 from bench.common import p95 as percentile_95  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -182,7 +181,7 @@ def write_import(path: Path, rows: int, seed: int) -> None:
 
 def child(path: str) -> None:
     setup_django()
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kib()
     from django.core.files.uploadedfile import UploadedFile
 
     from wangge.accounts.models import User
@@ -194,7 +193,7 @@ def child(path: str) -> None:
         started = time.perf_counter()
         result = import_run(actor=user, kind="party_members", mode="all_or_nothing", upload=upload)
         seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    print(json.dumps({"seconds": seconds, "peak": peak_rss_kib(),
                       "baseline": baseline, "applied": result.applied, "created": result.created,
                       "rejected": result.rejected_rows,
                       "errors": [(e.row, e.column, e.reason) for e in result.errors[:3]]}))

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from bench.common import peak_rss_kib  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 HEADER = ["学员编号", "姓名", "课程名称", "学习日期", "学习时长（分钟）", "记录号"]
@@ -137,7 +139,7 @@ def generate(path: Path, rows: int, seed: int) -> str:
 
 def child(path: str) -> None:
     setup_django()
-    baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline_kib = peak_rss_kib()
     from django.core.files.uploadedfile import UploadedFile
 
     from wangge.accounts.models import Role, User
@@ -154,7 +156,7 @@ def child(path: str) -> None:
         result = import_run(actor=user, kind="training_online", mode="all_or_nothing", upload=upload)
         seconds = time.perf_counter() - started
     print(json.dumps({
-        "seconds": seconds, "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "seconds": seconds, "peak_rss_kib": peak_rss_kib(),
         "baseline_rss_kib": baseline_kib, "rows": result.total_rows, "rejected": result.rejected_rows,
         "applied": result.applied, "first_errors": [(e.row, e.column, e.reason) for e in result.errors[:5]],
     }))

@@ -6,7 +6,7 @@ plain range that every collation and SQLite serve from a B-tree index. Paths use
 treebeard's alphabet (0-9A-Z), which every collation orders the same way.
 """
 
-from django.db.models import CharField, Lookup
+from django.db.models import CharField, Field, Lookup
 
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -34,3 +34,27 @@ class Under(Lookup):
         if upper is None:
             return f"{lhs} >= %s", [*lhs_params, self.rhs]
         return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, *lhs_params, upper]
+
+
+@Field.register_lookup
+class AnyOf(Lookup):
+    """``field__any=[…]``: ``field = ANY(%s)`` with the values as one array parameter on
+    PostgreSQL, ``IN (…)`` elsewhere. An import batch checks a thousand keys at a time;
+    as ``IN`` that is a thousand placeholders the driver parses and binds client side on
+    every batch, as an array it is one."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        values = [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
+        return [value for value in values if value is not None]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = self.rhs
+        if not values:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]

@@ -283,7 +283,9 @@ class CreditRecord(ScopedModel):
     """Hours from anything but an organised class: online learning (minutes, converted by
     the rules), unit training, self-selected courses, teaching, publications."""
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="credits", verbose_name=_("干部"))
+    # No index of its own: ``training_credit_cadre`` (cadre, date) leads with it.
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="credits", verbose_name=_("干部"),
+                              db_index=False)
     source = models.CharField(_("学时来源"), max_length=14, choices=CreditSource.choices)
     date = models.DateField(_("日期"))
     title = models.CharField(_("内容"), max_length=150)
