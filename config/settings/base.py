@@ -366,6 +366,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": WANGGE_CELERY_VISIBILITY_TIMEOUT,
     "socket_connect_timeout": WANGGE_REDIS_CONNECT_TIMEOUT_MS / 1000,
     "socket_timeout": 5,
+    # Look for such tasks every 10 seconds (kombu's default scans every ~100).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues work tries the broker once: the work's safety net (wangge.core.
