@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 from wangge.audit.services import audit_record
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
-from wangge.core.queueing import enqueue
 from wangge.core.identity import normalize_phone
+from wangge.core.queueing import enqueue
 from wangge.notifications import registry
 from wangge.notifications.channels import CHANNELS, SMS, DeliveryError
 from wangge.notifications.models import Delivery, DeliveryStatus, Notice, Preference, ScanCursor
