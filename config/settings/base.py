@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
@@ -311,7 +312,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (photos, facility pictures); its disk keeps WANGGE_UPLOAD_RESERVE_MB free.
+WANGGE_MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(WANGGE_MEDIA_ROOT)
 MEDIA_URL = "/media/"
 
 # Django's cache: role copies and the per-user/per-IP counters (accounts.ratelimit). Set
