@@ -12,7 +12,18 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # (a report's write and commit) leaves its core to another, so one per core idles.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 worker_class = "sync"
+# A worker silent for this long is killed and replaced (its request's transaction rolls
+# back; the client's retry with the same Idempotency-Key lands once). A killed worker
+# (SIGKILL, OOM) is replaced by the master at once.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+# On restart (HUP/TERM) workers finish their requests for up to this long.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
+# Idle keep-alive connections from the reverse proxy are closed after this many seconds.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
+# Statements of a web request stop 5 seconds before the worker would be killed, so the
+# user gets the 503 "busy, try again" answer (wangge.core.dbfaults), not a dropped
+# connection; workers and commands keep no statement limit (config/settings/base.py).
+os.environ.setdefault("WANGGE_DB_STATEMENT_TIMEOUT_MS", str(max(timeout - 5, 1) * 1000))
 # Recycle workers now and then so a slow leak never grows without bound.
 max_requests = 5000
 max_requests_jitter = 500

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
@@ -47,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # NUL bytes and oversized bodies are refused before anything reads them (sessions too).
     "wangge.core.middleware.InputCleaningMiddleware",
+    # A database that is away or busy: 503 in words, never a 500 (wangge.core.dbfaults).
+    "wangge.core.dbfaults.DatabaseTroubleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wangge.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,9 +89,33 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'wangge.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+# Persistent connections (seconds; production 60) are checked before each request reuses
+# them, so the first requests after a PostgreSQL restart reconnect instead of failing.
+WANGGE_DB_CONN_MAX_AGE = env_int("WANGGE_DB_CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 0))
+DATABASES["default"]["CONN_MAX_AGE"] = WANGGE_DB_CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: longest wait for a row or table lock held by another session, and longest
+# statement (milliseconds, 0: no limit). A request that hits either is answered 503 "busy,
+# try again" (wangge.core.dbfaults) instead of hanging. The statement limit is off here for
+# workers and commands; the web server sets it below its worker timeout (gunicorn.conf.py).
+WANGGE_DB_LOCK_TIMEOUT_MS = env_int("WANGGE_DB_LOCK_TIMEOUT_MS", 5000)
+WANGGE_DB_STATEMENT_TIMEOUT_MS = env_int("WANGGE_DB_STATEMENT_TIMEOUT_MS", 0)
+# Seconds a connection attempt to PostgreSQL may take (a database that is away answers 503).
+WANGGE_DB_CONNECT_TIMEOUT = env_int("WANGGE_DB_CONNECT_TIMEOUT", 3)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", WANGGE_DB_CONNECT_TIMEOUT)
+    _options["options"] = " ".join(
+        part
+        for part in (
+            _options.get("options", ""),
+            f"-c lock_timeout={WANGGE_DB_LOCK_TIMEOUT_MS}",
+            f"-c statement_timeout={WANGGE_DB_STATEMENT_TIMEOUT_MS}",
+        )
+        if part
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -217,6 +244,9 @@ WANGGE_PROPERTY_COMMITTEE_MIN_DELIVERED = env_int("WANGGE_PROPERTY_COMMITTEE_MIN
 # Largest photo file accepted, and how many photos one case step may carry.
 WANGGE_CASE_PHOTO_MAX_BYTES = env_int("WANGGE_CASE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 WANGGE_CASE_PHOTO_MAX_COUNT = env_int("WANGGE_CASE_PHOTO_MAX_COUNT", 6)
+# Megabytes kept free on the upload disk (MEDIA_ROOT): a step with photos that would leave
+# less is refused whole with a clear message (API 507; the phone app resends it later).
+WANGGE_UPLOAD_RESERVE_MB = env_int("WANGGE_UPLOAD_RESERVE_MB", 512)
 # Days after resolution the reporter may rate (and reopen) a case before it closes.
 WANGGE_CASE_FOLLOWUP_DAYS = env_int("WANGGE_CASE_FOLLOWUP_DAYS", 15)
 # A case whose deadline is this close counts as "due soon" on the work lists.
@@ -282,16 +312,38 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (photos, facility pictures); its disk keeps WANGGE_UPLOAD_RESERVE_MB free.
+WANGGE_MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(WANGGE_MEDIA_ROOT)
 MEDIA_URL = "/media/"
 
 # Django's cache: role copies and the per-user/per-IP counters (accounts.ratelimit). Set
 # WANGGE_CACHE_URL (Redis) wherever several processes serve requests so that they count
 # together; production defaults to Redis database 2. In-process memory otherwise.
 WANGGE_CACHE_URL = env_str("WANGGE_CACHE_URL", "")
+# Milliseconds a connect to Redis (cache and broker) may take before it counts as away.
+WANGGE_REDIS_CONNECT_TIMEOUT_MS = env_int("WANGGE_REDIS_CONNECT_TIMEOUT_MS", 500)
+# Milliseconds a cache call may wait for Redis's answer.
+WANGGE_CACHE_TIMEOUT_MS = env_int("WANGGE_CACHE_TIMEOUT_MS", 1000)
+# After a cache call found Redis away, seconds this process uses its own memory before
+# trying Redis again (wangge.core.cache: pages and limits keep working without Redis).
+WANGGE_CACHE_RETRY_SECONDS = env_int("WANGGE_CACHE_RETRY_SECONDS", 5)
+
+
+def redis_cache(url: str) -> dict:
+    """The cache on Redis at ``url``, falling back to process memory while it is away."""
+    return {
+        "BACKEND": "wangge.core.cache.FallbackRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "socket_connect_timeout": WANGGE_REDIS_CONNECT_TIMEOUT_MS / 1000,
+            "socket_timeout": WANGGE_CACHE_TIMEOUT_MS / 1000,
+        },
+    }
+
+
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": WANGGE_CACHE_URL}
+    "default": redis_cache(WANGGE_CACHE_URL)
     if WANGGE_CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -303,6 +355,31 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it has finished, and given back to the queue when its worker
+# dies (SIGKILL, OOM) mid-run: it runs again, and every task is idempotent (notices by key,
+# deliveries by row status, scans by cursor, roll-ups rebuilt), so its effect happens once.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Seconds after which Redis hands an unacknowledged task (its worker was killed) to another
+# worker; longer than any task runs. Tasks waiting for a retry longer than this may be
+# handed out twice: they are idempotent.
+WANGGE_CELERY_VISIBILITY_TIMEOUT = env_int("WANGGE_CELERY_VISIBILITY_TIMEOUT", 900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": WANGGE_CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": WANGGE_REDIS_CONNECT_TIMEOUT_MS / 1000,
+    "socket_timeout": 5,
+    # Look for such tasks every 10 seconds (kombu's default scans every ~100).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues work tries the broker once: the work's safety net (wangge.core.
+# queueing) runs it when Redis is back. Seconds a process then skips the broker:
+WANGGE_QUEUE_RETRY_SECONDS = env_int("WANGGE_QUEUE_RETRY_SECONDS", 30)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
 # Periodic work; state such as "overdue" or "visit due" is derived in queries, not written here.
 CELERY_BEAT_SCHEDULE = {
     # The audit log's hash chain (wangge.audit.chain): link new rows, seal each day at night.
@@ -317,6 +394,7 @@ CELERY_BEAT_SCHEDULE = {
     "notices-from-events": {"task": "notifications.scan_events", "schedule": 60},
     "notices-for-deadlines": {"task": "notifications.scan_deadlines", "schedule": 300},
     "notices-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 300},
+    "facility-coverage-if-stale": {"task": "facilities.recompute_if_stale", "schedule": 300},
     "purge-idempotency-records": {
         "task": "core.purge_idempotency_records",
         "schedule": crontab(hour=3, minute=15),

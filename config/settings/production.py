@@ -23,15 +23,17 @@ for _name, _value in [
         raise ImproperlyConfigured(f"{_name} must be set in production")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL")
+# Persistent connections, health-checked before reuse (base.py): a PostgreSQL restart
+# costs one reconnect per worker, not a 500.
+WANGGE_DB_CONN_MAX_AGE = env_int("WANGGE_DB_CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60))
+DATABASES["default"]["CONN_MAX_AGE"] = WANGGE_DB_CONN_MAX_AGE
 # The app's role must not be a superuser (it could switch the audit triggers off).
 WANGGE_DB_ALLOW_SUPERUSER = env_bool("WANGGE_DB_ALLOW_SUPERUSER", False)
 
-# The rate-limit counters must be shared by every gunicorn worker.
+# The rate-limit counters must be shared by every gunicorn worker (while Redis is away
+# each worker counts alone: wangge.core.cache).
 WANGGE_CACHE_URL = env_str("WANGGE_CACHE_URL", "redis://127.0.0.1:6379/2")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": WANGGE_CACHE_URL}
-}
+CACHES = {"default": redis_cache(WANGGE_CACHE_URL)}  # noqa: F405
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -15,6 +15,8 @@ def application_error_response(api, request, exc: ApplicationError):
         status = 422
     elif exc.code == "rate_limited":
         status = 429
+    elif exc.code == "storage_full":
+        status = 507  # a 5xx: the phone app's outbox keeps the record and resends it
     loc = ["body", exc.field] if exc.field else []
     return api.create_response(
         request, {"detail": [{"loc": loc, "msg": exc.message, "type": exc.code}]}, status=status

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from wangge.cases.services import cases_close_after_followup
+from wangge.core.queueing import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ def notify_event(event_id: int) -> int:
 
 def notify_event_later(event_id) -> None:
     """The listener registered with cases.events: queue, never query, in the request."""
-    try:
-        notify_event.delay(int(getattr(event_id, "pk", event_id)))
-    except Exception:  # a broker that is away must not fail the report; the scan catches up
-        logger.exception("could not queue notices of event %s", event_id)
+    # A broker that is away must not fail the report: notifications.scan_events reads
+    # every event after its cursor, and the notices' keys make the second path write nothing.
+    enqueue(notify_event, int(getattr(event_id, "pk", event_id)))

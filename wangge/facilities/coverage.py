@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
@@ -97,6 +98,16 @@ def distances_for(graph: Graph | None, homes: HomeTable, fac_lat, fac_lng, home_
     fac_snap = access.snap_points(graph, fac_lat, fac_lng, snap)
     limit = float("inf") if limit is None else limit
     return access.network_distances(graph, home_snap, fac_snap, limit=limit), home_snap.node < 0
+
+
+def coverage_stale() -> bool:
+    """A facility changed since the last computation started (or none ran while there are
+    facilities): the figures miss a change whose queued recomputation was lost."""
+    last = CoverageRun.objects.order_by("-finished_at").first()
+    if last is None:
+        return Facility.objects.exists()
+    started = last.finished_at - timedelta(seconds=last.seconds)
+    return Facility.objects.filter(updated_at__gte=started).exists()
 
 
 def recompute() -> CoverageRun:

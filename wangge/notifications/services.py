@@ -14,6 +14,7 @@ from wangge.audit.services import audit_record
 from wangge.core import clock, crypto
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.identity import normalize_phone
+from wangge.core.queueing import enqueue
 from wangge.notifications import registry
 from wangge.notifications.channels import CHANNELS, SMS, DeliveryError
 from wangge.notifications.models import Delivery, DeliveryStatus, Notice, Preference, ScanCursor
@@ -33,10 +34,8 @@ def _enqueue(delivery_ids: list[int]) -> None:
         from wangge.notifications.tasks import deliver
 
         for delivery_id in delivery_ids:
-            try:
-                deliver.delay(delivery_id)
-            except Exception:  # the broker is down: the outbox sweep sends it later
-                logger.exception("could not queue delivery %s", delivery_id)
+            # The broker is away: the row stays pending and the outbox sweep queues it.
+            enqueue(deliver, delivery_id)
 
     transaction.on_commit(send)
 

@@ -6,10 +6,13 @@ even when the error came from the layout itself, so it falls back to a plain pag
 """
 
 import logging
+import sys
 
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from wangge.core.dbfaults import trouble_response
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database that is away or busy (raised in middleware: the session, the user) is
+    # answered 503 in words, as in views (wangge.core.dbfaults).
+    trouble = trouble_response(request, sys.exc_info()[1])
+    if trouble is not None:
+        return trouble
     try:
         body = render_to_string("500.html", request=request)
     except Exception:  # the layout itself failed: still answer in words

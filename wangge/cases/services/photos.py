@@ -1,8 +1,19 @@
-"""Photos of a case: checked, re-encoded (``cases.photos``) and stored."""
+"""Photos of a case: checked, re-encoded (``cases.photos``) and stored.
 
+A full upload disk refuses the photos, and with them the whole step (a report, a result):
+nothing is half-saved, the user is told in words, and the phone app's outbox keeps the
+record and sends it again with the same Idempotency-Key (the API answers 507, a 5xx it
+resends on). The disk counts as full when storing the photos would leave less than
+``WANGGE_UPLOAD_RESERVE_MB`` free on it, or when a write fails with ENOSPC/EDQUOT.
+Steps without photos are not affected.
+"""
+
+import errno
 import secrets
+import shutil
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -35,6 +46,30 @@ def _read_photo(photo) -> bytes:
     return data
 
 
+class StorageFull(ApplicationError):
+    """The upload disk is at its limit (API: 507)."""
+
+    def __init__(self):
+        super().__init__(
+            gettext("照片存储空间已满，暂时无法接收照片，本次提交未保存。请稍后重试，或联系系统管理员。"),
+            code="storage_full",
+            field="photos",
+        )
+
+
+def _free_bytes() -> int:
+    folder = Path(settings.MEDIA_ROOT)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return shutil.disk_usage(folder).free
+
+
+def storage_check(needed: int) -> None:
+    """Refuse before anything is written when ``needed`` bytes would eat into the reserve."""
+    if _free_bytes() - needed < settings.WANGGE_UPLOAD_RESERVE_MB * 1024 * 1024:
+        raise StorageFull()
+
+
 def photos_check(photos: Iterable) -> list[PreparedPhoto]:
     """Every photo upload path ends here: size and count, then ``photos.photo_prepare``
     (decoded, verified, re-encoded without metadata, with a thumbnail)."""
@@ -42,31 +77,51 @@ def photos_check(photos: Iterable) -> list[PreparedPhoto]:
     most = settings.WANGGE_CASE_PHOTO_MAX_COUNT
     if len(photos) > most:
         raise ApplicationError(gettext("每次最多上传 {n} 张照片").format(n=most), field="photos")
-    return [photo_prepare(_read_photo(photo)) for photo in photos]
+    checked = [photo_prepare(_read_photo(photo)) for photo in photos]
+    if checked:
+        storage_check(sum(len(p.data) + len(p.thumbnail) for p in checked))
+    return checked
 
 
 def photos_store(
     *, case: Case, checked: list[PreparedPhoto], kind: str, actor, event: CaseEvent | None
 ) -> list:
     stored = []
-    for photo in checked:
-        attachment = Attachment(
-            case=case,
-            event=event,
-            kind=kind,
-            content_type=photo.content_type,
-            size=len(photo.data),
-            width=photo.width,
-            height=photo.height,
-            token=secrets.token_urlsafe(24),
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        name = uuid.uuid4().hex
+    try:
+        for photo in checked:
+            stored.append(_photo_store(case, photo, kind, actor, event))
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        for attachment in stored:  # the step is refused whole: no stray files
+            attachment.file.delete(save=False)
+            attachment.thumbnail.delete(save=False)
+        raise StorageFull() from error
+    return stored
+
+
+def _photo_store(case, photo: PreparedPhoto, kind: str, actor, event) -> Attachment:
+    attachment = Attachment(
+        case=case,
+        event=event,
+        kind=kind,
+        content_type=photo.content_type,
+        size=len(photo.data),
+        width=photo.width,
+        height=photo.height,
+        token=secrets.token_urlsafe(24),
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    name = uuid.uuid4().hex
+    try:
         attachment.file.save(f"{name}.{photo.ext}", ContentFile(photo.data), save=False)
         attachment.thumbnail.save(f"{name}.thumb.jpg", ContentFile(photo.thumbnail), save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
+    except OSError:
+        if attachment.file:
+            attachment.file.delete(save=False)
+        raise
+    attachment.save()
+    return attachment
 
 
 @transaction.atomic

@@ -146,3 +146,19 @@ def test_scenario_change_out_of_scope_is_refused(street):
     with pytest.raises(NotFoundOrForbidden):
         scenario_change(actor=street.other_staff, scenario=scenario, kind="add", lat=LAT, lng=node_lng(1))
     assert scenario.changes.count() == 0
+
+
+def test_a_change_whose_queued_recomputation_was_lost_is_caught_up_once(street):
+    # given figures computed, then a facility changed whose queued task never ran (Redis
+    # was away when the change committed)
+    from wangge.facilities.tasks import recompute_if_stale
+
+    coverage.recompute()
+    assert not coverage.coverage_stale()
+    street.center.name = "一号党群服务中心（新址）"
+    street.center.save()
+    # when beat's safety net runs twice
+    first, second = recompute_if_stale(), recompute_if_stale()
+    # then the figures are rebuilt once
+    assert (first, second) == (True, False)
+    assert CoverageRun.objects.count() == 2
