@@ -60,7 +60,7 @@ def _circle_note() -> str:
     if run is None:
         return text + gettext("覆盖率尚未计算")
     at = run.finished_at.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
-    text += gettext("覆盖率计算于 {at}").format(at=at)
+    text += gettext("覆盖率计算于 %(at)s") % {"at": at}
     if run.straight_line:
         text += " · " + gettext("直线距离（未载入路网）")
     return text
