@@ -31,7 +31,7 @@ def _gap(board: Dashboard, share_code: str, count_code: str) -> str:
         return ""
     text = _("{name}{value}").format(name=indicator_name(INDICATORS[count_code]), value=_text(count_code, total))
     ranked = [(child, values) for child, values in board.figures.children if values.get(share_code) is not None]
-    if total and ranked:
+    if total and len(ranked) > 1:  # naming the lowest of one sub-area says nothing
         worst, values = min(ranked, key=lambda item: (item[1][share_code], getattr(item[0], "path", "")))
         text += _("，{area}{name}最低（{share}，{count}）").format(
             area=worst.name, name=indicator_name(INDICATORS[share_code]),

@@ -39,9 +39,11 @@
           }
           var lines = data.lines || [];
           if (lines.length) {
+            // Thinner and fainter zoomed out, where the streets of a whole district crowd.
+            var zoom = map.getZoom(), scale = zoom >= 16 ? 1 : (zoom >= 14 ? 0.7 : 0.4);
             L.polyline(lines, {
               renderer: renderer, interactive: false, color: options.color || "#8a94a6",
-              weight: options.weight || 2, opacity: options.opacity || 0.8
+              weight: (options.weight || 2) * scale, opacity: (options.opacity || 0.8) * (0.5 + scale / 2)
             }).addTo(layer);
           }
           container.setAttribute("data-basemap-lines", String(lines.length));
