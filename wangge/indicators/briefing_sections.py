@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from wangge.indicators.dashboard import Dashboard
 from wangge.indicators.definitions import BRIEFING_SECTIONS, INDICATORS, is_available
 from wangge.indicators.labels import indicator_name, indicator_unit
-from wangge.indicators.templatetags.indicator_tags import figure
+from wangge.indicators.templatetags.indicator_tags import figure, in_brackets
 
 
 def _shown(code: str | None) -> bool:
@@ -66,8 +66,7 @@ def briefing_sections(board: Dashboard) -> list[dict]:
             "note": section.note() if section.note else "",
             "columns": [_(column) for column in section.columns],
             "rows": rows,
-            "area_columns": [indicator_name(INDICATORS[c]) + (f"（{indicator_unit(INDICATORS[c])}）"
-                                                              if indicator_unit(INDICATORS[c]) else "")
+            "area_columns": [indicator_name(INDICATORS[c]) + in_brackets(indicator_unit(INDICATORS[c]))
                              for c in by_area],
             "areas": areas,
             "gaps": [text for pair in section.gaps if (text := _gap(board, *pair))],
