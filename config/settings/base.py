@@ -289,7 +289,8 @@ WANGGE_PARTY_CENTRAL_LINKS = (5, 15)
 WANGGE_FACILITY_NETWORK_DIR = env_str("WANGGE_FACILITY_NETWORK_DIR", "")
 # Homes and facilities farther than this from the network are listed as off the network.
 WANGGE_FACILITY_SNAP_METRES = env_int("WANGGE_FACILITY_SNAP_METRES", 300)
-# Walking speed (metres per minute) used to show minutes' walk.
+# Walking speed (metres per minute): shows minutes' walk and scales the circles below,
+# which hold at 80 m/min (a city of older residents may set 60: 225/375/750 m).
 WANGGE_FACILITY_WALK_SPEED = env_int("WANGGE_FACILITY_WALK_SPEED", 80)
 # Circle thresholds in metres (GB 50180-2018: 5/10/15 minutes' walk = 300/500/1000 m).
 WANGGE_FACILITY_CIRCLE_5_METRES = env_int("WANGGE_FACILITY_CIRCLE_5_METRES", 300)

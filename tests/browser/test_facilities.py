@@ -29,7 +29,7 @@ def test_resident_sees_the_map_and_nearest_stations_offline(phone_page, base_url
     expect(page.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap")
     assert "Leaflet" not in page.locator(".leaflet-control-attribution").inner_text()
     # the street network served by the app is drawn as the basemap
-    expect(page.locator("#facility-map .leaflet-overlay-pane canvas").first).to_be_attached()
+    expect(page.locator("#facility-map .leaflet-basemap-pane canvas").first).to_be_attached()
     # tap the map near the street: the nearest centre, by the walking route
     page.locator("#facility-map").click(position={"x": 195, "y": 140})
     item = page.locator(".near-item", has_text="一号党群服务中心")

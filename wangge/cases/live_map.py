@@ -14,6 +14,7 @@ from wangge.audit.services import audit_access_denied
 from wangge.cases import permissions as perms
 from wangge.cases.models import Case, Status
 from wangge.core import clock
+from wangge.core.basemap import basemap_url
 
 LIVE_STATUSES = (
     Status.REPORTED,
@@ -99,6 +100,7 @@ def live_map(request):
     _guard(request)
     config = {
         "tile_url": settings.WANGGE_MAP_TILE_URL,
+        "basemap_url": basemap_url(),
         "data_url": reverse("cases:live_map_data"),
         "refresh_seconds": REFRESH_SECONDS,
         "status_labels": dict(Status.choices),

@@ -22,6 +22,7 @@ from wangge.cases.places import grid_for_place
 from wangge.cases.services import case_report
 from wangge.cases.views.common import form_error
 from wangge.cases.views.public import map_center
+from wangge.core.basemap import basemap_url
 from wangge.core.errors import ApplicationError
 
 CHANNELS = [
@@ -169,6 +170,6 @@ def intake(request):
     return render(
         request,
         "cases/intake.html",
-        {"form": form, "tile_url": settings.WANGGE_MAP_TILE_URL, "map": map_center()},
+        {"form": form, "tile_url": settings.WANGGE_MAP_TILE_URL, "basemap_url": basemap_url(), "map": map_center()},
         status=status,
     )

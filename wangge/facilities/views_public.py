@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from wangge.core import clock
@@ -61,7 +62,10 @@ def basemap(request):
     except (KeyError, ValueError):
         return JsonResponse({"error": "bbox"}, status=400)
     if network is None:
-        return JsonResponse({"lines": [], "synthetic": bool(network and network.synthetic)})
+        return JsonResponse({"lines": [], "synthetic": False, "attribution": ""})
     path = network_dir() / network.path
     lines = edges_in_box(path, south, west, north, east, limit=8000)
-    return JsonResponse({"lines": lines, "synthetic": network.synthetic})
+    # A generated network is not OpenStreetMap's data: it says so instead of naming OSM.
+    attribution = gettext("示意路网，系生成数据") if network.synthetic else "© OpenStreetMap"
+    return JsonResponse({"lines": lines, "synthetic": network.synthetic, "attribution": attribution},
+                        json_dumps_params={"separators": (",", ":")})

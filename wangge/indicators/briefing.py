@@ -21,6 +21,7 @@ from wangge.audit.selectors import audit_recent_count
 from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
+from wangge.indicators.briefing_sections import briefing_sections
 from wangge.indicators.briefing_text import briefing_summary, sub_areas_of
 from wangge.indicators.charts import Chart
 from wangge.indicators.dashboard import Dashboard, dashboard_build, indicator_meta
@@ -52,6 +53,8 @@ class Briefing:
     issued_on: date
     summary: list[str]
     charts: list[Chart] = field(default_factory=list)
+    # The apps' own sections (``BRIEFING`` in their indicators.py; briefing_sections.py).
+    sections: list[dict] = field(default_factory=list)
 
     # The tables read the board's attributes directly (briefing.ranking…).
     def __getattr__(self, name):
@@ -112,6 +115,7 @@ def briefing_build(*, user, area: Area, period: Period) -> Briefing:
         issued_on=clock.today(),
         summary=briefing_summary(board),
         charts=_charts(board),
+        sections=briefing_sections(board),
     )
 
 
@@ -211,6 +215,21 @@ def briefing_workbook(briefing: Briefing) -> bytes:
                 for row in briefing.departments
             ],
         )
+    for section in briefing.sections:
+        sheet = _sheet(
+            workbook,
+            section["title"][:31],
+            ["", *section["columns"]],
+            [[row["label"], *row["values"]] for row in section["rows"]],
+        )
+        if section["areas"]:
+            sheet.append([])
+            sheet.append([briefing.child_label or "区域", "区划代码", *section["area_columns"]])
+            for row in section["areas"]:
+                sheet.append([cell_text(row["area"].name), row["area"].code, *row["values"]])
+        for text in [section["note"], *section["gaps"]]:
+            if text:
+                sheet.append([cell_text(text)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

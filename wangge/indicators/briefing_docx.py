@@ -132,6 +132,21 @@ def briefing_document(briefing) -> bytes:
                 for row in [*briefing.departments, *briefing.departments_apart]
             ],
         )
+    for section in briefing.sections:
+        heading(section["title"])
+        if section["note"]:
+            _paragraph(document, section["note"], size=10)
+        if section["rows"]:
+            _table(document, ["", *section["columns"]], [[row["label"], *row["cells"]] for row in section["rows"]])
+        if section["areas"]:
+            _paragraph(document, "", size=6)
+            _table(
+                document,
+                [briefing.child_label or "区域", *section["area_columns"]],
+                [[row["area"].name, *row["cells"]] for row in section["areas"]],
+            )
+        for text in section["gaps"]:
+            _paragraph(document, text).paragraph_format.first_line_indent = Pt(24)
     _paragraph(
         document,
         f"{briefing.issuer}    {briefing.issued_on:%Y年%-m月%-d日}",

@@ -31,7 +31,11 @@ indicators with ``register_source`` / ``register`` (or the helpers below) and ma
 - ``RANKING_MINIMUM = (code, minimum)``: departments whose ``code`` is below ``minimum()``
   are listed apart from the department ranking;
 - ``MAP_POINTS``: a function ``(prefix, period, limit) → list of GeoJSON features`` of
-  records to pin on the map (at most ``limit + 1``, newest first).
+  records to pin on the map (at most ``limit + 1``, newest first);
+- ``BRIEFING = [BriefingSection(…)]``: a section of the monthly briefing made of its
+  indicators: a table of the node (rows × columns of indicator codes), the same figures
+  per sub-area, and one sentence per gap naming the worst-served sub-area
+  (``briefing_sections.py`` lays them out; the app names no page).
 """
 
 import importlib
@@ -89,6 +93,27 @@ class Source:
 
 
 @dataclass(frozen=True)
+class BriefingSection:
+    """A section of the monthly briefing built from one app's indicators.
+
+    ``title``, ``columns`` and the row labels are Chinese marked with ``gettext_noop``
+    (translated when drawn). ``rows`` are ``(label, (code or None per column))``: the
+    node's figures. ``by_area`` codes are tabulated per sub-area. ``gaps`` are ``(share
+    code, count code)`` pairs: the count for the node (residents left out…) and the
+    sub-area with the lowest share. ``note()`` is one sentence under the title (the
+    thresholds, when the figures were computed)."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
+    by_area: tuple[str, ...] = ()
+    gaps: tuple[tuple[str, str], ...] = ()
+    note: Callable[[], str] | None = None
+    order: float = 100
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     name_zh: str
@@ -121,6 +146,8 @@ MAP_POINTS: list[Callable] = []
 # (basis indicator code, minimum()) pairs: a department whose basis is below the minimum
 # is listed apart from the department ranking, not ranked.
 RANKING_MINIMUMS: list[tuple[str, Callable[[], float]]] = []
+# Sections of the monthly briefing the apps add (``BRIEFING`` in their indicators.py).
+BRIEFING_SECTIONS: list[BriefingSection] = []
 # Values an indicator reads once per evaluation (composite weights…); cleared by
 # ``evaluation_started``.
 EVALUATION_CACHE: dict = {}
@@ -181,6 +208,8 @@ def discover() -> list[str]:
             MAP_POINTS.append(points)
         if (minimum := getattr(module, "RANKING_MINIMUM", None)) is not None:
             RANKING_MINIMUMS.append(minimum)
+        BRIEFING_SECTIONS.extend(getattr(module, "BRIEFING", ()))
+    BRIEFING_SECTIONS.sort(key=lambda section: section.order)
     _discovered.extend(names)
     return _discovered
 

@@ -14,6 +14,7 @@ from django.views.decorators.gzip import gzip_page
 
 from wangge.accounts import permissions
 from wangge.accounts.guards import guarded
+from wangge.core.basemap import basemap_url
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
 from wangge.core.nav import collect
@@ -106,6 +107,13 @@ def area_screen(request, code: str):
     if (seconds := int_param(request.GET.get("refresh"), low=0)) is not None:
         refresh = min(max(seconds, MIN_SCREEN_REFRESH_SECONDS), 3600)
     data_url = f"{reverse('indicators:area_data', args=[area.code])}?period={period.key}"
+    # The map panel shows only where there is something under it (tiles or the self-hosted
+    # basemap): without either the screen is as it always was.
+    basemap, tiles = basemap_url(), settings.WANGGE_MAP_TILE_URL
+    map_url = ""
+    if basemap or tiles:
+        map_url = (f"{reverse('indicators:map_data', args=[area.code])}"
+                   f"?period={period.key}&indicator={board.rank_by}")
     return render(
         request,
         "indicators/screen.html",
@@ -117,6 +125,9 @@ def area_screen(request, code: str):
                 "data_url": data_url,
                 "refresh_seconds": int(refresh),
                 "back_url": area_url(area, period),
+                "map_url": map_url,
+                "basemap_url": basemap,
+                "tile_url": tiles,
             },
             "screen_texts": {
                 "ranking": _("下级区域排名"),
@@ -157,6 +168,7 @@ def area_map(request, code: str):
             "map_config": {
                 "data_url": data_url,
                 "tile_url": settings.WANGGE_MAP_TILE_URL,
+                "basemap_url": basemap_url(),
                 "indicator": indicator_meta([indicator])[indicator] | {"code": indicator},
             },
             "map_texts": {

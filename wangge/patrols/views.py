@@ -25,6 +25,7 @@ from wangge.accounts.scope import scope_paths
 from wangge.areas.models import Area, AreaKind
 from wangge.audit.services import audit_access_denied
 from wangge.core import clock
+from wangge.core.basemap import basemap_url
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param, page_number
 from wangge.patrols import selectors, services
@@ -380,6 +381,7 @@ def tracks(request):
     day = _day_param(request.GET.get("date")) or (days[0] if days else clock.today())
     config = {
         "tile_url": settings.WANGGE_MAP_TILE_URL,
+        "basemap_url": basemap_url(),
         "data_url": None,
         "strings": track_strings(),
     }

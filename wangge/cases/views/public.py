@@ -32,6 +32,7 @@ from wangge.cases.selectors import case_get_by_token, case_public_timeline
 from wangge.cases.services import case_evaluate, case_report, followup_window
 from wangge.cases.views.common import form_error, serve_attachment
 from wangge.core import clock
+from wangge.core.basemap import basemap_url
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 
 DEFAULT_CENTER = (40.6574, 109.8403)  # Baotou
@@ -131,6 +132,7 @@ def report(request):
             "map_lat": lat,
             "map_lng": lng,
             "tile_url": settings.WANGGE_MAP_TILE_URL,
+            "basemap_url": basemap_url(),
         },
         status=400 if request.method == "POST" else 200,
     )

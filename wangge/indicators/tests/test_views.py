@@ -120,7 +120,35 @@ def test_screen_page_embeds_its_feed(data, city_officer, client):
         "data_url": f"/dashboard/{data.city.code}/data.json?period=2026-03",
         "refresh_seconds": 2,
         "back_url": f"/dashboard/{data.city.code}/?period=2026-03",
+        "map_url": "",
+        "basemap_url": "",
+        "tile_url": "",
     }
+    # no tiles and no basemap: the screen is as it always was, with no map panel
+    assert b"screen-map" not in response.content
+    assert b"leaflet" not in response.content
+
+
+def test_screen_and_grid_map_draw_the_basemap_when_one_is_loaded(data, city_officer, client, settings):
+    # given a walking network loaded by the facilities app (found through nav.BASEMAP)
+    from wangge.facilities.models import Network
+
+    settings.WANGGE_MAP_TILE_URL = ""
+    Network.objects.create(name="路网", path="n.npz", nodes=2, edges=1, min_lat=40.5, max_lat=40.6,
+                           min_lng=109.8, max_lng=109.9)
+
+    # when
+    screen = client.get(f"/dashboard/{data.city.code}/screen/?period=2026-03")
+    grid_map = client.get(f"/dashboard/{data.city.code}/map/?period=2026-03")
+
+    # then the screen has its map panel over the basemap, and the grid map knows the basemap
+    config = screen.context["screen_config"]
+    assert config["basemap_url"] == "/facilities/basemap.json"
+    assert config["map_url"].startswith(f"/dashboard/{data.city.code}/map.json?period=2026-03&indicator=")
+    assert b'id="screen-map"' in screen.content
+    assert b"web/basemap.js" in screen.content
+    assert grid_map.context["map_config"]["basemap_url"] == "/facilities/basemap.json"
+    assert b"web/basemap.js" in grid_map.content
 
 
 def test_map_data_colours_grids_and_lists_case_points(data, city_officer, client):

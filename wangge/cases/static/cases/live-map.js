@@ -12,6 +12,7 @@ var wanggeCasesT = window.wanggeCasesT;  /* strings.js */
   var map = L.map(el, { zoomSnap: 0.25, minZoom: 3, maxZoom: 19 }).setView([40.6, 109.85], 11);
   map.attributionControl.setPrefix("");  // no Leaflet flag; the tiles name OpenStreetMap
   if (config.tile_url) { L.tileLayer(config.tile_url, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map); }
+  if (window.WanggeBasemap) { window.WanggeBasemap.attach(map, config.basemap_url); }  // web/basemap.js
   var layer = L.markerClusterGroup ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
   layer.addTo(map);
   var fitted = false;

@@ -1,6 +1,7 @@
 /* Finding the spot on the report page (and on the staff intake form): search the estate
    and building registry, use the phone's location, or tap the map. Works without tiles
-   (WANGGE_MAP_TILE_URL empty): the tap still sets the coordinates and the lookup still
+   (WANGGE_MAP_TILE_URL empty): the streets of the self-hosted basemap are drawn when one
+   is loaded (data-basemap, web/basemap.js), and with neither the tap still sets the coordinates and the lookup still
    answers. No request leaves the server the page came from unless tiles are set.
    On the public page, open reports of the same category nearby are offered to follow
    (这也是我的问题) instead of reporting the same problem again. */
@@ -63,6 +64,8 @@ var el = window.wanggeCasesEl;
     } else {
       box.classList.add("no-tiles");
     }
+    // The self-hosted basemap (street lines served by this server), when one is loaded.
+    if (window.WanggeBasemap) { window.WanggeBasemap.attach(map, box.dataset.basemap); }
     map.on("click", function (event) {
       if (placeGrid) { placeGrid.value = ""; }
       place(event.latlng.lat, event.latlng.lng);

@@ -1,7 +1,7 @@
 /* Maps of the service positions (pick a point, the gap map, services near me).
    Tiles only when WANGGE_MAP_TILE_URL is set; the walking network loaded by
    facilities_load_network is drawn as the basemap the app serves itself
-   (data-basemap), so the map works with no internet at all. Attribution names
+   (data-basemap, drawn by web/basemap.js), so the map works with no internet at all. Attribution names
    OpenStreetMap; Leaflet's flag is removed from the prefix. */
 (function () {
   "use strict";
@@ -17,23 +17,8 @@
   if (box.dataset.tiles) { L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map); }
   else { box.classList.add("no-tiles"); }
 
-  var streets = L.layerGroup().addTo(map);
-  function drawStreets() {
-    if (!box.dataset.basemap) { return; }
-    var b = map.getBounds();
-    var url = box.dataset.basemap + "?s=" + b.getSouth() + "&w=" + b.getWest() + "&n=" + b.getNorth() + "&e=" + b.getEast();
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      streets.clearLayers();
-      if (data.lines && data.lines.length) {
-        L.polyline(data.lines, { color: "#8a94a6", weight: 2, opacity: 0.8, interactive: false }).addTo(streets);
-      }
-    }).catch(function () { /* the map works without its basemap */ });
-  }
-  if (box.dataset.basemap) {
-    map.attributionControl.addAttribution("© OpenStreetMap");
-    map.on("moveend", drawStreets);
-    drawStreets();
-  }
+  // The walking network as the basemap: the one shared helper (web/basemap.js).
+  if (window.WanggeBasemap) { window.WanggeBasemap.attach(map, box.dataset.basemap); }
 
   var marker = null;
   function mark(lat, lng) {

@@ -1,6 +1,7 @@
 /* Grid map: polygons coloured by the chosen indicator, case points clustered by status.
-   Tiles only when a tile URL is configured; without one the polygons and points still
-   show on a plain background. Names from records reach the page as text nodes only. */
+   Tiles only when a tile URL is configured; the self-hosted basemap's streets when one is
+   loaded (basemap_url); without either the polygons and points still show on a plain
+   background. Names from records reach the page as text nodes only. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
@@ -10,6 +11,10 @@
   map.attributionControl.setPrefix("");  // no Leaflet flag; the tiles name OpenStreetMap
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
+  }
+  // The self-hosted basemap's streets (web/basemap.js), over the coloured grids.
+  if (window.WanggeBasemap) {
+    window.WanggeBasemap.attach(map, config.basemap_url, { above: true, color: "#3d4a5c", weight: 1.5, opacity: 0.55 });
   }
   var PALETTE = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
   var STATUS_COLORS = {
@@ -116,7 +121,7 @@
       var note = document.getElementById("map-note");
       note.textContent = texts.note.replace("{grids}", String(data.grids.features.length))
         .replace("{cases}", String(data.cases.features.length)) +
-        (data.cases.truncated ? texts.truncated : "") + (config.tile_url ? "" : texts.no_tiles);
+        (data.cases.truncated ? texts.truncated : "") + (config.tile_url || config.basemap_url ? "" : texts.no_tiles);
       mapEl.setAttribute("data-grids", String(data.grids.features.length));
       mapEl.setAttribute("data-cases", String(data.cases.features.length));
     })

@@ -14,6 +14,7 @@
   var map = L.map(el, { zoomSnap: 0.25, minZoom: 3, maxZoom: 19 }).setView([40.6, 109.85], 12);
   map.attributionControl.setPrefix("");  // no Leaflet flag; the tiles name OpenStreetMap
   if (config.tile_url) { L.tileLayer(config.tile_url, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map); }
+  if (window.WanggeBasemap) { window.WanggeBasemap.attach(map, config.basemap_url); }  // web/basemap.js
   if (!config.data_url) { return; }
 
   var points = [], walked = null, marker = null, timer = null;
