@@ -31,4 +31,6 @@ AUDIT_LABELS = {
     "party_flow_contact": _("联系流动党员"),
     "party_meeting_record": _("记录三会一课"),
     "party_hours_confirm": _("确认双报到服务时长"),
+    "party_meeting_photo": _("上传三会一课照片"),
+    "party_dual_feedback": _("寄送双报到反馈单"),
 }

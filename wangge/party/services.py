@@ -333,3 +333,94 @@ def hours_confirm(*, actor, hours_id: int):
         row.save(update_fields=["confirmed", "confirmed_by"])
     _audit(actor, "party_hours_confirm", row)
     return row
+
+
+def transfer_in_record(
+    *, actor, to_org: PartyOrg, letter_no: str, outside_org: str, issued_on: date,
+    name: str, admitted_on: date, stage: str = Stage.FULL, probation_ends: date | None = None,
+    id_number: str = "", phone: str = "", gender: str = "", note: str = "",
+) -> Transfer:
+    """市外转入: the receiving organisation records a letter from outside the city when the
+    member hands it in, and receives them at once (the sender is outside: nothing here
+    is responsible before receipt). A member who once left the city (status left) is
+    taken back on their old row; anyone else already in the ledger is refused."""
+    _require_org(actor, to_org)
+    if not outside_org.strip():
+        raise ApplicationError(_("请填写转出的市外党组织"), field="outside_org")
+    if issued_on > clock.today():
+        raise ApplicationError(_("开具日期不能晚于今天"), field="issued_on")
+    valid_until = issued_on + timedelta(days=settings.WANGGE_PARTY_TRANSFER_DAYS)
+    if valid_until < clock.today():
+        raise ApplicationError(_("介绍信已过有效期，请退回原党组织重新开具"), field="issued_on")
+    probe = Member(name=name)
+    probe.set_id_number(id_number)
+    with transaction.atomic():
+        member = None
+        if probe.id_number_index:
+            member = Member.objects.select_for_update().filter(id_number_index=probe.id_number_index).first()
+            if member is not None and member.status != MemberStatus.LEFT:
+                raise ApplicationError(_("该证件号码的党员已在台账中（一人一条组织关系）"), field="id_number")
+        if member is None:
+            member = Member(id_number_enc=probe.id_number_enc, id_number_index=probe.id_number_index)
+        member.name, member.admitted_on, member.stage = name.strip(), admitted_on, stage
+        member.probation_ends = probation_ends
+        if gender:
+            member.gender = gender
+        if phone:
+            member.set_phone(phone)
+        _place(member, to_org, None)
+        member.status = MemberStatus.NORMAL
+        member.version += 1
+        member.save()
+        transfer = Transfer.objects.create(
+            member=member, scope=TransferScope.IN, from_org=None, to_org=to_org,
+            area_path=to_org.area_path, to_area_path=to_org.area_path, outside_org=outside_org.strip(),
+            letter_no=letter_no.strip(), issued_on=issued_on, valid_until=valid_until,
+            status=TransferStatus.RECEIVED, closed_on=clock.today(), note=note, created_by=actor,
+        )
+    _audit(actor, "party_transfer_receive", transfer, letter_no=transfer.letter_no, scope="in")
+    return transfer
+
+
+def meeting_photo_add(*, actor, meeting: Meeting, photos, request=None) -> list:
+    """Photos of a meeting record, checked and re-encoded like a case's (size, count,
+    content, no metadata); the record's photo count follows."""
+    import secrets
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from wangge.cases.services.photos import photos_check
+    from wangge.party.models import MeetingPhoto
+
+    if not selectors.meetings_visible_to(actor).filter(pk=meeting.pk).exists():
+        raise NotFoundOrForbidden()
+    checked = photos_check(photos)
+    stored = []
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        for photo in checked:
+            row = MeetingPhoto(meeting=locked, content_type=photo.content_type,
+                               token=secrets.token_urlsafe(24), uploaded_by=actor, at=clock.now())
+            name = uuid.uuid4().hex
+            row.file.save(f"{name}.{photo.ext}", ContentFile(photo.data), save=False)
+            row.thumbnail.save(f"{name}.thumb.jpg", ContentFile(photo.thumbnail), save=False)
+            row.save()
+            stored.append(row)
+        locked.photo_count = locked.photos.count()
+        locked.save(update_fields=["photo_count"])
+    audit_record(action="party_meeting_photo", actor=actor, request=request, obj=locked,
+                 detail={"photos": len(stored)})
+    return stored
+
+
+def dual_feedback_sent(*, actor, registration_id: int):
+    """The community sent the feedback sheet to the member's work unit today."""
+    with transaction.atomic():
+        row = selectors.dual_visible_to(actor).select_for_update().filter(pk=registration_id).first()
+        if row is None:
+            raise NotFoundOrForbidden()
+        row.feedback_sent_on = clock.today()
+        row.save(update_fields=["feedback_sent_on"])
+    _audit(actor, "party_dual_feedback", row)
+    return row
