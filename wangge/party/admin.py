@@ -38,7 +38,8 @@ class PartyAdmin(ScopedModelAdmin):
     area_field = "area"
 
     def write_object(self, request, obj, form, change):
-        obj.area_path = getattr(obj, self.area_field).path
+        served = getattr(obj, self.area_field)
+        obj.area_path = served.path if hasattr(served, "path") else served.area_path
         super().write_object(request, obj, form, change)
 
 

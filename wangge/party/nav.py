@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.nav import MenuItem, Tile
+from wangge.core.nav import MenuItem, Panel, Tile
 from wangge.party import permissions, selectors
 
 MENU = [
@@ -18,6 +18,17 @@ WORKBENCH = [
          lambda user: selectors.probation_due(user=user).count(),
          permissions.can_read_party, tone="warn", order=420),
 ]
+PANELS = [
+    Panel("people.household", lambda request, household: _central_panel(request, household), order=100),
+]
+
+
+def _central_panel(request, household) -> str:
+    from wangge.party.views_meetings import household_central_panel
+
+    return household_central_panel(request, household)
+
+
 AUDIT_LABELS = {
     "party_org_create": _("新建党组织"),
     "party_org_update": _("修改党组织"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.guards import guarded
 from wangge.core import clock
-from wangge.core.errors import ApplicationError
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.inputs import int_param
 from wangge.party import exporting, selectors, services
 from wangge.party.forms import MeetingPhotoForm, MemberFilterForm, OrgForm, TransferInForm
@@ -197,6 +197,8 @@ def dual_feedback_sent(request, registration_id: int):
     try:
         services.dual_feedback_sent(actor=request.user, registration_id=registration_id)
         messages.success(request, _("已登记反馈单寄送"))
+    except NotFoundOrForbidden:
+        raise  # out of scope: 404 (guarded), never a message
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("party:dual_feedback", registration_id)

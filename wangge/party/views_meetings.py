@@ -6,8 +6,10 @@ from datetime import date
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -155,3 +157,20 @@ def central(request):
     page, query = paginate(request, rows)
     return render(request, "party/central.html", {"page": page, "query": query})
 
+
+
+def household_central_panel(request, household) -> str:
+    """The household page's section (people.household): the 党员中心户 this household keeps
+    in touch with, and how to reach them — for grid workers in its grid and party staff;
+    nothing else of the membership is shown."""
+    user = request.user
+    if not can_see_central_contacts(user):
+        return ""
+    from wangge.party.models import CentralHousehold
+
+    touching = CentralHousehold.objects.filter(Q(household=household) | Q(linked=household)).values("id")
+    rows = list(selectors.central_contacts(user=user).filter(id__in=touching)[:3])
+    if not rows:
+        return ""
+    return render_to_string("party/_household_central.html", {"rows": rows, "household": household},
+                            request=request)
