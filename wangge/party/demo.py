@@ -215,11 +215,10 @@ def _member_stories(rng, members, saved, households_of, areas) -> None:
     Member.objects.filter(id__in=[t.member_id for t in transfers]).update(status="transferring")
     moving = {t.member_id for t in transfers}
     places = ["呼和浩特市", "鄂尔多斯市", "北京市", "赤峰市"]
-    for m in rng.sample(members, min(len(members), max(2, len(members) // 400))):
-        if m.id in moving or m.status != "normal":
-            continue
+    candidates = [m for m in members if m.id not in moving and m.status == "normal"]
+    for k, m in enumerate(rng.sample(candidates, min(len(candidates), max(3, len(members) // 400)))):
         moving.add(m.id)
-        if rng.random() < 0.7:  # arrived from outside the city (received when handed in)
+        if k % 3 != 2:  # two in three arrived from outside the city (received when handed in)
             issued = today - timedelta(days=rng.randrange(30, 700))
             transfers.append(Transfer(member=m, scope="in", to_org_id=m.org_id, area_path=m.area_path,
                                       to_area_path=m.area_path, outside_org=f"{rng.choice(places)}某党支部",
