@@ -227,3 +227,36 @@ class MeetingPhotoForm(forms.Form):
         label=_("会议照片"), help_text=_("可多选，每张不超过 5 MB"),
         widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+
+
+class DualRegisterForm(forms.Form):
+    community_code = forms.CharField(label=_("居住社区编码"), max_length=30)
+    registered_on = forms.DateField(label=_("报到日期"), widget=DATE)
+
+    def clean_community_code(self):
+        from wangge.areas.models import Area, AreaKind
+
+        area = Area.objects.filter(code=self.cleaned_data["community_code"].strip(), kind=AreaKind.COMMUNITY).first()
+        if area is None:
+            raise forms.ValidationError(_("没有这个社区编码"))
+        return area
+
+
+class DualClaimForm(forms.Form):
+    posts = forms.MultipleChoiceField(label=_("认领岗位"), required=False, widget=forms.CheckboxSelectMultiple)
+    report_h1 = forms.BooleanField(label=_("上半年报告"), required=False)
+    report_h2 = forms.BooleanField(label=_("下半年报告"), required=False)
+
+    def __init__(self, *args, posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].choices = [(p.id, p.title) for p in posts]
+
+
+class HoursForm(forms.Form):
+    date = forms.DateField(label=_("服务日期"), widget=DATE)
+    hours = forms.DecimalField(label=_("服务时长（小时）"), min_value=0.5, max_value=24, decimal_places=1)
+    post = forms.TypedChoiceField(label=_("岗位"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [("", "—"), *[(p.id, p.title) for p in posts]]

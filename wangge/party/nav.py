@@ -43,5 +43,8 @@ AUDIT_LABELS = {
     "party_meeting_record": _("记录三会一课"),
     "party_hours_confirm": _("确认双报到服务时长"),
     "party_meeting_photo": _("上传三会一课照片"),
+    "party_dual_register": _("登记双报到"),
+    "party_dual_update": _("修改双报到认领与报告"),
+    "party_hours_log": _("记录双报到服务时长"),
     "party_dual_feedback": _("寄送双报到反馈单"),
 }

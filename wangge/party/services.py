@@ -424,3 +424,72 @@ def dual_feedback_sent(*, actor, registration_id: int):
         row.save(update_fields=["feedback_sent_on"])
     _audit(actor, "party_dual_feedback", row)
     return row
+
+
+# ---------------------------------------------------------------- 双报到 registration and hours
+
+
+def dual_register(*, actor, member: Member, community, on: date | None = None):
+    """An in-service member registers with their residential community (once)."""
+    from wangge.areas.models import AreaKind
+    from wangge.party.models import DualRegistration
+
+    selectors.member_get_for_user(user=actor, member_id=member.pk)
+    if not member.in_service:
+        raise ApplicationError(_("只有在职党员到居住社区报到"), field="community")
+    if community is None or community.kind != AreaKind.COMMUNITY:
+        raise ApplicationError(_("请选择居住社区"), field="community")
+    on = on or clock.today()
+    if on > clock.today():
+        raise ApplicationError(_("报到日期不能晚于今天"), field="registered_on")
+    try:
+        with transaction.atomic():
+            row = DualRegistration.objects.create(member=member, community=community, area_path=community.path,
+                                                  registered_on=on)
+    except IntegrityError as exc:
+        raise ApplicationError(_("该党员已报到"), code="conflict") from exc
+    _audit(actor, "party_dual_register", row)
+    return row
+
+
+def dual_update(*, actor, registration_id: int, post_ids=(), report_h1: bool = False, report_h2: bool = False):
+    """Claimed posts (open posts of the registration's community) and half-year reports."""
+    from wangge.party.models import ServicePost
+
+    with transaction.atomic():
+        row = selectors.dual_visible_to(actor).select_for_update().filter(pk=registration_id).first()
+        if row is None:
+            raise NotFoundOrForbidden()
+        wanted = {int(i) for i in post_ids}
+        posts = list(ServicePost.objects.filter(community_id=row.community_id, open=True, id__in=wanted))
+        if len(posts) != len(wanted):
+            raise ApplicationError(_("只能认领本社区开放的岗位"), field="posts")
+        row.posts.set(posts)
+        row.report_h1, row.report_h2 = report_h1, report_h2
+        row.save(update_fields=["report_h1", "report_h2"])
+    _audit(actor, "party_dual_update", row, posts=sorted(wanted))
+    return row
+
+
+def hours_log(*, actor, registration_id: int, on: date, hours, post_id: int | None = None):
+    """Service hours a member reports; the residential community confirms them later."""
+    from decimal import Decimal, InvalidOperation
+
+    from wangge.party.models import ServiceHours
+
+    row = selectors.dual_visible_to(actor).filter(pk=registration_id).first()
+    if row is None:
+        raise NotFoundOrForbidden()
+    if on > clock.today():
+        raise ApplicationError(_("服务日期不能晚于今天"), field="date")
+    try:
+        amount = Decimal(str(hours))
+    except InvalidOperation as exc:
+        raise ApplicationError(_("服务时长须为 0.5–24 小时"), field="hours") from exc
+    if not Decimal("0.5") <= amount <= Decimal("24"):
+        raise ApplicationError(_("服务时长须为 0.5–24 小时"), field="hours")
+    if post_id is not None and not row.posts.filter(pk=post_id).exists():
+        raise ApplicationError(_("只能记录已认领岗位的时长"), field="post")
+    logged = ServiceHours.objects.create(registration=row, post_id=post_id, date=on, hours=amount)
+    _audit(actor, "party_hours_log", row, hours=str(amount))
+    return logged

@@ -25,6 +25,7 @@ urlpatterns = [
     path("members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:member_id>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
     path("members/<int:member_id>/transfer/", views.transfer_issue, name="transfer_issue"),
+    path("members/<int:member_id>/dual/", views_community.member_dual, name="member_dual"),
     path("members/<int:member_id>/flow/", views.flow_out, name="flow_out"),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/<int:transfer_id>/<str:action>/", views.transfer_action, name="transfer_action"),

@@ -381,3 +381,56 @@ def test_the_household_page_shows_its_central_household_to_the_grid_worker_only(
 
 def test_settings_keep_the_link_limits():
     assert django_settings.WANGGE_PARTY_CENTRAL_LINKS == (5, 15)
+
+
+# ---------------------------------------------------------------- 双报到 registration, posts, hours
+
+
+def test_a_member_registers_claims_a_post_and_logs_hours_the_community_confirms(world, staff_b):
+    from wangge.party.models import ServicePost
+
+    someone = Member.objects.filter(org=world.branch_a).first()
+    community = Area.objects.get(path=world.grid_a.path[:16])
+    Member.objects.filter(pk=someone.pk).update(in_service=True, residence=community)
+    post = ServicePost.objects.create(community=community, area_path=community.path, title="助老服务岗")
+    other_community = Area.objects.filter(kind=AreaKind.COMMUNITY).exclude(pk=community.pk).first()
+    elsewhere = ServicePost.objects.create(community=other_community, area_path=other_community.path, title="别处岗")
+    client = client_of(world.secretary_a)
+    url = f"/party/members/{someone.pk}/dual/"
+    assert client.post(url, {"action": "register", "community_code": community.code,
+                             "registered_on": "2026-06-01"}).status_code == 302
+    reg = DualRegistration.objects.get(member=someone)
+    assert reg.area_path == community.path
+    # a post of another community is refused on the field
+    bad = client.post(url, {"action": "claim", "posts": [elsewhere.pk]})
+    assert bad.status_code == 200 and not reg.posts.exists()
+    assert client.post(url, {"action": "claim", "posts": [post.pk], "report_h1": "on"}).status_code == 302
+    reg.refresh_from_db()
+    assert list(reg.posts.all()) == [post] and reg.report_h1 and not reg.report_h2
+    # hours: a future day and 30 hours are field errors; 2.5 hours on the post is logged, unconfirmed
+    assert "服务日期不能晚于今天" in client.post(url, {"action": "hours", "date": "2026-07-01", "hours": "2"}).content.decode()
+    assert client.post(url, {"action": "hours", "date": "2026-06-10", "hours": "30"}).status_code == 200
+    assert client.post(url, {"action": "hours", "date": "2026-06-10", "hours": "2.5", "post": post.pk}).status_code == 302
+    logged = ServiceHours.objects.get(registration=reg)
+    assert not logged.confirmed and str(logged.hours) == "2.5"
+    # the community's party staff confirm it; the other street's staff and a grid worker reach nothing
+    services.hours_confirm(actor=world.staff_a, hours_id=logged.pk)
+    for user in (staff_b, world.secretary_b, world.grid_worker):
+        assert client_of(user).get(url).status_code == 404
+        assert client_of(user).post(url, {"action": "hours", "date": "2026-06-10", "hours": "1"}).status_code == 404
+    assert ServiceHours.objects.count() == 1
+    assert AuditEvent.objects.filter(action__in=["party_dual_register", "party_dual_update", "party_hours_log"]).count() == 3
+
+
+def test_only_an_in_service_member_registers(world):
+    someone = Member.objects.filter(org=world.branch_a).first()
+    community = Area.objects.get(path=world.grid_a.path[:16])
+    with pytest.raises(ApplicationError):
+        services.dual_register(actor=world.secretary_a, member=someone, community=community)
+    Member.objects.filter(pk=someone.pk).update(in_service=True)
+    someone.refresh_from_db()
+    services.dual_register(actor=world.secretary_a, member=someone, community=community)
+    with pytest.raises(ApplicationError):
+        services.dual_register(actor=world.secretary_a, member=someone, community=community)
+    with pytest.raises(NotFoundOrForbidden):
+        services.dual_register(actor=world.secretary_b, member=someone, community=community)
