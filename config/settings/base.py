@@ -160,11 +160,14 @@ WANGGE_PASSWORD_MAX_AGE_DAYS = env_int("WANGGE_PASSWORD_MAX_AGE_DAYS", 90)  # 0:
 # browser that signed in as the user before (known-device cookie) is not held back by it.
 WANGGE_LOGIN_IP_FAILURES_PER_HOUR = env_int("WANGGE_LOGIN_IP_FAILURES_PER_HOUR", 30)
 WANGGE_KNOWN_DEVICE_DAYS = env_int("WANGGE_KNOWN_DEVICE_DAYS", 180)  # known-device cookie
-# Roles that must sign in with a TOTP second factor ("none" for nobody).
+# Roles that must sign in with a TOTP second factor ("none" for nobody): the
+# administrators, the roles that may reveal residents' ID numbers, and the party roles
+# (party membership is sensitive personal information).
 WANGGE_OTP_REQUIRED_ROLES = env_list(
     "WANGGE_OTP_REQUIRED_ROLES",
     ["system_admin", "security_admin", "audit_admin",
-     "grid_worker", "community_staff", "street_staff"],
+     "grid_worker", "community_staff", "street_staff",
+     "party_secretary", "party_staff", "org_dept"],
 )
 OTP_TOTP_ISSUER = "网格化基层治理平台"
 # Wrong codes count toward the account lockout above; django-otp's own per-device delay

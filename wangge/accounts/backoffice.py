@@ -420,23 +420,31 @@ def _audit_refused_choices(form_class, request, model):
 class ScopedModelAdmin(AuditedScopedChoicesMixin, admin.ModelAdmin):
     """Rows filtered to the user's subtrees; role predicates replace Django model perms.
 
-    ``read_roles`` and ``write_roles`` are cut to ``BACK_OFFICE_ROLES``: a user who is
-    also a grid worker somewhere gets only the scope of their back-office roles here."""
+    ``read_roles`` and ``write_roles`` are cut to ``BACK_OFFICE_ROLES`` plus the domain
+    roles this admin admits itself (``domain_back_office_roles``, e.g. the party's staff
+    on the party's own tables only): a user who is also a grid worker somewhere gets
+    only the scope of their back-office roles here."""
 
     scope_field = "area_path"
     # Every subclass names its roles (its domain's permissions.py): no default to inherit.
     read_roles: frozenset
     write_roles: frozenset
+    # Domain roles admitted to this admin only (not to the rest of the back office).
+    domain_back_office_roles: frozenset = frozenset()
     allow_add = True
     allow_delete = False
 
     @property
+    def _admitted_roles(self):
+        return BACK_OFFICE_ROLES | frozenset(self.domain_back_office_roles)
+
+    @property
     def admin_read_roles(self):
-        return frozenset(self.read_roles) & BACK_OFFICE_ROLES
+        return frozenset(self.read_roles) & self._admitted_roles
 
     @property
     def admin_write_roles(self):
-        return frozenset(self.write_roles) & BACK_OFFICE_ROLES
+        return frozenset(self.write_roles) & self._admitted_roles
 
     def related_scope_roles(self, request):
         return self.admin_write_roles

@@ -5,7 +5,9 @@ Every installed app may ship a ``nav.py`` with any of:
 - ``MENU: list[MenuItem]`` — sidebar entries, shown when ``allowed(user)``;
 - ``WORKBENCH: list[Tile]`` — the signed-in home's "what needs me now" tiles;
 - ``PUBLIC: list[PublicLink]`` — the public front door's entries for visitors;
-- ``AUDIT_LABELS: dict[str, str]`` — its audit actions in words (collected by audit).
+- ``AUDIT_LABELS: dict[str, str]`` — its audit actions in words (collected by audit);
+- ``PANELS: list[Panel]`` — a section it adds to another app's detail page (the page
+  collects them by its own name, e.g. ``"people.household"``).
 
 The collectors (``wangge.web`` for the menu, workbench and front door, ``wangge.audit`` for
 the labels) iterate the installed apps and import ``<app.name>.nav`` once per process: no
@@ -61,6 +63,28 @@ class PublicLink:
     url_name: str
     description: str = ""
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section an app adds to another app's detail page. ``html(request, obj)`` returns
+    the rendered section, or ``""`` when there is nothing for this user or object (it
+    checks its own permissions and scope); ``page`` names the page that draws it."""
+
+    page: str
+    html: Callable[..., str]
+    order: int = 100
+
+
+def panels_html(page: str, request, obj) -> list[str]:
+    """The rendered sections other apps add to ``page`` for ``obj`` (empty ones left out)."""
+    out = []
+    for panel in collect("PANELS"):
+        if panel.page == page:
+            html = panel.html(request, obj)
+            if html:
+                out.append(html)
+    return out
 
 
 def per_request(key: str, user, compute: Callable[[], object]):

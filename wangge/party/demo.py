@@ -212,8 +212,28 @@ def _member_stories(rng, members, saved, households_of, areas) -> None:
                                   to_area_path=target.area_path, letter_no=f"ZZ{today.year}{len(transfers) + 1:05d}",
                                   issued_on=issued, valid_until=issued + timedelta(days=30)))
         m.status = "transferring"
-    Transfer.objects.bulk_create(transfers)
     Member.objects.filter(id__in=[t.member_id for t in transfers]).update(status="transferring")
+    moving = {t.member_id for t in transfers}
+    places = ["呼和浩特市", "鄂尔多斯市", "北京市", "赤峰市"]
+    candidates = [m for m in members if m.id not in moving and m.status == "normal"]
+    for k, m in enumerate(rng.sample(candidates, min(len(candidates), max(3, len(members) // 400)))):
+        moving.add(m.id)
+        if k % 3 != 2:  # two in three arrived from outside the city (received when handed in)
+            issued = today - timedelta(days=rng.randrange(30, 700))
+            transfers.append(Transfer(member=m, scope="in", to_org_id=m.org_id, area_path=m.area_path,
+                                      to_area_path=m.area_path, outside_org=f"{rng.choice(places)}某党支部",
+                                      letter_no=f"WR{issued.year}{len(transfers) + 1:05d}", issued_on=issued,
+                                      valid_until=issued + timedelta(days=30), status="received",
+                                      closed_on=issued + timedelta(days=rng.randrange(1, 20))))
+        else:  # a letter out of the city, not yet confirmed
+            issued = today - timedelta(days=rng.choice([8, 25, 40]))
+            transfers.append(Transfer(member=m, scope="out", from_org_id=m.org_id, area_path=m.area_path,
+                                      outside_org=f"{rng.choice(places)}某党支部",
+                                      letter_no=f"ZC{today.year}{len(transfers) + 1:05d}", issued_on=issued,
+                                      valid_until=issued + timedelta(days=30)))
+            Member.objects.filter(pk=m.id).update(status="transferring")
+            m.status = "transferring"
+    Transfer.objects.bulk_create(transfers)
     posts: dict[int, list[ServicePost]] = {}
     area_by_id = {a.id: a for a in areas.values()}
     regs, centrals = [], []

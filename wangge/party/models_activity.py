@@ -13,7 +13,7 @@ from wangge.people.models import Household
 
 __all__ = [
     "CentralHousehold", "CommunityProfile", "CommunityWorker", "DualRegistration",
-    "Meeting", "MeetingKind", "ServiceHours", "ServicePost",
+    "Meeting", "MeetingKind", "MeetingPhoto", "ServiceHours", "ServicePost",
 ]
 
 
@@ -131,6 +131,24 @@ class Meeting(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.topic}"
+
+
+class MeetingPhoto(models.Model):
+    """A photo of a 三会一课 record: the re-encoded copy (no metadata) and its thumbnail,
+    served to party roles in scope of the meeting (the token alone is not enough)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos", verbose_name=_("会议"))
+    file = models.FileField(_("照片"), upload_to="party/%Y/%m/")
+    thumbnail = models.FileField(_("缩略图"), upload_to="party/%Y/%m/", blank=True)
+    content_type = models.CharField(_("类型"), max_length=30)
+    token = models.CharField(_("访问码"), max_length=40, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("上传人"))
+    at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("会议照片")
+        verbose_name_plural = _("会议照片")
 
 
 class CommunityProfile(ScopedModel):

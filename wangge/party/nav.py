@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.nav import MenuItem, Tile
+from wangge.core.nav import MenuItem, Panel, Tile
 from wangge.party import permissions, selectors
 
 MENU = [
@@ -18,6 +18,17 @@ WORKBENCH = [
          lambda user: selectors.probation_due(user=user).count(),
          permissions.can_read_party, tone="warn", order=420),
 ]
+PANELS = [
+    Panel("people.household", lambda request, household: _central_panel(request, household), order=100),
+]
+
+
+def _central_panel(request, household) -> str:
+    from wangge.party.views_meetings import household_central_panel
+
+    return household_central_panel(request, household)
+
+
 AUDIT_LABELS = {
     "party_org_create": _("新建党组织"),
     "party_org_update": _("修改党组织"),
@@ -31,4 +42,9 @@ AUDIT_LABELS = {
     "party_flow_contact": _("联系流动党员"),
     "party_meeting_record": _("记录三会一课"),
     "party_hours_confirm": _("确认双报到服务时长"),
+    "party_meeting_photo": _("上传三会一课照片"),
+    "party_dual_register": _("登记双报到"),
+    "party_dual_update": _("修改双报到认领与报告"),
+    "party_hours_log": _("记录双报到服务时长"),
+    "party_dual_feedback": _("寄送双报到反馈单"),
 }

@@ -64,6 +64,7 @@ BREACH_LABELS = {
     "term_expiring": _("即将到期换届"),
     "no_secretary": _("未配备书记"),
     "grid_without_org": _("网格未建党组织"),
+    "grid_needs_group": _("网格党员 3 名以上，应建立党小组"),
 }
 
 
@@ -134,6 +135,54 @@ def health(orgs, grids) -> tuple[list[OrgHealth], list[Area]]:
     covered = PartyOrg.objects.filter(dissolved_on__isnull=True, area__kind=AreaKind.GRID).values("area_id")
     bare = grids.filter(kind=AreaKind.GRID).exclude(id__in=covered).order_by("path")
     return found, bare
+
+
+GRID_PATH_LENGTH = 20  # depth 5 × steplen 4 of the area tree
+
+
+def grid_member_counts(grids) -> dict[int, int]:
+    """Counted members per grid (a list of grid areas): where they live (their resident
+    row's grid), or for a member with no resident row the grid their organisation serves.
+    One member counts once, in one grid."""
+    from django.db.models.functions import Substr
+
+    from wangge.party.models import COUNTED_STATUSES, Member
+
+    by_path = {grid.path: grid.id for grid in grids}
+    if not by_path:
+        return {}
+    counts: dict[int, int] = defaultdict(int)
+    members = Member.objects.filter(status__in=COUNTED_STATUSES)
+    for path_field, rows in (
+        ("resident__area_path", members.filter(resident__isnull=False)),
+        ("area_path", members.filter(resident__isnull=True)),
+    ):
+        under = Q()
+        for path in by_path:
+            under |= Q(**{f"{path_field}__startswith": path})
+        grouped = (
+            rows.filter(under)
+            .annotate(grid_path=Substr(path_field, 1, GRID_PATH_LENGTH))
+            .values("grid_path")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in grouped:
+            if row["grid_path"] in by_path:
+                counts[by_path[row["grid_path"]]] += row["n"]
+    return dict(counts)
+
+
+def bare_grids_with_counts(bare, limit: int = 100) -> list:
+    """The first ``limit`` grids without an organisation, each with ``members`` (counted
+    members in the grid) and ``needs_group`` (the 党小组 rule: ``grid_group_from`` or
+    more members), those that need a group first. A warning only."""
+    grids = list(bare[:limit])
+    counts = grid_member_counts(grids)
+    for grid in grids:
+        grid.members = counts.get(grid.id, 0)
+        grid.needs_group = grid.members >= rule("grid_group_from")
+    return sorted(grids, key=lambda g: (not g.needs_group, g.path))
 
 
 # ---------------------------------------------------------------- 三会一课 compliance

@@ -333,3 +333,163 @@ def hours_confirm(*, actor, hours_id: int):
         row.save(update_fields=["confirmed", "confirmed_by"])
     _audit(actor, "party_hours_confirm", row)
     return row
+
+
+def transfer_in_record(
+    *, actor, to_org: PartyOrg, letter_no: str, outside_org: str, issued_on: date,
+    name: str, admitted_on: date, stage: str = Stage.FULL, probation_ends: date | None = None,
+    id_number: str = "", phone: str = "", gender: str = "", note: str = "",
+) -> Transfer:
+    """市外转入: the receiving organisation records a letter from outside the city when the
+    member hands it in, and receives them at once (the sender is outside: nothing here
+    is responsible before receipt). A member who once left the city (status left) is
+    taken back on their old row; anyone else already in the ledger is refused."""
+    _require_org(actor, to_org)
+    if not outside_org.strip():
+        raise ApplicationError(_("请填写转出的市外党组织"), field="outside_org")
+    if issued_on > clock.today():
+        raise ApplicationError(_("开具日期不能晚于今天"), field="issued_on")
+    valid_until = issued_on + timedelta(days=settings.WANGGE_PARTY_TRANSFER_DAYS)
+    if valid_until < clock.today():
+        raise ApplicationError(_("介绍信已过有效期，请退回原党组织重新开具"), field="issued_on")
+    probe = Member(name=name)
+    probe.set_id_number(id_number)
+    with transaction.atomic():
+        member = None
+        if probe.id_number_index:
+            member = Member.objects.select_for_update().filter(id_number_index=probe.id_number_index).first()
+            if member is not None and member.status != MemberStatus.LEFT:
+                raise ApplicationError(_("该证件号码的党员已在台账中（一人一条组织关系）"), field="id_number")
+        if member is None:
+            member = Member(id_number_enc=probe.id_number_enc, id_number_index=probe.id_number_index)
+        member.name, member.admitted_on, member.stage = name.strip(), admitted_on, stage
+        member.probation_ends = probation_ends
+        if gender:
+            member.gender = gender
+        if phone:
+            member.set_phone(phone)
+        _place(member, to_org, None)
+        member.status = MemberStatus.NORMAL
+        member.version += 1
+        member.save()
+        transfer = Transfer.objects.create(
+            member=member, scope=TransferScope.IN, from_org=None, to_org=to_org,
+            area_path=to_org.area_path, to_area_path=to_org.area_path, outside_org=outside_org.strip(),
+            letter_no=letter_no.strip(), issued_on=issued_on, valid_until=valid_until,
+            status=TransferStatus.RECEIVED, closed_on=clock.today(), note=note, created_by=actor,
+        )
+    _audit(actor, "party_transfer_receive", transfer, letter_no=transfer.letter_no, scope="in")
+    return transfer
+
+
+def meeting_photo_add(*, actor, meeting: Meeting, photos, request=None) -> list:
+    """Photos of a meeting record, checked and re-encoded like a case's (size, count,
+    content, no metadata); the record's photo count follows."""
+    import secrets
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from wangge.cases.services.photos import photos_check
+    from wangge.party.models import MeetingPhoto
+
+    if not selectors.meetings_visible_to(actor).filter(pk=meeting.pk).exists():
+        raise NotFoundOrForbidden()
+    checked = photos_check(photos)
+    stored = []
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        for photo in checked:
+            row = MeetingPhoto(meeting=locked, content_type=photo.content_type,
+                               token=secrets.token_urlsafe(24), uploaded_by=actor, at=clock.now())
+            name = uuid.uuid4().hex
+            row.file.save(f"{name}.{photo.ext}", ContentFile(photo.data), save=False)
+            row.thumbnail.save(f"{name}.thumb.jpg", ContentFile(photo.thumbnail), save=False)
+            row.save()
+            stored.append(row)
+        locked.photo_count = locked.photos.count()
+        locked.save(update_fields=["photo_count"])
+    audit_record(action="party_meeting_photo", actor=actor, request=request, obj=locked,
+                 detail={"photos": len(stored)})
+    return stored
+
+
+def dual_feedback_sent(*, actor, registration_id: int):
+    """The community sent the feedback sheet to the member's work unit today."""
+    with transaction.atomic():
+        row = selectors.dual_visible_to(actor).select_for_update().filter(pk=registration_id).first()
+        if row is None:
+            raise NotFoundOrForbidden()
+        row.feedback_sent_on = clock.today()
+        row.save(update_fields=["feedback_sent_on"])
+    _audit(actor, "party_dual_feedback", row)
+    return row
+
+
+# ---------------------------------------------------------------- 双报到 registration and hours
+
+
+def dual_register(*, actor, member: Member, community, on: date | None = None):
+    """An in-service member registers with their residential community (once)."""
+    from wangge.areas.models import AreaKind
+    from wangge.party.models import DualRegistration
+
+    selectors.member_get_for_user(user=actor, member_id=member.pk)
+    if not member.in_service:
+        raise ApplicationError(_("只有在职党员到居住社区报到"), field="community")
+    if community is None or community.kind != AreaKind.COMMUNITY:
+        raise ApplicationError(_("请选择居住社区"), field="community")
+    on = on or clock.today()
+    if on > clock.today():
+        raise ApplicationError(_("报到日期不能晚于今天"), field="registered_on")
+    try:
+        with transaction.atomic():
+            row = DualRegistration.objects.create(member=member, community=community, area_path=community.path,
+                                                  registered_on=on)
+    except IntegrityError as exc:
+        raise ApplicationError(_("该党员已报到"), code="conflict") from exc
+    _audit(actor, "party_dual_register", row)
+    return row
+
+
+def dual_update(*, actor, registration_id: int, post_ids=(), report_h1: bool = False, report_h2: bool = False):
+    """Claimed posts (open posts of the registration's community) and half-year reports."""
+    from wangge.party.models import ServicePost
+
+    with transaction.atomic():
+        row = selectors.dual_visible_to(actor).select_for_update().filter(pk=registration_id).first()
+        if row is None:
+            raise NotFoundOrForbidden()
+        wanted = {int(i) for i in post_ids}
+        posts = list(ServicePost.objects.filter(community_id=row.community_id, open=True, id__in=wanted))
+        if len(posts) != len(wanted):
+            raise ApplicationError(_("只能认领本社区开放的岗位"), field="posts")
+        row.posts.set(posts)
+        row.report_h1, row.report_h2 = report_h1, report_h2
+        row.save(update_fields=["report_h1", "report_h2"])
+    _audit(actor, "party_dual_update", row, posts=sorted(wanted))
+    return row
+
+
+def hours_log(*, actor, registration_id: int, on: date, hours, post_id: int | None = None):
+    """Service hours a member reports; the residential community confirms them later."""
+    from decimal import Decimal, InvalidOperation
+
+    from wangge.party.models import ServiceHours
+
+    row = selectors.dual_visible_to(actor).filter(pk=registration_id).first()
+    if row is None:
+        raise NotFoundOrForbidden()
+    if on > clock.today():
+        raise ApplicationError(_("服务日期不能晚于今天"), field="date")
+    try:
+        amount = Decimal(str(hours))
+    except InvalidOperation as exc:
+        raise ApplicationError(_("服务时长须为 0.5–24 小时"), field="hours") from exc
+    if not Decimal("0.5") <= amount <= Decimal("24"):
+        raise ApplicationError(_("服务时长须为 0.5–24 小时"), field="hours")
+    if post_id is not None and not row.posts.filter(pk=post_id).exists():
+        raise ApplicationError(_("只能记录已认领岗位的时长"), field="post")
+    logged = ServiceHours.objects.create(registration=row, post_id=post_id, date=on, hours=amount)
+    _audit(actor, "party_hours_log", row, hours=str(amount))
+    return logged

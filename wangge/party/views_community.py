@@ -3,12 +3,13 @@ workers, and the alliances."""
 
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.guards import guarded
-from wangge.core.errors import ApplicationError
+from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.paging import paginate
 from wangge.party import selectors, services
 from wangge.party.models import Alliance, CommunityProfile, CommunityWorker, ServiceHours
@@ -82,3 +83,51 @@ def alliances(request):
     )
     page, query = paginate(request, rows)
     return render(request, "party/alliances.html", {"page": page, "query": query})
+
+
+@guarded(can_read_party)
+def member_dual(request, member_id: int):
+    """A member's 双报到: register with the residential community, claim its posts, mark
+    the half-year reports, log service hours (the community confirms them on /party/dual/)."""
+    from wangge.core import clock
+    from wangge.party.forms import DualClaimForm, DualRegisterForm, HoursForm
+    from wangge.party.models import ServicePost
+
+    member = selectors.member_get_for_user(user=request.user, member_id=member_id)
+    reg = selectors.dual_visible_to(request.user).filter(member=member).select_related("community").first()
+    action = request.POST.get("action", "")
+    post = request.POST if request.method == "POST" else None
+    register = DualRegisterForm(post if action == "register" else None, initial={
+        "community_code": member.residence.code if member.residence_id else "", "registered_on": clock.today()})
+    open_posts = list(ServicePost.objects.filter(community_id=reg.community_id, open=True).order_by("id")) if reg else []
+    claimed = list(reg.posts.order_by("id")) if reg else []
+    claim = DualClaimForm(post if action == "claim" else None, posts=open_posts, initial={
+        "posts": [p.id for p in claimed], "report_h1": reg.report_h1 if reg else False,
+        "report_h2": reg.report_h2 if reg else False})
+    hours = HoursForm(post if action == "hours" else None, posts=claimed, initial={"date": clock.today()})
+    form = {"register": register, "claim": claim, "hours": hours}.get(action)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "register":
+                services.dual_register(actor=request.user, member=member, community=data["community_code"],
+                                       on=data["registered_on"])
+            elif reg is None:
+                raise Http404
+            elif action == "claim":
+                services.dual_update(actor=request.user, registration_id=reg.id, post_ids=data["posts"],
+                                     report_h1=data["report_h1"], report_h2=data["report_h2"])
+            else:
+                services.hours_log(actor=request.user, registration_id=reg.id, on=data["date"],
+                                   hours=data["hours"], post_id=data["post"])
+        except NotFoundOrForbidden:
+            raise
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("party:member_dual", member.id)
+    return render(request, "party/member_dual.html", {
+        "member": member, "reg": reg, "register": register, "claim": claim, "hours_form": hours,
+        "logged": reg.hours.select_related("post").order_by("-date", "-id")[:20] if reg else [],
+    })

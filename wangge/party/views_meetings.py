@@ -5,8 +5,11 @@ import uuid
 from datetime import date
 
 from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,15 +36,18 @@ def meeting_create(request, org_id: int):
     members = list(org.members.filter(status__in=COUNTED_STATUSES).order_by("name", "id"))
     initial = {"date": clock.today(), "client_key": uuid.uuid4().hex,
                "kind": MeetingKind.ASSEMBLY if org.level != "group" else MeetingKind.GROUP}
-    form = MeetingForm(request.POST or None, members=members, initial=initial)
+    form = MeetingForm(request.POST or None, request.FILES or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.meeting_record(
-                actor=request.user, org=org, kind=data["kind"], on=data["date"], topic=data["topic"],
-                attendee_ids=data["attendees"], minutes=data["minutes"],
-                photo_count=data["photo_count"] or 0, client_key=data["client_key"],
-            )
+            with transaction.atomic():  # a refused photo records nothing
+                meeting = services.meeting_record(
+                    actor=request.user, org=org, kind=data["kind"], on=data["date"], topic=data["topic"],
+                    attendee_ids=data["attendees"], minutes=data["minutes"], client_key=data["client_key"],
+                )
+                if data["photos"] and not meeting.photos.exists():
+                    services.meeting_photo_add(actor=request.user, meeting=meeting, photos=data["photos"],
+                                               request=request)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -49,7 +55,7 @@ def meeting_create(request, org_id: int):
                 messages.success(request, _("已记录会议"))
             else:
                 messages.warning(request, _("已记录，但出席的有表决权党员未超过半数，本次党员大会无效"))
-            return redirect("party:org_detail", org.id)
+            return redirect("party:meeting_detail", meeting.id)
     return render(request, "party/meeting_form.html", {"form": form, "org": org})
 
 
@@ -74,8 +80,9 @@ def health(request):
     found, bare = rules.health(selectors.orgs_visible_to(request.user), _grids_in_scope(request.user))
     page, query = paginate(request, found)
     return render(request, "party/health.html", {
-        "page": page, "query": query, "bare": bare[:100], "bare_count": bare.count(),
+        "page": page, "query": query, "bare": rules.bare_grids_with_counts(bare), "bare_count": bare.count(),
         "branch_min": rules.rule("branch_min"), "branch_max": rules.rule("branch_max"),
+        "group_from": rules.rule("grid_group_from"), "needs_group_label": rules.BREACH_LABELS["grid_needs_group"],
     })
 
 
@@ -150,3 +157,20 @@ def central(request):
     page, query = paginate(request, rows)
     return render(request, "party/central.html", {"page": page, "query": query})
 
+
+
+def household_central_panel(request, household) -> str:
+    """The household page's section (people.household): the 党员中心户 this household keeps
+    in touch with, and how to reach them — for grid workers in its grid and party staff;
+    nothing else of the membership is shown."""
+    user = request.user
+    if not can_see_central_contacts(user):
+        return ""
+    from wangge.party.models import CentralHousehold
+
+    touching = CentralHousehold.objects.filter(Q(household=household) | Q(linked=household)).values("id")
+    rows = list(selectors.central_contacts(user=user).filter(id__in=touching)[:3])
+    if not rows:
+        return ""
+    return render_to_string("party/_household_central.html", {"rows": rows, "household": household},
+                            request=request)

@@ -11,6 +11,7 @@ from wangge.accounts.guards import guarded
 from wangge.accounts.ratelimit import RateLimited, bulk_read_charge
 from wangge.core.errors import ApplicationError, PermissionRefused
 from wangge.core.identity import birth_date_from_id, gender_from_id, normalize_id_number
+from wangge.core.nav import panels_html
 from wangge.core.paging import paginate
 from wangge.people import permissions
 from wangge.people.forms import (
@@ -121,6 +122,8 @@ def household_detail(request, household_id: int):
         "residents": household.residents.order_by("id"),
         "can_write": permissions.can_write_registry(request.user),
         "move_form": HouseholdMoveForm(user=request.user),
+        # Sections other apps add (e.g. the household's 党员中心户), each checking its own scope.
+        "panels": panels_html("people.household", request, household),
     })
 
 
