@@ -3,7 +3,13 @@
 from django.contrib import admin
 
 from wangge.accounts.backoffice import ScopedModelAdmin
-from wangge.property.models import CaseEstate, EstateProfile, FeeRecord, OwnersCommittee, PropertyCompany
+from wangge.property.models import (
+    CaseEstate,
+    EstateProfile,
+    FeeRecord,
+    OwnersCommittee,
+    PropertyCompany,
+)
 from wangge.property.permissions import READ_ROLES
 
 

@@ -239,4 +239,6 @@ def party_path(org) -> list:
     """The organisation and its ancestors, top first (e.g. 物业行业党委 › 某物业党支部)."""
     if org is None:
         return []
-    return [*org.get_ancestors(), org]
+    from wangge.party.models import PartyOrg
+
+    return [*PartyOrg.objects.get_ancestors(org), org]
