@@ -152,9 +152,8 @@ def test_pages_in_scope_and_public_pages_without_personal_data(client, world, es
 
 
 def test_the_estate_page_lists_its_cases_and_the_api_is_scoped(client, world, estates):
-    from wangge.cases.services import case_report
-
     from wangge.cases.models import Category
+    from wangge.cases.services import case_report
 
     mine, _theirs = estates
     lift = Category.objects.get(code="S0103")
