@@ -32,6 +32,10 @@ class PartyLinkForm(forms.Form):
         self.fields["party_org"].queryset = property_party_orgs()
 
 
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("账号（须有“物业公司人员”角色）"), max_length=150)
+
+
 class EstateFilter(forms.Form):
     q = forms.CharField(label=_("小区名称"), required=False)
     mode = forms.ChoiceField(label=_("管理模式"), required=False, choices=[("", _("全部"))] + ManagementMode.choices)

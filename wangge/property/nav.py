@@ -18,6 +18,7 @@ AUDIT_LABELS = {
     "property_company_register": _("登记物业公司"),
     "property_company_party": _("关联公司党组织"),
     "property_staff_add": _("添加物业公司人员"),
+    "property_staff_end": _("物业公司人员离职"),
     "property_estate_save": _("保存小区物业档案"),
     "property_committee_record": _("登记业委会"),
     "property_fee_record": _("记录物业费收缴"),

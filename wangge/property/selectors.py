@@ -242,3 +242,10 @@ def party_path(org) -> list:
     from wangge.party.models import PartyOrg
 
     return [*PartyOrg.objects.get_ancestors(org), org]
+
+
+def company_staff(company):
+    """The company's staff logins now (their account names only)."""
+    from wangge.property.models import CompanyStaff
+
+    return CompanyStaff.objects.filter(company=company, until__isnull=True).select_related("user").order_by("since", "id")

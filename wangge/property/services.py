@@ -105,16 +105,38 @@ def company_party_link(*, actor, company_id: int, party_org, request=None) -> Pr
     return company
 
 
+@transaction.atomic
 def staff_add(*, actor, company_id: int, user, since: date | None = None, request=None) -> CompanyStaff:
-    """Give a user (who holds or will hold PROPERTY_STAFF) the company's scope."""
+    """Give a user who holds PROPERTY_STAFF the company's scope (staff of the area the
+    company is registered in). One open tenure per user: leave a company first."""
+    from wangge.accounts.models import Role, RoleAssignment
+
     company = PropertyCompany.objects.filter(pk=company_id).first()
     if company is None:
         raise NotFoundOrForbidden()
     _check(actor, company.area_path)
+    if user is None or not RoleAssignment.objects.filter(user=user, role=Role.PROPERTY_STAFF).current().exists():
+        raise ApplicationError(_("该账号没有“物业公司人员”角色"), field="username")
+    if CompanyStaff.objects.select_for_update().filter(user=user, until__isnull=True).exists():
+        raise ApplicationError(_("该账号已在一家物业公司任职"), code="conflict", field="username")
     row = CompanyStaff.objects.create(user=user, company=company, since=since or clock.today(),
                                       created_by=actor if getattr(actor, "pk", None) else None)
     audit_record(action="property_staff_add", actor=actor, request=request, obj=company,
                  detail={"user": user.pk})
+    return row
+
+
+@transaction.atomic
+def staff_end(*, actor, staff_id: int, request=None) -> CompanyStaff:
+    """The staff member leaves the company today (the history row stays)."""
+    row = CompanyStaff.objects.select_for_update().select_related("company").filter(
+        pk=staff_id, until__isnull=True).first()
+    if row is None or not can_write_in(actor, row.company.area_path):
+        raise NotFoundOrForbidden()
+    row.until = clock.today()
+    row.save(update_fields=["until"])
+    audit_record(action="property_staff_end", actor=actor, request=request, obj=row.company,
+                 detail={"user": row.user_id})
     return row
 
 

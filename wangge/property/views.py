@@ -107,25 +107,42 @@ def company_detail(request, pk):
     area it is registered in link its party organisation."""
     company = selectors.company_get_for_user(request.user, pk)
     can_link = can_write_in(request.user, company.area_path)
-    form = f.PartyLinkForm(request.POST or None, initial={"party_org": company.party_org_id})
-    if request.method == "POST":
-        if not can_link:
-            raise NotFoundOrForbidden()
-        if form.is_valid():
-            try:
-                services.company_party_link(actor=request.user, company_id=company.pk, request=request,
-                                            party_org=form.cleaned_data["party_org"])
-            except ApplicationError as exc:
-                form_error(form, exc)
-            else:
+    action = request.POST.get("action", "party")
+    form = f.PartyLinkForm(request.POST if action == "party" else None, initial={"party_org": company.party_org_id})
+    staff_form = f.StaffForm(request.POST if action == "staff_add" else None)
+    if request.method == "POST" and not can_link:
+        raise NotFoundOrForbidden()
+    if request.method == "POST" and action in ("staff_add", "staff_end"):
+        from wangge.accounts.models import User
+
+        try:
+            if action == "staff_end":
+                services.staff_end(actor=request.user, request=request,
+                                   staff_id=int(request.POST.get("staff") or 0))
+                return redirect("property:company_detail", pk=company.pk)
+            if staff_form.is_valid():
+                user = User.objects.filter(username=staff_form.cleaned_data["username"]).first()
+                services.staff_add(actor=request.user, company_id=company.pk, user=user, request=request)
                 messages.success(request, _("已保存"))
                 return redirect("property:company_detail", pk=company.pk)
+        except ApplicationError as exc:
+            form_error(staff_form, exc)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.company_party_link(actor=request.user, company_id=company.pk, request=request,
+                                        party_org=form.cleaned_data["party_org"])
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("property:company_detail", pk=company.pk)
     estates = selectors.estates_visible_to(request.user, company=str(company.pk))
     return render(request, "property/company_detail.html", {
         "company": company, "form": form, "can_link": can_link, "estates": estates[:50],
+        "staff_form": staff_form, "staff": selectors.company_staff(company) if can_link else [],
         "estate_count": estates.count(), "party_path": selectors.party_path(company.party_org),
         "area_staff": can_read_area_property(request.user),
-    }, status=400 if form.errors else 200)
+    }, status=400 if form.errors or staff_form.errors else 200)
 
 
 @guarded(is_company_user)

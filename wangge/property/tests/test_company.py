@@ -227,3 +227,34 @@ def test_the_case_estate_link_is_stored_and_scoped(client, world, two):
     assert entry.case.number in html and f"/cases/{entry.case.pk}/" not in html
     # admin: the other community's staff do not see it
     assert OpinionEntry.objects.filter(case__isnull=False).count() == 1
+
+
+def test_area_staff_give_and_end_a_company_login(client, world, two):
+    newcomer = make_user(Role.PROPERTY_STAFF, world.street, username="kefu2")
+    plain = make_user(Role.GRID_WORKER, world.grid, username="notcompany")
+    client.force_login(world.street_staff)
+    page = f"/property/companies/{two['a'].pk}/"
+    # only an account holding the role, and one company at a time
+    response = client.post(page, {"action": "staff_add", "username": "notcompany"})
+    assert response.status_code == 400 and "物业公司人员" in response.content.decode()
+    assert client.post(page, {"action": "staff_add", "username": "wuye-a"}).status_code == 400
+    assert client.post(page, {"action": "staff_add", "username": "kefu2"}).status_code == 302
+    assert [e.name for e in selectors.estates_visible_to(newcomer)] == ["幸福小区"]
+    assert not CompanyStaff.objects.filter(user=plain).exists()
+    # staff of another street cannot add or end (as if missing), nothing written
+    stranger = make_user(Role.STREET_STAFF, Area.objects.get(path=world.other_grid.path[:12]))
+    client.force_login(stranger)
+    assert client.post(page, {"action": "staff_add", "username": "kefu2"}).status_code == 404
+    row = CompanyStaff.objects.get(user=newcomer)
+    assert client.post(page, {"action": "staff_end", "staff": row.pk}).status_code == 404
+    row.refresh_from_db()
+    assert row.until is None
+    # nor can the company's own staff
+    client.force_login(two["user"])
+    assert client.post(page, {"action": "staff_end", "staff": row.pk}).status_code == 404
+    # the street ends the tenure: the login sees nothing from today on
+    client.force_login(world.street_staff)
+    assert client.post(page, {"action": "staff_end", "staff": row.pk}).status_code == 302
+    from wangge.testing.users import reload
+
+    assert selectors.estates_visible_to(reload(newcomer)).count() == 0
