@@ -225,7 +225,8 @@ def fee_list(request):
                                      estate=form.cleaned_data.get("estate", "") if form.is_valid() else "")
     page, query = paginate(request, rows)
     return render(request, "property/fee_list.html",
-                  {"form": form, "page": page, "query": query, "totals": selectors.fee_totals(rows)})
+                  {"form": form, "page": page, "query": query, "totals": selectors.fee_totals(rows),
+                   "can_import": can_write_property(request.user)})
 
 
 @guarded(can_read_property)
