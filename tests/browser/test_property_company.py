@@ -15,7 +15,13 @@ from wangge.consultation.models import MeetingKind
 from wangge.consultation.services import meeting_check_in, meeting_create
 from wangge.core import clock
 from wangge.property import services
-from wangge.property.models import CompanyStaff, EstateProfile, ManagementMode, OpinionEntry, ReplyBy
+from wangge.property.models import (
+    CompanyStaff,
+    EstateProfile,
+    ManagementMode,
+    OpinionEntry,
+    ReplyBy,
+)
 from wangge.testing import PASSWORD, build_city
 from wangge.testing.users import make_user
 

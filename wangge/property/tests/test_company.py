@@ -258,3 +258,13 @@ def test_area_staff_give_and_end_a_company_login(client, world, two):
     from wangge.testing.users import reload
 
     assert selectors.estates_visible_to(reload(newcomer)).count() == 0
+
+
+def test_a_company_user_cannot_import_fees(world, two):
+    from wangge.imports.engine import import_run
+    from wangge.property.tests.test_imports import FEE_HEADER, xlsx
+
+    upload = xlsx(FEE_HEADER, [[world.grid.code, "幸福小区", "2026-04", 1000, 900, 10, 9]])
+    with pytest.raises((NotFoundOrForbidden, ApplicationError, PermissionError)):
+        import_run(actor=two["user"], kind="property_fees", mode="valid_rows", upload=upload)
+    assert not FeeRecord.objects.filter(period=date(2026, 4, 1)).exists()
