@@ -63,7 +63,7 @@ def test_a_company_replies_on_its_estates_only(phone_page, base_url, world, logi
     expect(page.locator("main")).not_to_contain_text("别处的留言")
     page.goto(f"{base_url}/property/opinions/{entry.pk}/")
     page.fill("#id_reply", "已联系电梯维保单位，明天上午检修。")
-    page.click("form button[type=submit]")
+    page.click("form:has(input[name=action][value=reply]) button[type=submit]")
     expect(page.locator("main")).to_contain_text("已联系电梯维保单位")
     entry.refresh_from_db()
     assert entry.reply_by == ReplyBy.COMPANY and entry.replied_by_id == user.pk
