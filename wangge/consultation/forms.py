@@ -81,7 +81,24 @@ class MeetingForm(_Scoped):
     title = forms.CharField(label=_("会议名称"), max_length=100)
     date = forms.DateField(label=_("会议日期"), widget=DATE)
     place = forms.CharField(label=_("地点"), max_length=100)
-    expected = forms.IntegerField(label=_("应到人数"), min_value=0, max_value=10000, initial=0)
+    expected = forms.IntegerField(label=_("应到人数"), min_value=0, max_value=10000, initial=0,
+                                  help_text=_("填写了各身份应到人数时，可留 0，按各身份之和计"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in ParticipantRole.choices:
+            self.fields[f"expected_{value}"] = forms.IntegerField(
+                label=_("应到：%(role)s") % {"role": label}, min_value=0, max_value=10000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["expected_by_role"] = {
+            value: data.pop(f"expected_{value}") for value, _label in ParticipantRole.choices
+            if data.get(f"expected_{value}") is not None
+        }
+        for value, _label in ParticipantRole.choices:
+            data.pop(f"expected_{value}", None)
+        return data
 
 
 class MeetingFilter(forms.Form):

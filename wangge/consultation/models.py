@@ -101,6 +101,9 @@ class Meeting(ScopedModel):
     date = models.DateField(_("会议日期"))
     place = models.CharField(_("地点"), max_length=100)
     expected = models.PositiveIntegerField(_("应到人数"), default=0)
+    # Expected attendance per participant role ({"committee": 7, "resident": 12, ...});
+    # ``expected`` is their sum when given.
+    expected_by_role = models.JSONField(_("各身份应到人数"), default=dict, blank=True)
     held = models.BooleanField(_("已召开"), default=False)
     minutes = models.TextField(_("会议纪要"), blank=True, max_length=10000)
     # The QR code encodes the check-in URL with this unguessable token.

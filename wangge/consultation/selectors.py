@@ -180,9 +180,11 @@ def compliance_rows(user, *, month: date):
 
 
 
-def attendance_by_role(meeting: Meeting) -> list[tuple[str, int]]:
-    """Who came, counted by the role they checked in as (expected vs actual on the page)."""
+def attendance_by_role(meeting: Meeting) -> list[tuple[str, int | None, int]]:
+    """(role, expected, actual) per participant role: who was expected and who checked in
+    as that role. Expected is None where the meeting gave no figure for the role."""
     from wangge.consultation.models import ParticipantRole
 
     counts = dict(meeting.attendance.values_list("role").annotate(n=Count("id")))
-    return [(label, counts.get(value, 0)) for value, label in ParticipantRole.choices]
+    expected = meeting.expected_by_role or {}
+    return [(label, expected.get(value), counts.get(value, 0)) for value, label in ParticipantRole.choices]

@@ -207,15 +207,37 @@ def proposal_merge(*, actor, proposal_id: int, into_id: int, request=None) -> Pr
 # ------------------------------------------------------------------ meetings
 
 
+def expected_roles(by_role: dict | None) -> dict[str, int]:
+    """Expected attendance per participant role: known roles only, whole numbers ≥ 0."""
+    clean = {}
+    for role, count in (by_role or {}).items():
+        if role not in ParticipantRole.values:
+            raise ApplicationError(_("未知的参会身份"), field="expected")
+        try:
+            count = int(count)
+        except (TypeError, ValueError):
+            raise ApplicationError(_("应到人数须为整数"), field=f"expected_{role}") from None
+        if count < 0:
+            raise ApplicationError(_("应到人数须为整数"), field=f"expected_{role}")
+        clean[role] = count
+    return clean
+
+
 @transaction.atomic
 def meeting_create(
     *, actor, community: Area, kind: str, title: str, date: date, place: str,
-    expected: int = 0, request=None,
+    expected: int = 0, expected_by_role: dict | None = None, request=None,
 ) -> Meeting:
     community = _community(community)
     _check_write(actor, community.path)
     if kind not in MeetingKind.values:
         raise ApplicationError(_("请选择会议类型"), field="kind")
+    by_role = expected_roles(expected_by_role)
+    expected = max(0, int(expected or 0))
+    if by_role:
+        if expected and expected < sum(by_role.values()):
+            raise ApplicationError(_("应到人数少于各身份应到人数之和"), field="expected")
+        expected = expected or sum(by_role.values())
     meeting = Meeting.objects.create(
         community=community,
         area_path=community.path,
@@ -223,7 +245,8 @@ def meeting_create(
         title=_text(title, 100, "title", _("会议名称")),
         date=date,
         place=_text(place, 100, "place", _("地点")),
-        expected=max(0, int(expected or 0)),
+        expected=expected,
+        expected_by_role=by_role,
         checkin_token=secrets.token_urlsafe(18),
         created_by=actor,
     )

@@ -3,7 +3,13 @@
 from django.contrib import admin
 
 from wangge.accounts.backoffice import ScopedModelAdmin
-from wangge.property.models import EstateProfile, FeeRecord, OwnersCommittee, PropertyCompany
+from wangge.property.models import (
+    CaseEstate,
+    EstateProfile,
+    FeeRecord,
+    OwnersCommittee,
+    PropertyCompany,
+)
 from wangge.property.permissions import READ_ROLES
 
 
@@ -41,3 +47,9 @@ class OwnersCommitteeAdmin(ReadOnlyScopedAdmin):
 class FeeRecordAdmin(ReadOnlyScopedAdmin):
     list_display = ["estate", "period", "amount_due", "amount_paid", "households_due", "households_paid"]
     list_select_related = ["estate"]
+
+
+@admin.register(CaseEstate)
+class CaseEstateAdmin(ReadOnlyScopedAdmin):
+    list_display = ["case", "estate", "company", "linked_at"]
+    list_select_related = ["case", "estate", "company"]

@@ -39,9 +39,14 @@ def city_populate(build) -> None:
     if not estates:
         return
     districts = list(Area.objects.filter(kind=AreaKind.DISTRICT).order_by("path"))
+    # 红色物业: most companies' party branch sits under the city's 物业行业党委 (party demo).
+    from wangge.party.models import Industry, PartyOrg
+
+    branches = list(PartyOrg.objects.filter(industry=Industry.PROPERTY, level="branch").order_by("path"))
     companies = PropertyCompany.objects.bulk_create([
         PropertyCompany(area=d, area_path=d.path, name=f"{d.name}{k}号物业服务有限公司",
-                        credit_code=_code(i * 2 + k), contact_name="物业联系人", created_at=clock.now())
+                        credit_code=_code(i * 2 + k), contact_name="物业联系人", created_at=clock.now(),
+                        party_org=branches[(i * 2 + k) % len(branches)] if branches and k == 1 else None)
         for i, d in enumerate(districts) for k in (1, 2)
     ])
     by_district = {}
@@ -110,3 +115,101 @@ def city_populate(build) -> None:
     )
     build.stats.figures["property_companies"] = len(companies)
     build.stats.figures["fee_records"] = len(fees)
+
+
+# ---------------------------------------------------------------- history
+
+
+HISTORY_KEY = "demo-h-opinion"
+HISTORY_TEXTS = ("单元门禁坏了", "楼道堆放杂物", "电梯按钮失灵", "小区路灯不亮", "绿化带需要修剪", "垃圾桶满溢")
+HISTORY_REPLIES = ("已安排维修人员处理，感谢反映。", "已清理，今后加强巡查。", "已报修，两日内修复。")
+
+
+def history_exists() -> bool:
+    return OpinionEntry.objects.filter(client_key__startswith=HISTORY_KEY).exists()
+
+
+def history_start(world) -> None:
+    """The opinion book of the focus community's managed estates over the year: residents
+    write (no account), the company's staff (the ``wuye`` login where it is theirs) or the
+    community reply, most within the deadline, some late."""
+    community = world.focus["community"]
+    estates = list(Estate.objects.filter(area_path__startswith=community.path,
+                                         property_profile__company__isnull=False).order_by("id")[:6])
+    for n, estate in enumerate(estates):
+        world.spawn(world.start + timedelta(days=2 + n), _opinion_book(world, estate, n))
+
+
+def _opinion_book(world, estate, n):
+    from wangge.accounts.models import Role, User
+    from wangge.property.permissions import company_ids_of
+    from wangge.property.services import opinion_reply, opinion_write
+
+    rng = world.rng("property-opinions", estate.pk)
+    community = world.focus["community"]
+    company_user = User.objects.filter(username=DEMO_LOGIN).first()
+    staff = world.people.by_area.get((Role.COMMUNITY_STAFF, community.path), [])
+    company_id = EstateProfile.objects.filter(estate=estate).values_list("company_id", flat=True).first()
+    k = 0
+    while True:
+        k += 1
+        entry = opinion_write(actor=None, estate=estate, text=rng.choice(HISTORY_TEXTS),
+                              client_key=f"{HISTORY_KEY}-{estate.pk}-{k}")
+        world.count("opinion_entries")
+        if rng.random() < 0.9:
+            yield world.later(rng, 2, 24 * rng.choice([1, 2, 4, 9]))
+            replier = (company_user if company_user is not None and company_id in company_ids_of(company_user)
+                       and rng.random() < 0.7 else world.people.pick(staff, rng))
+            if replier is not None:
+                opinion_reply(actor=replier, entry_id=entry.pk, reply=rng.choice(HISTORY_REPLIES))
+                world.count("opinion_replies")
+        yield world.later(rng, 24 * 10, 24 * 30)
+
+
+def history_figures() -> dict:
+    rows = OpinionEntry.objects.filter(client_key__startswith=HISTORY_KEY)
+    return {"opinion_entries": rows.count(), "opinion_replies": rows.filter(replied_at__isnull=False).count()}
+
+
+def history_summary(figures: dict) -> str:
+    return f"{figures['opinion_entries']} 条意见簿留言（{figures['opinion_replies']} 条已答复）"
+
+
+# ---------------------------------------------------------------- demo logins
+
+DEMO_LOGIN = "wuye"
+
+
+def _demo_company() -> PropertyCompany | None:
+    """The company managing the first managed estate of the demo accounts' community (the
+    first community of the first street of the first district), else any with estates."""
+    district = Area.objects.filter(depth=2).order_by("path").first()
+    if district is None:
+        return None
+    street = Area.objects.filter(depth=3, path__startswith=district.path).order_by("path").first()
+    community = Area.objects.filter(depth=4, path__startswith=street.path).order_by("path").first() if street else None
+    profiles = EstateProfile.objects.filter(company__isnull=False).select_related("company")
+    first = profiles.filter(area_path__startswith=community.path).order_by("area_path", "id").first() if community else None
+    first = first or profiles.order_by("area_path", "id").first()
+    return first.company if first else None
+
+
+def demo_accounts() -> list[tuple]:
+    """A property company's customer-service login, on the company's registered area (the
+    role's scope is the company's estates, never that area)."""
+    company = _demo_company()
+    if company is None:
+        return []
+    from wangge.accounts.models import Role
+
+    return [(DEMO_LOGIN, "物业客服 李娜", Role.PROPERTY_STAFF, company.area, None)]
+
+
+def demo_accounts_ready(users: dict) -> None:
+    from wangge.property.models import CompanyStaff
+
+    user, company = users.get(DEMO_LOGIN), _demo_company()
+    if user is None or company is None:
+        return
+    if not CompanyStaff.objects.filter(user=user, until__isnull=True).exists():
+        CompanyStaff.objects.create(user=user, company=company, since=clock.today() - timedelta(days=400))

@@ -17,6 +17,25 @@ class NamedChoice(forms.ModelChoiceField):
         return obj.name
 
 
+def property_party_orgs():
+    """Open party organisations of the property industry (the 物业行业党委 and its branches)."""
+    from wangge.party.models import Industry, PartyOrg
+
+    return PartyOrg.objects.filter(industry=Industry.PROPERTY, dissolved_on__isnull=True).order_by("path")
+
+
+class PartyLinkForm(forms.Form):
+    party_org = NamedChoice(label=_("公司党组织"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party_org"].queryset = property_party_orgs()
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("账号（须有“物业公司人员”角色）"), max_length=150)
+
+
 class EstateFilter(forms.Form):
     q = forms.CharField(label=_("小区名称"), required=False)
     mode = forms.ChoiceField(label=_("管理模式"), required=False, choices=[("", _("全部"))] + ManagementMode.choices)
@@ -48,9 +67,12 @@ class CompanyForm(forms.Form):
     credit = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, widget=TEL)
+    party_org = NamedChoice(label=_("公司党组织"), queryset=None, required=False,
+                            help_text=_("物业行业党委下的党组织；没有可不选"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["party_org"].queryset = property_party_orgs()
         condition = scope_q(user, field="path", roles=WRITE_ROLES)
         areas = Area.objects.none()
         if condition is not None:
@@ -94,6 +116,11 @@ class OpinionFilter(forms.Form):
 class ReplyForm(forms.Form):
     reply_by = forms.ChoiceField(label=_("答复方"), choices=ReplyBy.choices)
     reply = forms.CharField(label=_("答复内容（公开）"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, as_company: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if as_company:  # a company's staff answer as the company
+            del self.fields["reply_by"]
 
 
 class ToProposalForm(forms.Form):

@@ -23,9 +23,9 @@ def _drill(url_name: str, *, month: bool = True):
 
 
 def _can_read(user) -> bool:
-    from wangge.property.permissions import can_read_property
+    from wangge.property.permissions import can_read_area_property
 
-    return can_read_property(user)
+    return can_read_area_property(user)
 
 PANELS = {
     "headline": {"fee_amount_rate": 310, "owners_committee_rate": 320},

@@ -10,20 +10,25 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.scoping import ScopedModel
+from wangge.accounts.scoping import ScopedModel, TenureModel
 from wangge.areas.models import Area, Estate
 
 
 class PropertyCompany(ScopedModel):
     """物业公司, registered on the area (street, district or city) that oversees it.
 
-    Its party organisation is linked later, by the party module (not a dependency)."""
+    ``party_org`` is the company's own party organisation in the party module's tree
+    (红色物业): a branch of the property industry, normally under the 物业行业党委."""
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记区域"))
     name = models.CharField(_("公司名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone_enc = models.TextField(_("联系电话（加密）"), blank=True)
+    party_org = models.ForeignKey(
+        "party.PartyOrg", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("公司党组织"),
+    )
     created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
@@ -180,3 +185,41 @@ class SatisfactionRating(ScopedModel):
                 fields=["company", "quarter", "voter_key"], name="rating_one_per_household_quarter"
             )
         ]
+
+
+class CompanyStaff(TenureModel):
+    """A property company's staff login (role PROPERTY_STAFF): the user works for the
+    company from ``since`` until the day before ``until``, and sees only the estates it
+    manages — their opinion book, fee figures and the communities' meetings."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("用户"))
+    company = models.ForeignKey(PropertyCompany, on_delete=models.CASCADE, related_name="staff",
+                                verbose_name=_("物业公司"))
+
+    class Meta:
+        verbose_name = _("物业公司人员")
+        verbose_name_plural = _("物业公司人员")
+        indexes = [models.Index(fields=["user", "until"], name="company_staff_user")]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.user}"
+
+
+class CaseEstate(ScopedModel):
+    """A property-category case at an estate, stored when the case is reported (matched
+    by grid and address) or opened from the opinion book; its company is the estate's
+    company at that moment, so a change of company leaves the history as it was."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("事件"))
+    estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="+", verbose_name=_("小区"))
+    company = models.ForeignKey(PropertyCompany, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("物业公司"))
+    linked_at = models.DateTimeField(_("关联时间"))
+
+    class Meta:
+        verbose_name = _("小区事件")
+        verbose_name_plural = _("小区事件")
+        indexes = [models.Index(fields=["estate", "linked_at"], name="case_estate_estate"),
+                   models.Index(fields=["company", "linked_at"], name="case_estate_company")]

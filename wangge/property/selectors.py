@@ -6,11 +6,12 @@ from statistics import median
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 
-from wangge.accounts.scope import filter_to_scope, scope_q
+from wangge.accounts.scope import scope_q
 from wangge.areas.models import Estate
 from wangge.core import clock
 from wangge.core.errors import NotFoundOrForbidden
 from wangge.property.models import (
+    CaseEstate,
     EstateProfile,
     FeeRecord,
     ManagementMode,
@@ -18,14 +19,30 @@ from wangge.property.models import (
     OwnersCommittee,
     PropertyCompany,
 )
-from wangge.property.permissions import READ_ROLES
+from wangge.property.permissions import READ_ROLES, company_ids_of
 
 EXPIRY_NOTICE_DAYS = 92  # terms expiring within three months are listed
 
 
+def _visible_q(user, estate: str = "estate__") -> Q | None:
+    """Area staff: their area subtrees; company staff: the estates their company manages
+    now (``estate`` is the lookup from the row to its estate, "" for an estate)."""
+    area = scope_q(user, field="area_path", roles=READ_ROLES)
+    ids = company_ids_of(user)
+    company = Q(**{f"{estate}property_profile__company_id__in": sorted(ids)}) if ids else None
+    if area is not None and company is not None:
+        return area | company
+    return area if area is not None else company
+
+
+def _visible(queryset, user, estate: str = "estate__"):
+    condition = _visible_q(user, estate)
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
 def estates_visible_to(user, *, mode: str = "", company: str = "", community: str = "",
                        q: str = "", committee: str = ""):
-    rows = filter_to_scope(Estate.objects.all(), user, roles=READ_ROLES).select_related(
+    rows = _visible(Estate.objects.all(), user, "").select_related(
         "grid", "property_profile__company"
     )
     if mode == ManagementMode.NONE:
@@ -45,21 +62,26 @@ def estates_visible_to(user, *, mode: str = "", company: str = "", community: st
 
 
 def estate_get_for_user(user, pk: int) -> Estate:
-    row = filter_to_scope(Estate.objects.select_related("grid"), user, roles=READ_ROLES).filter(pk=pk).first()
+    row = _visible(Estate.objects.select_related("grid"), user, "").filter(pk=pk).first()
     if row is None:
         raise NotFoundOrForbidden()
     return row
 
 
 def companies_visible_to(user, *, q: str = ""):
-    """Companies registered in the user's area or serving an estate in it."""
+    """Companies registered in the user's area or serving an estate in it; a company's
+    staff see their own company."""
     own = scope_q(user, field="area_path", roles=READ_ROLES)
     serving = scope_q(user, field="estates__area_path", roles=READ_ROLES)
-    if own is None:
+    ids = company_ids_of(user)
+    if own is None and not ids:
         return PropertyCompany.objects.none()
+    condition = Q(pk__in=sorted(ids)) if ids else Q(pk__in=[])
+    if own is not None:
+        condition |= own | serving
     rows = PropertyCompany.objects.filter(
-        pk__in=PropertyCompany.objects.filter(own | serving).values("pk")
-    )
+        pk__in=PropertyCompany.objects.filter(condition).values("pk")
+    ).select_related("party_org")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
     return rows.annotate(
@@ -89,7 +111,7 @@ def committees_visible_to(user, *, expiring: bool = False, kind: str = "", commu
 
 
 def fees_visible_to(user, *, estate: str = "", period: date | None = None, community: str = ""):
-    rows = FeeRecord.objects.filter_to_scope(user, roles=READ_ROLES).select_related("estate")
+    rows = _visible(FeeRecord.objects.all(), user).select_related("estate")
     if estate.isdigit():
         rows = rows.filter(estate_id=int(estate))
     if period is not None:
@@ -114,7 +136,7 @@ def fee_totals(rows) -> dict:
 
 
 def opinions_visible_to(user, *, state: str = "", estate: str = "", community: str = ""):
-    rows = OpinionEntry.objects.filter_to_scope(user, roles=READ_ROLES).select_related("estate")
+    rows = _visible(OpinionEntry.objects.all(), user).select_related("estate")
     if community:
         rows = rows.filter(area_path__startswith=community)
     if state == "open":
@@ -129,7 +151,7 @@ def opinions_visible_to(user, *, state: str = "", estate: str = "", community: s
 
 
 def opinion_get_for_user(user, pk: int) -> OpinionEntry:
-    row = OpinionEntry.objects.filter_to_scope(user, roles=READ_ROLES).select_related("estate").filter(pk=pk).first()
+    row = _visible(OpinionEntry.objects.all(), user).select_related("estate").filter(pk=pk).first()
     if row is None:
         raise NotFoundOrForbidden()
     return row
@@ -172,13 +194,58 @@ def estate_profile(estate: Estate) -> EstateProfile | None:
 
 
 def estate_cases(estate: Estate, *, limit: int = 10):
-    """Cases at the estate (its grid, its name in the address): property complaints seen
-    beside the estate and its company. Numbers and states only."""
+    """Property cases stored against the estate (``CaseEstate``). Numbers and states only."""
     from wangge.cases.models import Case
 
+    linked = CaseEstate.objects.filter(estate=estate).values("case_id")
     return (
-        Case.objects.filter(grid_id=estate.grid_id, address__contains=estate.name)
+        Case.objects.filter(pk__in=linked)
         .select_related("category")
         .only("number", "status", "created_at", "category__name")
         .order_by("-created_at")[:limit]
     )
+
+
+def company_staff_of(user):
+    """The user's company rows (PropertyCompany) today."""
+    return PropertyCompany.objects.filter(pk__in=sorted(company_ids_of(user))).order_by("name")
+
+
+def company_communities(user) -> list[int]:
+    """The communities (area ids) the user's companies manage an estate in."""
+    from wangge.areas.models import Area
+
+    ids = company_ids_of(user)
+    if not ids:
+        return []
+    paths = {p[:16] for p in Estate.objects.filter(property_profile__company_id__in=sorted(ids))
+             .values_list("area_path", flat=True)}
+    return list(Area.objects.filter(path__in=sorted(paths)).values_list("pk", flat=True))
+
+
+def company_meetings(user):
+    """Meetings of the communities where the user's company manages an estate."""
+    from wangge.consultation.models import Meeting
+
+    return Meeting.objects.filter(community_id__in=company_communities(user)).select_related(
+        "community").order_by("-date", "-id")
+
+
+def estate_company_id(estate_id: int) -> int | None:
+    return EstateProfile.objects.filter(estate_id=estate_id).values_list("company_id", flat=True).first()
+
+
+def party_path(org) -> list:
+    """The organisation and its ancestors, top first (e.g. 物业行业党委 › 某物业党支部)."""
+    if org is None:
+        return []
+    from wangge.party.models import PartyOrg
+
+    return [*PartyOrg.objects.get_ancestors(org), org]
+
+
+def company_staff(company):
+    """The company's staff logins now (their account names only)."""
+    from wangge.property.models import CompanyStaff
+
+    return CompanyStaff.objects.filter(company=company, until__isnull=True).select_related("user").order_by("since", "id")

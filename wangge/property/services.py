@@ -19,7 +19,9 @@ from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.identity import normalize_phone
 from wangge.property import credit_code
 from wangge.property.models import (
+    CaseEstate,
     CommitteeKind,
+    CompanyStaff,
     EstateProfile,
     FeeRecord,
     ManagementMode,
@@ -29,7 +31,7 @@ from wangge.property.models import (
     ReplyBy,
     SatisfactionRating,
 )
-from wangge.property.permissions import can_write_in
+from wangge.property.permissions import can_write_in, company_ids_of
 
 RATING_PURPOSE = "property_rating"
 
@@ -55,9 +57,10 @@ def quarter_of(day: date) -> str:
 @transaction.atomic
 def company_register(
     *, actor, area: Area, name: str, credit: str, contact_name: str = "", contact_phone: str = "",
-    request=None,
+    party_org=None, request=None,
 ) -> PropertyCompany:
     _check(actor, area.path)
+    party_org = _party_org(party_org)
     code = credit_code.normalize(credit)
     if not credit_code.is_valid(code):
         raise ApplicationError(_("统一社会信用代码无效（长度、字符或校验码不符）"), field="credit_code")
@@ -67,10 +70,74 @@ def company_register(
     company = PropertyCompany.objects.create(
         area=area, area_path=area.path, name=_text(name, 100, "name", _("公司名称")),
         credit_code=code, contact_name=_text(contact_name, 50, "contact_name", "", required=False),
-        contact_phone_enc=crypto.encrypt(phone), created_at=clock.now(),
+        contact_phone_enc=crypto.encrypt(phone), party_org=party_org, created_at=clock.now(),
     )
     audit_record(action="property_company_register", actor=actor, request=request, obj=company)
     return company
+
+
+def _party_org(org):
+    """The company's party organisation must be an open organisation of the property
+    industry (its branch under the 物业行业党委, or that committee itself)."""
+    from wangge.party.models import Industry, PartyOrg
+
+    if org in (None, ""):
+        return None
+    org_id = getattr(org, "pk", org)
+    row = PartyOrg.objects.filter(pk=org_id, industry=Industry.PROPERTY, dissolved_on__isnull=True).first()
+    if row is None:
+        raise ApplicationError(_("请选择物业行业的党组织"), field="party_org")
+    return row
+
+
+@transaction.atomic
+def company_party_link(*, actor, company_id: int, party_org, request=None) -> PropertyCompany:
+    """Link (or unlink, with None) a company's party organisation: staff of the area the
+    company is registered in."""
+    company = PropertyCompany.objects.select_for_update().filter(pk=company_id).first()
+    if company is None:
+        raise NotFoundOrForbidden()
+    _check(actor, company.area_path)
+    company.party_org = _party_org(party_org)
+    company.save(update_fields=["party_org"])
+    audit_record(action="property_company_party", actor=actor, request=request, obj=company,
+                 detail={"party_org": company.party_org_id})
+    return company
+
+
+@transaction.atomic
+def staff_add(*, actor, company_id: int, user, since: date | None = None, request=None) -> CompanyStaff:
+    """Give a user who holds PROPERTY_STAFF the company's scope (staff of the area the
+    company is registered in). One open tenure per user: leave a company first."""
+    from wangge.accounts.models import Role, RoleAssignment
+
+    company = PropertyCompany.objects.filter(pk=company_id).first()
+    if company is None:
+        raise NotFoundOrForbidden()
+    _check(actor, company.area_path)
+    if user is None or not RoleAssignment.objects.filter(user=user, role=Role.PROPERTY_STAFF).current().exists():
+        raise ApplicationError(_("该账号没有“物业公司人员”角色"), field="username")
+    if CompanyStaff.objects.select_for_update().filter(user=user, until__isnull=True).exists():
+        raise ApplicationError(_("该账号已在一家物业公司任职"), code="conflict", field="username")
+    row = CompanyStaff.objects.create(user=user, company=company, since=since or clock.today(),
+                                      created_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(action="property_staff_add", actor=actor, request=request, obj=company,
+                 detail={"user": user.pk})
+    return row
+
+
+@transaction.atomic
+def staff_end(*, actor, staff_id: int, request=None) -> CompanyStaff:
+    """The staff member leaves the company today (the history row stays)."""
+    row = CompanyStaff.objects.select_for_update().select_related("company").filter(
+        pk=staff_id, until__isnull=True).first()
+    if row is None or not can_write_in(actor, row.company.area_path):
+        raise NotFoundOrForbidden()
+    row.until = clock.today()
+    row.save(update_fields=["until"])
+    audit_record(action="property_staff_end", actor=actor, request=request, obj=row.company,
+                 detail={"user": row.user_id})
+    return row
 
 
 @transaction.atomic
@@ -206,16 +273,28 @@ def opinion_write(
     return entry
 
 
-def _entry_locked(actor, entry_id: int) -> OpinionEntry:
+def _entry_locked(actor, entry_id: int, *, company_may: bool = False) -> OpinionEntry:
+    """The entry, locked; area write staff, or (``company_may``) the staff of the company
+    managing its estate now. Anyone else: as if missing."""
     entry = OpinionEntry.objects.select_for_update().select_related("estate").filter(pk=entry_id).first()
-    if entry is None or not can_write_in(actor, entry.area_path):
+    if entry is None:
         raise NotFoundOrForbidden()
-    return entry
+    if can_write_in(actor, entry.area_path):
+        return entry
+    if company_may and _company_of_estate(entry.estate_id) in company_ids_of(actor):
+        return entry
+    raise NotFoundOrForbidden()
+
+
+def _company_of_estate(estate_id: int) -> int | None:
+    return EstateProfile.objects.filter(estate_id=estate_id).values_list("company_id", flat=True).first()
 
 
 @transaction.atomic
 def opinion_reply(*, actor, entry_id: int, reply: str, reply_by: str = ReplyBy.COMMUNITY, request=None) -> OpinionEntry:
-    entry = _entry_locked(actor, entry_id)
+    entry = _entry_locked(actor, entry_id, company_may=True)
+    if not can_write_in(actor, entry.area_path):
+        reply_by = ReplyBy.COMPANY  # a company's staff answer as the company
     if entry.replied_at is not None:
         raise ApplicationError(_("该意见已有答复"), code="conflict", field="reply")
     if reply_by not in ReplyBy.values:
@@ -251,6 +330,9 @@ def opinion_to_case(*, actor, entry_id: int, category, request=None) -> OpinionE
         grid=entry.estate.grid, address=entry.estate.name, private=True, request=request,
     )
     entry.save(update_fields=["case"])
+    CaseEstate.objects.get_or_create(case=entry.case, defaults={
+        "estate": entry.estate, "company_id": _company_of_estate(entry.estate_id),
+        "area_path": entry.estate.area_path, "linked_at": clock.now()})
     audit_record(action="property_opinion_case", actor=actor, request=request, obj=entry,
                  detail={"case": entry.case.number})
     return entry
@@ -277,3 +359,40 @@ def satisfaction_rate(*, estate: Estate, phone: str, score: int, request=None) -
         raise ApplicationError(_("本季度已评价过，感谢参与"), code="conflict", field="phone") from None
     audit_record(action="property_rating", request=request, obj=rating)
     return rating
+
+
+PROPERTY_CATEGORY_PREFIX = "S01"  # 物业服务 and its children in the case categories
+
+
+def link_property_cases(*, days: int = 3) -> int:
+    """Store the estate of each property-category case reported in the last ``days``
+    that has none yet: the estate in the case's grid whose name is in its address
+    (the longest name wins). Run by Celery beat; cheap on the report path (nothing)."""
+    from wangge.cases.models import Case
+
+    since = clock.now() - timedelta(days=days)
+    linked = CaseEstate.objects.filter(linked_at__gte=since - timedelta(days=1)).values("case_id")
+    cases = list(
+        Case.objects.filter(created_at__gte=since, category__code__startswith=PROPERTY_CATEGORY_PREFIX)
+        .exclude(pk__in=linked).exclude(address="").values_list("pk", "grid_id", "address")
+    )
+    if not cases:
+        return 0
+    estates: dict[int, list[tuple[str, int, str]]] = {}
+    for pk, grid_id, name, path in Estate.objects.filter(
+        grid_id__in={grid for _pk, grid, _a in cases}
+    ).values_list("pk", "grid_id", "name", "area_path"):
+        estates.setdefault(grid_id, []).append((name, pk, path))
+    companies = dict(EstateProfile.objects.filter(
+        estate_id__in=[pk for rows in estates.values() for _n, pk, _p in rows]
+    ).values_list("estate_id", "company_id"))
+    now, rows = clock.now(), []
+    for case_id, grid_id, address in cases:
+        found = sorted((e for e in estates.get(grid_id, []) if e[0] and e[0] in address),
+                       key=lambda e: -len(e[0]))
+        if found:
+            name, estate_id, path = found[0]
+            rows.append(CaseEstate(case_id=case_id, estate_id=estate_id, company_id=companies.get(estate_id),
+                                   area_path=path, linked_at=now))
+    CaseEstate.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

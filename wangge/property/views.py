@@ -17,7 +17,14 @@ from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.core.paging import paginate
 from wangge.property import forms as f
 from wangge.property import selectors, services
-from wangge.property.permissions import can_read_property, can_write_in, can_write_property
+from wangge.property.permissions import (
+    can_read_area_property,
+    can_read_property,
+    can_write_in,
+    can_write_property,
+    company_ids_of,
+    is_company_user,
+)
 
 
 def area_prefix(request) -> str:
@@ -62,6 +69,8 @@ def estate_detail(request, pk):
             "manager_in_committees")})
     form = f.ProfileForm(request.POST or None, initial=initial,
                          companies=selectors.companies_visible_to(request.user))
+    if request.method == "POST" and not can_write_in(request.user, estate.area_path):
+        raise NotFoundOrForbidden()
     if request.method == "POST" and form.is_valid():
         try:
             services.estate_profile_save(actor=request.user, estate=estate, request=request,
@@ -77,6 +86,7 @@ def estate_detail(request, pk):
         "estate": estate, "profile": profile, "form": form, "committees": committees,
         "fees": fees[:12], "totals": selectors.fee_totals(fees), "cases": selectors.estate_cases(estate),
         "can_write": can_write_in(request.user, estate.area_path),
+        "area_staff": can_read_area_property(request.user),
     }, status=400 if form.errors else 200)
 
 
@@ -86,7 +96,74 @@ def company_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     page, query = paginate(request, selectors.companies_visible_to(request.user, q=data.get("q", "")))
     return render(request, "property/company_list.html",
-                  {"form": form, "page": page, "query": query, "can_write": can_write_property(request.user)})
+                  {"form": form, "page": page, "query": query, "can_write": can_write_property(request.user),
+                   "area_staff": can_read_area_property(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(can_read_property)
+def company_detail(request, pk):
+    """A company: its estates, party organisation (红色物业) and rating; area staff of the
+    area it is registered in link its party organisation."""
+    company = selectors.company_get_for_user(request.user, pk)
+    can_link = can_write_in(request.user, company.area_path)
+    action = request.POST.get("action", "party")
+    form = f.PartyLinkForm(request.POST if action == "party" else None, initial={"party_org": company.party_org_id})
+    staff_form = f.StaffForm(request.POST if action == "staff_add" else None)
+    if request.method == "POST" and not can_link:
+        raise NotFoundOrForbidden()
+    if request.method == "POST" and action in ("staff_add", "staff_end"):
+        from wangge.accounts.models import User
+
+        try:
+            if action == "staff_end":
+                services.staff_end(actor=request.user, request=request,
+                                   staff_id=int(request.POST.get("staff") or 0))
+                return redirect("property:company_detail", pk=company.pk)
+            if staff_form.is_valid():
+                user = User.objects.filter(username=staff_form.cleaned_data["username"]).first()
+                services.staff_add(actor=request.user, company_id=company.pk, user=user, request=request)
+                messages.success(request, _("已保存"))
+                return redirect("property:company_detail", pk=company.pk)
+        except ApplicationError as exc:
+            form_error(staff_form, exc)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.company_party_link(actor=request.user, company_id=company.pk, request=request,
+                                        party_org=form.cleaned_data["party_org"])
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("property:company_detail", pk=company.pk)
+    estates = selectors.estates_visible_to(request.user, company=str(company.pk))
+    return render(request, "property/company_detail.html", {
+        "company": company, "form": form, "can_link": can_link, "estates": estates[:50],
+        "staff_form": staff_form, "staff": selectors.company_staff(company) if can_link else [],
+        "estate_count": estates.count(), "party_path": selectors.party_path(company.party_org),
+        "area_staff": can_read_area_property(request.user),
+    }, status=400 if form.errors or staff_form.errors else 200)
+
+
+@guarded(is_company_user)
+def company_meetings(request):
+    """A company's staff: the meetings of the communities they manage estates in."""
+    page, query = paginate(request, selectors.company_meetings(request.user))
+    return render(request, "property/company_meetings.html", {"page": page, "query": query})
+
+
+@guarded(is_company_user)
+def company_meeting_detail(request, pk):
+    from wangge.consultation import selectors as meetings
+
+    meeting = selectors.company_meetings(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise NotFoundOrForbidden()
+    return render(request, "property/company_meeting_detail.html", {
+        "meeting": meeting, "by_role": meetings.attendance_by_role(meeting),
+        "agenda": meeting.agenda.order_by("order", "id"),
+        "resolutions": meeting.resolutions.order_by("id"),
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,7 +182,7 @@ def company_new(request):
                       status=400 if form.errors else 200)
 
 
-@guarded(can_read_property)
+@guarded(can_read_area_property)
 def committee_list(request):
     form = f.CommitteeFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -148,7 +225,8 @@ def fee_list(request):
                                      estate=form.cleaned_data.get("estate", "") if form.is_valid() else "")
     page, query = paginate(request, rows)
     return render(request, "property/fee_list.html",
-                  {"form": form, "page": page, "query": query, "totals": selectors.fee_totals(rows)})
+                  {"form": form, "page": page, "query": query, "totals": selectors.fee_totals(rows),
+                   "can_import": can_write_property(request.user)})
 
 
 @guarded(can_read_property)
@@ -167,7 +245,12 @@ def opinion_list(request):
 def opinion_detail(request, pk):
     entry = selectors.opinion_get_for_user(request.user, pk)
     action = request.POST.get("action", "")
-    reply_form = f.ReplyForm(request.POST if action == "reply" else None)
+    can_write = can_write_in(request.user, entry.area_path)
+    # The staff of the company managing the estate reply as the company (nothing else).
+    can_reply = can_write or selectors.estate_company_id(entry.estate_id) in company_ids_of(request.user)
+    if request.method == "POST" and not (can_write or (can_reply and action == "reply")):
+        raise NotFoundOrForbidden()
+    reply_form = f.ReplyForm(request.POST if action == "reply" else None, as_company=not can_write)
     proposal_form = f.ToProposalForm(request.POST if action == "proposal" else None,
                                      initial={"title": entry.text[:40]})
     case_form = f.ToCaseForm(request.POST if action == "case" else None)
@@ -189,7 +272,7 @@ def opinion_detail(request, pk):
             return redirect("property:opinion_detail", pk=entry.pk)
     return render(request, "property/opinion_detail.html", {
         "entry": entry, "reply_form": reply_form, "proposal_form": proposal_form, "case_form": case_form,
-        "can_write": can_write_in(request.user, entry.area_path),
+        "can_write": can_write, "can_reply": can_reply,
     }, status=400 if request.method == "POST" else 200)
 
 

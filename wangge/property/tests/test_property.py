@@ -152,14 +152,21 @@ def test_pages_in_scope_and_public_pages_without_personal_data(client, world, es
 
 
 def test_the_estate_page_lists_its_cases_and_the_api_is_scoped(client, world, estates):
+    from wangge.cases.models import Category
     from wangge.cases.services import case_report
 
     mine, _theirs = estates
-    case_report(actor=world.community_staff, category=world.category, description="电梯故障",
+    lift = Category.objects.get(code="S0103")
+    case_report(actor=world.community_staff, category=lift, description="电梯故障",
                 source="walk_in", grid=world.grid, address="幸福小区3号楼")
+    # Not a property category: not stored against the estate.
+    case_report(actor=world.community_staff, category=world.category, description="路灯",
+                source="walk_in", grid=world.grid, address="幸福小区门口")
+    assert services.link_property_cases() == 1
+    assert services.link_property_cases() == 0  # once
     client.force_login(world.community_staff)
     html = client.get(f"/property/estates/{mine.pk}/").content.decode()
-    assert "小区相关事件" in html and world.category.name in html
+    assert "小区相关事件" in html and lift.name in html and world.category.name not in html
     rows = client.get("/api/property/estates/").json()
     assert [row["name"] for row in rows] == ["幸福小区"]
     client.force_login(world.grid_worker)
