@@ -5,7 +5,7 @@ and the reports made by workers per company and alliance. Errors name their fiel
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -145,7 +145,7 @@ def company_create(request, payload: CompanyIn):
     company = services.company_create(
         actor=request.user, name=payload.name, platform=payload.platform, outlet=payload.outlet,
         industry=payload.industry, credit_code=payload.credit_code, address=payload.address, area=area)
-    return 201, company
+    return Status(201, company)
 
 
 @router.get("/workers", response=list[WorkerOut], summary="从业人员（脱敏）")
@@ -176,7 +176,7 @@ def worker_register(request, payload: WorkerIn):
         station=payload.station, consent_on=payload.consent_on, name=payload.name, phone=payload.phone,
         id_number=payload.id_number, is_party_member=payload.is_party_member,
         membership_held_at=payload.membership_held_at)
-    return 201, worker
+    return Status(201, worker)
 
 
 @router.post("/workers/{worker_id}/reveal", response=RevealOut, summary="查看完整电话或证件号（留痕）")
@@ -199,7 +199,7 @@ def service_create(request, payload: ServiceIn):
     record = services.service_record(actor=request.user, kind=payload.kind, company=company, worker=worker,
                                      day=payload.day, people=payload.people, provider=payload.provider,
                                      note=payload.note)
-    return 201, record
+    return Status(201, record)
 
 
 @router.get("/reports", response=ReportsOut, summary="从业人员上报（按企业、联盟）")

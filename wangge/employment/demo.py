@@ -76,11 +76,12 @@ def _branches(rng, streets: list[Area], n: int, today):
         parent = PartyOrg.objects.filter(area_id=street.pk, kind="street").order_by("path").first()
         if parent is None:
             continue
-        parent = PartyOrg.objects.get(pk=parent.pk)  # fresh numchild for treebeard
-        org = parent.add_child(code=f"PX{street.code}{k + 1:02d}", name=f"{street.name}新就业群体联合党支部{k + 1}",
-                               level="joint_branch", kind="two_new", industry="express", area_id=street.pk,
-                               area_path=street.path, joint_units=rng.randint(3, 8), committee_size=3,
-                               term_started=today - timedelta(days=rng.randrange(30, 500)))
+        node = PartyOrg(code=f"PX{street.code}{k + 1:02d}", name=f"{street.name}新就业群体联合党支部{k + 1}",
+                        level="joint_branch", kind="two_new", industry="express", area_id=street.pk,
+                        area_path=street.path, joint_units=rng.randint(3, 8), committee_size=3,
+                        term_started=today - timedelta(days=rng.randrange(30, 500)))
+        # A fresh parent (its numchild) for treebeard.
+        org = PartyOrg.objects.add_child(PartyOrg.objects.get(pk=parent.pk), instance=node)
         made.append(org)
     return made
 

@@ -68,8 +68,8 @@ def ew(city, frozen) -> EmploymentWorld:
                                       area_path=grid_a.path, name="富强路红色驿站", lat=40.5, lng=109.8)
     station.services.set(Service.objects.filter(code__in=["rest", "charging", "water"]))
     street_a = Area.objects.get(path=grid_a.path[:12])
-    org = PartyOrg.objects.add_root(code="PX0001", name="快递外卖联合党支部", level="joint_branch", kind="two_new",
-                            area=street_a, area_path=street_a.path)
+    org = PartyOrg.objects.add_root(instance=PartyOrg(code="PX0001", name="快递外卖联合党支部", level="joint_branch",
+                                                      kind="two_new", area=street_a, area_path=street_a.path))
     alliance = Alliance.objects.create(name="快递外卖行业党建联盟", area=district_a, area_path=district_a.path)
     company_a = services.company_create(actor=staff_a, name="顺丰青山营业部", platform="顺丰", credit_code=credit_code(1),
                                         area=street_a, industry="express", alliance=alliance)
