@@ -53,6 +53,10 @@ def credit_code(n: int) -> str:
 
 @pytest.fixture
 def ew(city, frozen) -> EmploymentWorld:
+    return build_employment_world(city)
+
+
+def build_employment_world(city: Area) -> EmploymentWorld:
     catalogue_ensure()
     district_a, district_b = Area.objects.filter(kind=AreaKind.DISTRICT).order_by("path")[:2]
     grid_a = Area.objects.filter(kind=AreaKind.GRID, path__startswith=district_a.path).order_by("path").first()
