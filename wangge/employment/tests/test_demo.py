@@ -11,7 +11,15 @@ from wangge.core import clock
 from wangge.demo.city import city_generate
 from wangge.demo.history import activity_generate
 from wangge.employment.demo import SEED_COMPANIES, SEED_WORKERS
-from wangge.employment.models import Branch, Company, Instructor, ServiceRecord, StationVisit, Worker, WorkerReport
+from wangge.employment.models import (
+    Branch,
+    Company,
+    Instructor,
+    ServiceRecord,
+    StationVisit,
+    Worker,
+    WorkerReport,
+)
 
 NOW = datetime(2026, 11, 25, 15, 30, tzinfo=clock.LOCAL_TZ)
 
