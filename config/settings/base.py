@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "wangge.powers",
     "wangge.consultation",
     "wangge.property",
+    "wangge.employment",
     "wangge.indicators",
     "wangge.demo",
     "wangge.web",

@@ -20,6 +20,7 @@ PASSWORD = "Wangge@2026"
 ROLES = ["gridworker", "community", "street", "department", "district", "city", "orgdept",
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
          "trainingofficer", "cadre", "wuye"]
+         "trainingofficer", "cadre", "employment", "stationkeeper"]
 # Not pages of ours, or not pages: the Django admin (its own layout), downloads, the API,
 # the offline app's service worker files, sign-out and language switching.
 SKIP = re.compile(

@@ -19,6 +19,7 @@ PASSWORD = "Wangge@2026"
 ROLES = ["gridworker", "community", "street", "department", "district", "city", "orgdept",
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
          "trainingofficer", "cadre", "wuye"]
+         "trainingofficer", "cadre", "employment", "stationkeeper"]
 SKIP = re.compile(
     r"^/(admin|api|static|media|i18n|logout)(/|$)|\.(xlsx|docx|csv|json|js|png|webmanifest)$"
     r"|/(export|download|template)(/|$)|[?&](format|export)=|/photos?/"

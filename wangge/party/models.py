@@ -10,8 +10,7 @@ from treebeard.mp_tree import MP_Node
 
 from wangge.accounts.scoping import ScopedModel, ScopedQuerySet, TenureModel
 from wangge.areas.models import Area
-from wangge.core import crypto
-from wangge.core.masking import mask_id_number, mask_phone
+from wangge.core.personal import EncryptedIdentity
 from wangge.people.models import Resident
 
 
@@ -152,7 +151,7 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(status__in=COUNTED_STATUSES)
 
 
-class Member(ScopedModel):
+class Member(ScopedModel, EncryptedIdentity):
     """One membership per member (党员台账). ``org`` holds the relationship (its path in
     ``org_path``; ``area_path`` is its area); ``activity_org`` is where they take part;
     ``residence`` their residential community for 双报到. Counts use ``org`` only."""
@@ -161,9 +160,10 @@ class Member(ScopedModel):
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=6, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    id_number_enc = models.TextField(_("证件号码（密文）"), blank=True, default="")
+    # id_number_enc, phone_enc and their masking/setters come from EncryptedIdentity
+    # (core.personal); the ID number's blind index is indexed here, the phone keeps none.
     id_number_index = models.CharField(_("证件号码索引"), max_length=32, blank=True, default="", db_index=True)
-    phone_enc = models.TextField(_("电话（密文）"), blank=True, default="")
+    phone_index = None
     admitted_on = models.DateField(_("入党日期"))
     stage = models.CharField(_("党员类别"), max_length=12, choices=Stage.choices, default=Stage.FULL)
     probation_ends = models.DateField(_("预备期满"), null=True, blank=True)
@@ -200,23 +200,6 @@ class Member(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(crypto.decrypt(self.id_number_enc)) if self.id_number_enc else ""
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(crypto.decrypt(self.phone_enc)) if self.phone_enc else ""
-
-    def set_id_number(self, value: str) -> None:
-        value = (value or "").strip().upper()
-        self.id_number_enc = crypto.encrypt(value) if value else ""
-        self.id_number_index = crypto.blind_index(value, purpose="id") if value else ""
-
-    def set_phone(self, value: str) -> None:
-        value = (value or "").strip()
-        self.phone_enc = crypto.encrypt(value) if value else ""
 
 
 class TransferStatus(models.TextChoices):

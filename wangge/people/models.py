@@ -4,8 +4,7 @@ from django.utils.translation import gettext_noop
 
 from wangge.accounts.scoping import ScopedModel
 from wangge.areas.models import Area, Building
-from wangge.core import crypto
-from wangge.core.masking import mask_id_number, mask_phone
+from wangge.core.personal import EncryptedIdentity
 
 
 # Choice labels are plain Chinese words (gettext_noop: in the catalogue, not lazy): other
@@ -90,7 +89,7 @@ class ResidenceStatus(models.TextChoices):
     TEMPORARY = "temporary", gettext_noop("暂住")
 
 
-class Resident(ScopedModel):
+class Resident(ScopedModel, EncryptedIdentity):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("户"))
     # No own index: resident_scope_page (area_path, id) leads with it, and scope filters are
     # ranges (path__under), which need no LIKE-pattern index.
@@ -101,13 +100,10 @@ class Resident(ScopedModel):
     doc_type = models.CharField(
         _("证件类型"), max_length=12, choices=DocType.choices, default=DocType.ID_CARD
     )
-    # Encrypted at rest (AES-GCM); *_index is a keyed HMAC for exact lookup. The ID number's
-    # is searched through the partial unique constraint below (no second index: each one is
-    # a random-order insert on every import); nothing searches by phone yet, so it has none.
-    id_number_enc = models.TextField(blank=True, default="", verbose_name=_("证件号码（密文）"))
-    id_number_index = models.CharField(max_length=32, blank=True, default="", verbose_name=_("证件号码索引"))
-    phone_enc = models.TextField(blank=True, default="", verbose_name=_("电话（密文）"))
-    phone_index = models.CharField(max_length=32, blank=True, default="", verbose_name=_("电话索引"))
+    # id_number_enc / id_number_index / phone_enc / phone_index come from EncryptedIdentity
+    # (core.personal). The ID number's blind index is searched through the partial unique
+    # constraint below (no second index: each one is a random-order insert on every import);
+    # nothing searches by phone yet, so it has none.
     relation = models.CharField(
         _("与户主关系"), max_length=12, choices=Relation.choices, default=Relation.SELF
     )
@@ -137,28 +133,3 @@ class Resident(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    # Plaintext is only ever produced on demand; pages use the masked forms.
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
-
-    def set_id_number(self, value: str) -> None:
-        self.id_number_enc = crypto.encrypt(value)
-        self.id_number_index = crypto.blind_index(value, purpose="id")
-
-    def set_phone(self, value: str) -> None:
-        self.phone_enc = crypto.encrypt(value)
-        self.phone_index = crypto.blind_index(value, purpose="phone")
