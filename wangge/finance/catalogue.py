@@ -35,3 +35,18 @@ DEFAULT_BANDS = [
     ("A", 60, True),
     ("B", 0, False),
 ]
+
+
+def seed_scoring(apps) -> None:
+    """The default scoring model and rules when none exist (``apps``: a migration's
+    registry, or django.apps.apps)."""
+    ScoringModel = apps.get_model("finance", "ScoringModel")
+    CreditRules = apps.get_model("finance", "CreditRules")
+    if not ScoringModel.objects.exists():
+        model = ScoringModel.objects.create(name="农牧户信用评价模型（百分制）")
+        for order, (name, guidance, weight) in enumerate(DEFAULT_CRITERIA):
+            model.criteria.create(name=name, guidance=guidance, weight=weight, order=order)
+        for grade, low, worthy in DEFAULT_BANDS:
+            model.bands.create(grade=grade, min_score=low, creditworthy=worthy)
+    if not CreditRules.objects.exists():
+        CreditRules.objects.create()

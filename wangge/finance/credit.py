@@ -28,7 +28,18 @@ from .models import (
 VILLAGE_LEN = Area.steplen * 4
 
 
+def defaults_ensure() -> None:
+    """The default model and rules (migration 0002), again when a test's flush removed them."""
+    from django.apps import apps
+
+    from .catalogue import seed_scoring
+
+    seed_scoring(apps)
+
+
 def model_in_force() -> ScoringModel | None:
+    if not ScoringModel.objects.exists():
+        defaults_ensure()
     return ScoringModel.objects.filter(active=True).order_by("-created_at", "-pk").first()
 
 
@@ -106,17 +117,17 @@ def village_figures(villages, year: int) -> list[VillageFigures]:
     common = _common_prefix([v.path for v in villages])
     village_key = Substr("area_path", 1, VILLAGE_LEN)
     for path, n in (Household.objects.filter(area_path__startswith=common).annotate(v=village_key)
-                    .values_list("v").annotate(n=Count("pk"))):
+                    .order_by().values_list("v").annotate(n=Count("pk"))):
         if path in by_path:
             by_path[path].households = n
     open_consent = Consent.objects.filter(withdrawn_on__isnull=True).values("household_id")
     for village_id, n in (Rating.objects.filter(village_id__in=by_id, year=year, creditworthy=True,
                                                 household_id__in=open_consent)
-                          .values_list("village_id").annotate(n=Count("pk"))):
+                          .order_by().values_list("village_id").annotate(n=Count("pk"))):
         by_id[village_id].creditworthy = n
     in_year = LoanBalance.objects.filter(area_path__startswith=common, period__year=year,
                                          loan__household__isnull=False)
-    for village_id, borrowers, late in (in_year.values_list("loan__village_id").annotate(
+    for village_id, borrowers, late in (in_year.order_by().values_list("loan__village_id").annotate(
             b=Count("loan__household_id", distinct=True),
             late=Count("loan__household_id", distinct=True, filter=Q(overdue_days__gt=0)))):
         if village_id in by_id:
@@ -124,7 +135,7 @@ def village_figures(villages, year: int) -> list[VillageFigures]:
     period = year_end_period(year)
     if period is not None:
         for village_id, balance, bad in (LoanBalance.objects.filter(area_path__startswith=common, period=period)
-                                         .values_list("loan__village_id").annotate(
+                                         .order_by().values_list("loan__village_id").annotate(
                                              s=Sum("balance"), bad=Sum("balance", filter=Q(five_class__in=BAD_CLASSES)))):
             if village_id in by_id:
                 by_id[village_id].balance, by_id[village_id].bad = balance or 0, bad or 0
@@ -164,11 +175,11 @@ def town_figures(towns, year: int) -> list[TownFigures]:
     town_len = Area.steplen * 3
     villages: dict[str, int] = dict(
         Area.objects.filter(kind=AreaKind.COMMUNITY, path__startswith=common)
-        .annotate(t=Substr("path", 1, town_len)).values_list("t").annotate(n=Count("pk")))
+        .annotate(t=Substr("path", 1, town_len)).order_by().values_list("t").annotate(n=Count("pk")))
     credit: dict[str, int] = dict(
         CreditDesignation.objects.filter(level=CreditDesignation.Level.VILLAGE, year=year,
                                          area_path__startswith=common)
-        .annotate(t=Substr("area_path", 1, town_len)).values_list("t").annotate(n=Count("pk")))
+        .annotate(t=Substr("area_path", 1, town_len)).order_by().values_list("t").annotate(n=Count("pk")))
     confirmed = set(CreditDesignation.objects.filter(area__in=towns, year=year).values_list("area_id", flat=True))
     return [TownFigures(town=t, villages=villages.get(t.path, 0), credit_villages=credit.get(t.path, 0),
                         rules=rules, confirmed=t.pk in confirmed) for t in towns]

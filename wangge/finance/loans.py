@@ -44,7 +44,7 @@ def year_before(period: date) -> date:
 def _by_child(base, node: Area, period: date) -> dict[str, tuple[Decimal, int]]:
     child_len = len(node.path) + Area.steplen
     rows = (base.filter(area_path__startswith=node.path, period=period)
-            .annotate(c=Substr("area_path", 1, child_len)).values_list("c")
+            .annotate(c=Substr("area_path", 1, child_len)).order_by().values_list("c")
             .annotate(s=Sum("balance"), n=Count("pk")))
     return {path: (total or Decimal(0), n) for path, total, n in rows}
 

@@ -44,7 +44,7 @@ def home(request):
         balances = selectors.balances_visible_to(request.user)
         period = loan_figures.latest_period(balances.filter(area_path__startswith=node.path))
         demands = selectors.demands_visible_to(request.user).filter(area_path__startswith=node.path)
-        status = dict(demands.values_list("status").annotate(n=Count("pk")))
+        status = dict(demands.order_by().values_list("status").annotate(n=Count("pk")))
         context.update({
             "period": period,
             "status": [(label, status.get(value, 0)) for value, label in DemandStatus.choices],

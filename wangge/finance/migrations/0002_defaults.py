@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from wangge.finance.catalogue import DEFAULT_BANDS, DEFAULT_CRITERIA, STATION_SERVICES
+from wangge.finance.catalogue import STATION_SERVICES, seed_scoring
 
 
 def seed(apps, schema_editor):
@@ -11,19 +11,6 @@ def seed(apps, schema_editor):
     for order, (code, name) in enumerate(STATION_SERVICES):
         Service.objects.get_or_create(code=code, defaults={"name": name, "order": 500 + order})
     seed_scoring(apps)
-
-
-def seed_scoring(apps):
-    ScoringModel = apps.get_model("finance", "ScoringModel")
-    CreditRules = apps.get_model("finance", "CreditRules")
-    if not ScoringModel.objects.exists():
-        model = ScoringModel.objects.create(name="农牧户信用评价模型（百分制）")
-        for order, (name, guidance, weight) in enumerate(DEFAULT_CRITERIA):
-            model.criteria.create(name=name, guidance=guidance, weight=weight, order=order)
-        for grade, low, worthy in DEFAULT_BANDS:
-            model.bands.create(grade=grade, min_score=low, creditworthy=worthy)
-    if not CreditRules.objects.exists():
-        CreditRules.objects.create()
 
 
 class Migration(migrations.Migration):
