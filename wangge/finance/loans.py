@@ -53,12 +53,15 @@ def balances_by_child(*, base, node: Area, period: date) -> tuple[BalanceRow, li
     """``base``: the user's scoped balances. The node's own row and one per child."""
     now = _by_child(base, node, period)
     before = _by_child(base, node, year_before(period))
-    children = list(node.get_children().order_by("path"))
+    children = list(Area.objects.filter(path__startswith=node.path, depth=node.depth + 1).order_by("path"))
+    # Rows on the node itself (a village collective's loans) come first, as the node.
+    nodes = ([node] if node.path in now or node.path in before else []) + children
     rows = [BalanceRow(area=c, balance=now.get(c.path, (Decimal(0), 0))[0],
                        last_year=before.get(c.path, (Decimal(0), 0))[0], loans=now.get(c.path, (0, 0))[1])
-            for c in children]
-    total = BalanceRow(area=node, balance=sum((r.balance for r in rows), Decimal(0)),
-                       last_year=sum((r.last_year for r in rows), Decimal(0)), loans=sum(r.loans for r in rows))
+            for c in nodes]
+    total = BalanceRow(area=node, balance=sum((v[0] for v in now.values()), Decimal(0)),
+                       last_year=sum((v[0] for v in before.values()), Decimal(0)),
+                       loans=sum(v[1] for v in now.values()))
     return total, rows
 
 
