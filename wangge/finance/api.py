@@ -5,7 +5,7 @@ refusals as field-level errors."""
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from wangge.audit.services import audit_record
 from wangge.core.errors import NotFoundOrForbidden, PermissionRefused
@@ -88,8 +88,8 @@ class RatingOut(Schema):
 
 
 @router.get("/demands", response=list[DemandOut], summary="需求清单（本人辖区）")
-def demands(request, status: str = "", village_id: int | None = None, limit: int = Field(100, ge=1, le=500),
-            offset: int = Field(0, ge=0)):
+def demands(request, status: str = "", village_id: int | None = None, limit: int = Query(100, ge=1, le=500),
+            offset: int = Query(0, ge=0)):
     _require(request, perms.can_read_finance)
     rows = selectors.demands_visible_to(request.user)
     if status:

@@ -31,6 +31,13 @@ def _root(user) -> Area | None:
     return Area.objects.filter(path=paths[0]).first() if paths else None
 
 
+def _ancestors(user, node: Area) -> list[Area]:
+    """The nodes above ``node`` inside the user's scope (the breadcrumb)."""
+    root = _root(user)
+    paths = [node.path[:n] for n in range(len(root.path), len(node.path), Area.steplen)]
+    return list(Area.objects.filter(path__in=paths).order_by("path"))
+
+
 @guarded(perms.can_read_finance)
 def home(request):
     node = _root(request.user)
@@ -49,7 +56,7 @@ def home(request):
             "period": period,
             "status": [(label, status.get(value, 0)) for value, label in DemandStatus.choices],
             "collected": sum(status.values()),
-            "ancestors": [a for a in node.get_ancestors() if a.path.startswith(_root(request.user).path)],
+            "ancestors": _ancestors(request.user, node),
         })
         if period is not None:
             total, rows = loan_figures.balances_by_child(base=balances, node=node, period=period)

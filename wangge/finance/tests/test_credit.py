@@ -19,7 +19,12 @@ from wangge.finance.models import (
     LoanBalance,
     Rating,
 )
-from wangge.finance.services_credit import consent_record, consent_withdraw, designation_confirm, rating_save
+from wangge.finance.services_credit import (
+    consent_record,
+    consent_withdraw,
+    designation_confirm,
+    rating_save,
+)
 from wangge.finance.tasks import adverse_records_expire
 
 

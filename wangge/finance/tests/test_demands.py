@@ -9,7 +9,12 @@ from wangge.audit.models import AuditEvent
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.finance import selectors
 from wangge.finance.models import Demand, DemandStatus, Loan, Purpose
-from wangge.finance.services_demand import demand_collect, demand_decline, demand_grant, demand_match
+from wangge.finance.services_demand import (
+    demand_collect,
+    demand_decline,
+    demand_grant,
+    demand_match,
+)
 
 
 def _collect(fw, household=None, **kw):
