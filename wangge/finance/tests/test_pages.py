@@ -95,7 +95,7 @@ def test_rating_page_shows_scores_to_finance_roles_and_audits_api_reveal(fw, cli
     from wangge.finance.credit import model_in_force
 
     scores = {f"c{c.pk}": "85" for c in model_in_force().criteria.all()}
-    bad = client.post(url, scores | {"c%s" % model_in_force().criteria.first().pk: "120", "action": "rate",
+    bad = client.post(url, scores | {f"c{model_in_force().criteria.first().pk}": "120", "action": "rate",
                                      "group": "评议小组", "evidence": "纪要"}).content.decode()
     assert "0–100" in bad and not Rating.objects.exists()
     client.post(url, scores | {"action": "rate", "group": "评议小组", "evidence": "纪要"})
