@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Wangge@2026"
 ROLES = ["gridworker", "community", "street", "department", "district", "city", "orgdept",
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
-         "trainingofficer", "cadre"]
+         "trainingofficer", "cadre", "financeofficer", "financeassistant"]
 # Not pages of ours, or not pages: the Django admin (its own layout), downloads, the API,
 # the offline app's service worker files, sign-out and language switching.
 SKIP = re.compile(

@@ -128,14 +128,17 @@ def demand(request, demand_id: int):
     item = selectors.demand_get_for_user(user=request.user, demand_id=demand_id)
     may_write = selectors.demands_visible_to(request.user, write=True).filter(pk=item.pk).exists()
     products = list(_products_for(item))
-    match = MatchForm(None, products=products, initial={"purpose": item.purpose, "amount": item.amount,
-                                                       "term_months": item.term_months})
-    grant = GrantForm(None, initial={"amount": item.amount, "granted_on": clock.today()})
-    decline = DeclineForm(None)
+    # One page, three forms: each its own element ids.
+    ids = {"match": "m_%s", "grant": "g_%s", "decline": "d_%s"}
+    match = MatchForm(None, products=products, auto_id=ids["match"],
+                      initial={"purpose": item.purpose, "amount": item.amount, "term_months": item.term_months})
+    grant = GrantForm(None, auto_id=ids["grant"], initial={"amount": item.amount, "granted_on": clock.today()})
+    decline = DeclineForm(None, auto_id=ids["decline"])
     if request.method == "POST" and may_write:
         action = request.POST.get("action")
-        form = {"match": MatchForm(request.POST, products=products), "grant": GrantForm(request.POST),
-                "decline": DeclineForm(request.POST)}.get(action)
+        form = {"match": lambda: MatchForm(request.POST, products=products, auto_id=ids["match"]),
+                "grant": lambda: GrantForm(request.POST, auto_id=ids["grant"]),
+                "decline": lambda: DeclineForm(request.POST, auto_id=ids["decline"])}.get(action, lambda: None)()
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:

@@ -78,12 +78,12 @@ def rate(request, household_id: int):
     if current:
         initial.update({f"c{k}": v for k, v in current.scores.items()})
     form = RatingForm(None, criteria=criteria, initial=initial)
-    consent_form = ConsentForm(None, initial={"given_on": clock.today()})
+    consent_form = ConsentForm(None, auto_id="consent_%s", initial={"given_on": clock.today()})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "consent":
-                consent_form = ConsentForm(request.POST)
+                consent_form = ConsentForm(request.POST, auto_id="consent_%s")
                 if consent_form.is_valid():
                     services_credit.consent_record(actor=request.user, household_id=household.pk,
                                                    **consent_form.cleaned_data)

@@ -14,7 +14,10 @@ def frozen_at():
 
 
 @pytest.mark.django_db
-def test_demo_city_has_finance(settings, client):
+def test_demo_city_has_finance(settings):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
     settings.WANGGE_DEMO = True
     settings.WANGGE_OTP_REQUIRED_ROLES = []
     call_command("generate_city", scale=0.0002, seed=42, districts="150203", verbosity=0)
