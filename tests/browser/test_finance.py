@@ -11,7 +11,15 @@ from playwright.sync_api import expect
 from wangge.accounts.models import Role
 from wangge.cases.tests.factories import build_world
 from wangge.finance.credit import model_in_force
-from wangge.finance.models import Applicant, Demand, DemandStatus, Institution, InstitutionKind, Product, Purpose
+from wangge.finance.models import (
+    Applicant,
+    Demand,
+    DemandStatus,
+    Institution,
+    InstitutionKind,
+    Product,
+    Purpose,
+)
 from wangge.finance.services_credit import consent_record, rating_save
 from wangge.testing import build_city
 from wangge.testing.people import make_household

@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from wangge.finance.models import Demand, Loan, LoanBalance, Posting, Product, Rating
-from wangge.testing.users import PASSWORD
+
+PASSWORD = "Wangge@2026"  # the demo logins
 
 
 @pytest.fixture
