@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "wangge.facilities",
     "wangge.training",
     "wangge.powers",
+    "wangge.finance",
     "wangge.consultation",
     "wangge.property",
     "wangge.employment",
@@ -402,6 +403,10 @@ CELERY_BEAT_SCHEDULE = {
     "notices-for-deadlines": {"task": "notifications.scan_deadlines", "schedule": 300},
     "notices-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 300},
     "facility-coverage-if-stale": {"task": "facilities.recompute_if_stale", "schedule": 300},
+    "finance-adverse-records-expire": {
+        "task": "finance.adverse_records_expire",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-idempotency-records": {
         "task": "core.purge_idempotency_records",
         "schedule": crontab(hour=3, minute=15),
@@ -458,3 +463,7 @@ PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
 # 1/N of the class's hours is withdrawn (N = 7 under the national regulations).
 WANGGE_TRAINING_CYCLE_START = env_int("WANGGE_TRAINING_CYCLE_START", 2023)
 WANGGE_TRAINING_LEAVE_LIMIT_DIVISOR = env_int("WANGGE_TRAINING_LEAVE_LIMIT_DIVISOR", 7)
+
+# Rural finance: a household's adverse credit records (arrears, bad loans) are deleted
+# this many years after they ended (nightly task finance.adverse_records_expire).
+WANGGE_FINANCE_ADVERSE_YEARS = env_int("WANGGE_FINANCE_ADVERSE_YEARS", 5)

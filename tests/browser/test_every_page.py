@@ -21,6 +21,7 @@ ROLES = ["gridworker", "community", "street", "department", "district", "city", 
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
          "trainingofficer", "cadre", "wuye"]
          "trainingofficer", "cadre", "employment", "stationkeeper"]
+         "trainingofficer", "cadre", "financeofficer", "financeassistant"]
 # Not pages of ours, or not pages: the Django admin (its own layout), downloads, the API,
 # the offline app's service worker files, sign-out and language switching.
 SKIP = re.compile(

@@ -20,6 +20,7 @@ ROLES = ["gridworker", "community", "street", "department", "district", "city", 
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
          "trainingofficer", "cadre", "wuye"]
          "trainingofficer", "cadre", "employment", "stationkeeper"]
+         "trainingofficer", "cadre", "financeofficer", "financeassistant"]
 SKIP = re.compile(
     r"^/(admin|api|static|media|i18n|logout)(/|$)|\.(xlsx|docx|csv|json|js|png|webmanifest)$"
     r"|/(export|download|template)(/|$)|[?&](format|export)=|/photos?/"

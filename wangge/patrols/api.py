@@ -22,6 +22,7 @@ from wangge.patrols import selectors, services
 from wangge.patrols.models import Duty, Patrol, Visit, VisitMode, VisitOutcome
 from wangge.patrols.permissions import can_work_grids
 from wangge.people.models import Cadence, Gender, Relation, ResidenceStatus
+from wangge.people.needs import need_kinds
 
 API_PREFIX = "/patrols"
 router = Router(tags=["巡查走访"])
@@ -109,6 +110,7 @@ class TodayOut(Schema):
     outcomes: list[Choice]
     change_fields: list[Choice]
     categories: list[CategoryOut]
+    need_kinds: list[Choice] = []
 
 
 class ResidentOut(Schema):
@@ -162,7 +164,9 @@ class PatrolEndIn(Schema):
 
 
 class NeedIn(Schema):
-    category_id: RowId
+    # A case category; or ``kind``: another domain's kind of need (wangge.people.needs).
+    category_id: RowId | None = None
+    kind: str = Field("", max_length=30)
     description: str = Field(max_length=1000)
 
 
@@ -367,6 +371,7 @@ def today(request):
             {"value": k, "label": str(v)} for k, v in services.CHANGE_FIELDS.items()
         ],
         "categories": _categories(),
+        "need_kinds": [{"value": k.key, "label": str(k.label)} for k in need_kinds()],
     }
 
 

@@ -37,6 +37,7 @@ from wangge.patrols.selectors import (
     worker_grid_get,
 )
 from wangge.people.models import Household
+from wangge.people.needs import need_kind
 
 # How far back a record made offline may be dated, and how far ahead a phone clock may run.
 MAX_BACKDATE = timedelta(days=30)
@@ -302,6 +303,8 @@ def visit_record(
     for need in needs:
         if not str(need.get("description") or "").strip():
             raise ApplicationError(_("诉求内容不能为空"), field="needs")
+        if need.get("kind") and need_kind(need["kind"]) is None:
+            raise ApplicationError(_("请选择有效的诉求类别"), field="needs")
     if outcome == VisitOutcome.NEEDS and not needs:
         raise ApplicationError(_("走访结果为“有诉求”时请登记诉求内容"), field="needs")
     clean_changes = _checked_changes(changes)
@@ -324,6 +327,12 @@ def visit_record(
         timing=window.timing_of(day),
     )
     for need in needs:
+        kind = need_kind(need["kind"]) if need.get("kind") else None
+        if kind is not None:
+            # Another domain's list of needs (e.g. a finance need): its handler keeps it.
+            kind.handler(actor=actor, household=household, description=str(need["description"]).strip(),
+                         visit_id=visit.pk)
+            continue
         case = case_report(
             actor=actor,
             category=_category(need.get("category_id")),

@@ -524,8 +524,10 @@
   function addNeed(value = {}) {
     const categories = state.today ? state.today.categories : [];
     const select = el("select", { name: "need_category", "aria-label": t("诉求类别") },
-      el("option", { value: "", text: t("诉求类别") }), categories.map((c) => el("option", { value: c.id, text: c.name })));
+      el("option", { value: "", text: t("诉求类别") }), categories.map((c) => el("option", { value: c.id, text: c.name })),
+      ((state.today && state.today.need_kinds) || []).map((k) => el("option", { value: `kind:${k.value}`, text: k.label })));
     if (value.category_id) select.value = String(value.category_id);
+    if (value.kind) select.value = `kind:${value.kind}`;
     const text = el("input", { name: "need_description", maxlength: "1000", placeholder: t("诉求内容"), "aria-label": t("诉求内容") });
     text.value = value.description || "";
     const row = el("div", { class: "need" }, select, text,
@@ -565,7 +567,7 @@
       const description = row.querySelector("input").value.trim();
       if (!category && !description) continue;
       if (!category || !description) { error.textContent = t("每项诉求都要选择类别并填写内容"); error.hidden = false; return; }
-      needs.push({ category_id: Number(category), description });
+      needs.push(category.startsWith("kind:") ? { kind: category.slice(5), description } : { category_id: Number(category), description });
     }
     if (form.outcome.value === "needs" && !needs.length) { error.textContent = t("走访结果为“有诉求”时请添加诉求"); error.hidden = false; return; }
     const changes = {};
