@@ -282,7 +282,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (case photos, imports); WANGGE_MEDIA_ROOT moves them (e.g. to their own disk).
+MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", "") or BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
 
 # Django's cache: role copies and the per-user/per-IP counters (accounts.ratelimit). Set
