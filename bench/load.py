@@ -24,6 +24,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -167,8 +168,8 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
     rows = _stats(prefix)
     failures = _failures(prefix)
     server_errors = sum(int(f["Occurrences"]) for f in failures
-                        if f["Error"].startswith("HTTP 5"))
-    timeouts = sum(int(f["Occurrences"]) for f in failures if f["Error"] == "HTTP 0")
+                        if re.search(r"HTTP 5\d\d", f["Error"]))
+    timeouts = sum(int(f["Occurrences"]) for f in failures if re.search(r"HTTP 0\b", f["Error"]))
     print(f"\n  {'endpoint':<28} {'reqs':>6} {'fail':>5} {'req/s':>6} {'p50':>6} {'p95':>6} "
           f"{'p99':>6}  (ms)")
     slow, total = [], None
@@ -186,7 +187,8 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
             line += "  > 300 ms"
         print(line)
     for failure in failures:
-        print(f"  error: {failure['Method']} {failure['Name']}: {failure['Error']} "
+        error = re.sub(r"^CatchResponseError\('(.*)'\)$", r"\1", failure["Error"])
+        print(f"  error: {failure['Method']} {failure['Name']}: {error} "
               f"×{failure['Occurrences']}")
     cpu = sampler.summary()
     print("  CPU (100 % = one core), mean / max: " + ", ".join(
@@ -228,7 +230,7 @@ def main() -> None:
                         help="keep doubling after the multipliers until saturation")
     parser.add_argument("--max-multiplier", type=float, default=64)
     parser.add_argument("--max-users", type=int, default=300, help="simulated users per role")
-    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--timeout", type=float, default=10, help="client timeout (s)")
     add_port_arguments(parser)
     args = parser.parse_args()

@@ -14,7 +14,7 @@ https`` and an ``X-Forwarded-For`` per simulated phone. Production's cookies are
 so the client keeps them itself instead of a cookie jar.
 """
 
-import base64
+import contextlib
 import hashlib
 import hmac
 import html
@@ -31,8 +31,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from gevent.lock import Semaphore
-from locust import constant_throughput, events, task
+from locust import constant_throughput, events
 from locust.contrib.fasthttp import FastHttpUser
+from locust.exception import RescheduleTask
 
 PLAN = json.loads(Path(os.environ["WANGGE_LOAD_PLAN"]).read_text())
 ACCOUNTS = json.loads(Path(PLAN["accounts"]).read_text())
@@ -156,7 +157,17 @@ class LoadUser(FastHttpUser):
 
     def call(self, method: str, path: str, name: str, *, ok=(200,), body=None, headers=None,
              json_body=None):
-        """One request; a status outside ``ok`` (or a timeout) counts as a failure."""
+        """One request; a status outside ``ok`` (or a timeout) counts as a failure. A user
+        whose session is gone (401, or sent to the login page) signs in again first."""
+        if self.needs_account and not self.signed_in and not self._signing:
+            self._signing = True
+            try:
+                self.open_day()
+            finally:
+                self._signing = False
+            if not self.signed_in:
+                time.sleep(2)
+                raise RescheduleTask()
         extra = dict(headers or {})
         if json_body is not None:
             body = json.dumps(json_body)
@@ -165,6 +176,9 @@ class LoadUser(FastHttpUser):
                                  allow_redirects=False, catch_response=True) as response:
             self._keep_cookies(response)
             status = response.status_code or 0
+            location = (response.headers or {}).get("location") or "" if status == 302 else ""
+            if status == 401 or location.startswith("/login/"):
+                self.signed_in = False
             if status in ok:
                 response.success()
             else:
@@ -181,12 +195,29 @@ class LoadUser(FastHttpUser):
 
     # ------------------------------------------------------------------ sign in
 
+    signed_in = False
+    _signing = False
+
     def sign_in(self) -> bool:
+        """The login page, the password and (where the role needs it) the second factor."""
+        self.signed_in = self._sign_in()
+        return self.signed_in
+
+    def _sign_in(self) -> bool:
         if self.account is None:
             return False
         self.cookies.clear()
+        self._signing = True
+        try:
+            return self._password_and_code()
+        finally:
+            self._signing = False
+
+    def _password_and_code(self) -> bool:
         response = self.page("/login/", "login page")
         token = _csrf_field(response.text)
+        if not token or "csrftoken" not in self.cookies:
+            return False
         response = self.form("/login/", "login", {
             "csrfmiddlewaretoken": token,
             "username": self.account["username"],
@@ -197,6 +228,8 @@ class LoadUser(FastHttpUser):
         if self.account.get("otp_key"):
             response = self.page("/account/otp/", "otp page")
             token = _csrf_field(response.text)
+            if not token:
+                return False
             username = self.account["username"]
             step = int(time.time() // 30)
             if _last_step.get(username, 0) >= step:  # each code works once per device
@@ -300,10 +333,8 @@ class GridWorker(LoadUser):
 
     def sync_today(self):
         response = self.page("/api/patrols/today", "api today")
-        try:
+        with contextlib.suppress(ValueError, TypeError):
             self.today = response.json()
-        except (ValueError, TypeError):
-            pass
 
     def _due(self) -> list:
         today = self.today or {}
@@ -536,7 +567,7 @@ class Leader(Staff):
             self.page(f"/dashboard/{self.code}/map.json", "map data")
 
     def live_map(self):
-        self.page("/cases/live-map.json", "live map data", ok=(200, 403))
+        self.page("/cases/live-map.json", "live map data", ok=(200, 403, 404))
 
     tasks = _weighted("leader", {"open_day": open_day, "dashboard": board, "briefing": briefing,
                                  "map": area_map, "live_map": live_map})
@@ -553,4 +584,4 @@ def _close_log(environment, **kwargs):
 
 
 __all__ = ["CommunityStaff", "DepartmentHandler", "GridWorker", "Leader", "Resident",
-           "StreetStaff", "base64"]
+           "StreetStaff"]
