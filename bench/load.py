@@ -115,8 +115,11 @@ def _failures(prefix: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path) -> dict:
-    step_dir = run_dir / f"x{multiplier:g}"
+def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path, *,
+             name: str = "", inject=None, inject_at: float = 0) -> dict:
+    """One locust run; ``inject`` (a fault, bench/faults.py) is called ``inject_at`` seconds
+    in, on a thread of its own, while the sampling goes on."""
+    step_dir = run_dir / (name or f"x{multiplier:g}")
     step_dir.mkdir(parents=True, exist_ok=True)
     roles = plan(scale=args.scale, multiplier=multiplier, accounts=counts, max_users=args.max_users)
     offered = sum(r["requests_per_second"] for r in roles.values())
@@ -141,6 +144,9 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path)
         "--headless", "--users", str(users), "--spawn-rate", str(args.spawn_rate),
         "--run-time", f"{int(args.minutes * 60)}s", "--stop-timeout", "20",
         "--only-summary", "--csv", str(prefix), "--loglevel", "WARNING",
+        # The first sign-in of each simulated user is yesterday's session, not the peak's:
+        # the figures count from the moment every user is running.
+        "--reset-stats",
         *[CLASSES[role] for role in roles],
     ]
     env = {**os.environ, "WANGGE_LOAD_PLAN": str(step_dir / "plan.json")}
@@ -149,6 +155,16 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path)
                               start_new_session=True)
     sampler = CpuSampler(stack, client.pid)
     deadline = time.monotonic() + args.minutes * 60 + 90
+    fault = {"thread": None, "result": {}}
+    if inject is not None:
+        import threading
+
+        def run_fault():
+            time.sleep(inject_at)
+            fault["result"] = inject() or {}
+
+        fault["thread"] = threading.Thread(target=run_fault, daemon=True)
+        fault["thread"].start()
     try:
         while client.poll() is None:
             sampler.sample()
@@ -161,7 +177,11 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path)
             os.killpg(client.pid, signal.SIGKILL)
         client.wait()
         log.close()
-    return report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, started)
+    if fault["thread"] is not None:
+        fault["thread"].join(timeout=180)
+    result = report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, started)
+    result["fault"] = fault["result"]
+    return result
 
 
 def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, started) -> dict:
@@ -173,6 +193,8 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
     print(f"\n  {'endpoint':<28} {'reqs':>6} {'fail':>5} {'req/s':>6} {'p50':>6} {'p95':>6} "
           f"{'p99':>6}  (ms)")
     slow, total = [], None
+    longest = max((float(r["Max Response Time"]) for r in rows if r["Name"] != "Aggregated"),
+                  default=0.0)
     for row in rows:
         name = f"{row['Type']} {row['Name']}" if row["Name"] != "Aggregated" else "all"
         count = int(row["Request Count"])
@@ -208,6 +230,8 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
         "multiplier": multiplier, "offered": offered, "throughput": throughput,
         "server_errors": server_errors, "timeouts": timeouts, "slow": slow,
         "cpu": cpu, "reconciled": reconciliation.returncode == 0, "saturated": saturated,
+        "longest_ms": longest, "reconciliation": reconciliation.stdout.strip(),
+        "errors": [(f["Method"], f["Name"], f["Error"], f["Occurrences"]) for f in failures],
         "load_average": os.getloadavg(),
     }
     (step_dir / "result.json").write_text(json.dumps(result, indent=1))
