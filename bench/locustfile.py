@@ -166,8 +166,11 @@ class LoadUser(FastHttpUser):
             finally:
                 self._signing = False
             if not self.signed_in:
-                time.sleep(2)
+                # A phone that cannot sign in waits longer each time (no login storm).
+                self._backoff = min(60.0, (self._backoff or 2.5) * 2)
+                time.sleep(self._backoff * random.uniform(0.5, 1.0))
                 raise RescheduleTask()
+            self._backoff = 0.0
         extra = dict(headers or {})
         if json_body is not None:
             body = json.dumps(json_body)
@@ -197,6 +200,7 @@ class LoadUser(FastHttpUser):
 
     signed_in = False
     _signing = False
+    _backoff = 0.0
 
     def sign_in(self) -> bool:
         """The login page, the password and (where the role needs it) the second factor."""
