@@ -216,6 +216,16 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
     print("  CPU (100 % = one core), mean / max: " + ", ".join(
         f"{g} {m:.0f}/{x:.0f}%" for g, (m, x) in cpu.items()))
     throughput = float(total["Requests/s"]) if total else 0.0
+    # On a shared machine the latencies measure the neighbours too; the CPU each served
+    # request cost does not: 2 cores divided by it is the rate a dedicated machine holds.
+    server_cpu = sum(cpu.get(g, (0, 0))[0] for g in ("postgres", "gunicorn", "celery", "beat",
+                                                      "redis")) / 100
+    cpu_ms = 1000 * server_cpu / throughput if throughput else 0.0
+    capacity = (os.cpu_count() or 2) * 1000 / cpu_ms if cpu_ms else 0.0
+    print(f"  server CPU per request {cpu_ms:.0f} ms (gunicorn "
+          f"{1000 * cpu.get('gunicorn', (0, 0))[0] / 100 / throughput if throughput else 0:.0f}, "
+          f"postgres {1000 * cpu.get('postgres', (0, 0))[0] / 100 / throughput if throughput else 0:.0f})"
+          f" → a dedicated {os.cpu_count()}-core machine serves ≈ {capacity:.1f} req/s of this mix")
     reconciliation = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "bench" / "reconcile.py"), "--root", str(stack.root),
          "--pg-port", str(stack.pg_port), "--writes", str(step_dir / "writes.*.jsonl"),
@@ -230,7 +240,7 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
         "multiplier": multiplier, "offered": offered, "throughput": throughput,
         "server_errors": server_errors, "timeouts": timeouts, "slow": slow,
         "cpu": cpu, "reconciled": reconciliation.returncode == 0, "saturated": saturated,
-        "longest_ms": longest, "reconciliation": reconciliation.stdout.strip(),
+        "longest_ms": longest, "cpu_ms_per_request": cpu_ms, "capacity_rps": capacity, "reconciliation": reconciliation.stdout.strip(),
         "errors": [(f["Method"], f["Name"], f["Error"], f["Occurrences"]) for f in failures],
         "load_average": os.getloadavg(),
     }
@@ -283,6 +293,7 @@ def main() -> None:
         print(f"  {r['multiplier']:>4g}×  offered {r['offered']:7.2f} req/s  served "
               f"{r['throughput']:7.2f}  5xx {r['server_errors']}  timeouts {r['timeouts']}  "
               f"slow {len(r['slow'])}  reconciled {'yes' if r['reconciled'] else 'NO'}  "
+              f"CPU/req {r['cpu_ms_per_request']:.0f} ms (capacity ≈ {r['capacity_rps']:.1f} req/s)  "
               f"{'SATURATED' if r['saturated'] else 'ok'}")
     holding = [r["multiplier"] for r in results if not r["saturated"]]
     first_bad = next((r["multiplier"] for r in results if r["saturated"]), None)
