@@ -204,9 +204,12 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
         if row["Name"] == "Aggregated":
             total = row
             print("  " + "-" * 70)
-        elif count >= 20 and p95 not in ("N/A", "") and float(p95) > TARGET_P95_MS:
-            slow.append(row["Name"])
-            line += "  > 300 ms"
+        elif p95 not in ("N/A", "") and float(p95) > TARGET_P95_MS:
+            if count >= 20:
+                slow.append(row["Name"])
+                line += "  > 300 ms"
+            else:
+                line += "  > 300 ms (few requests)"
         print(line)
     for failure in failures:
         error = re.sub(r"^CatchResponseError\('(.*)'\)$", r"\1", failure["Error"])
