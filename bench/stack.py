@@ -116,6 +116,9 @@ class Stack:
                 "CELERY_RESULT_BACKEND": f"{redis}/1",
                 "WANGGE_CACHE_URL": f"{redis}/2",
                 "WANGGE_MEDIA_ROOT": str(self.media),
+                # The upload disk keeps this much free (bench/faults.py gives it a 64 MB
+                # filesystem of its own; production's default reserve is larger).
+                "WANGGE_UPLOAD_RESERVE_MB": "4",
                 # The load client plays the reverse proxy: it names each simulated phone's
                 # address, so per-IP limits count residents, not the one loopback address.
                 "WANGGE_TRUSTED_PROXY_HEADER": "X-Forwarded-For",
