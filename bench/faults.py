@@ -39,6 +39,15 @@ from bench.load import run_step  # noqa: E402
 from bench.stack import Stack, add_port_arguments, stack_from_args  # noqa: E402
 
 FAULTS = ("restart_pg", "redis_down", "kill_workers", "upload_full", "slow_lock")
+# The writes a fault is about, made the whole of their roles' work during its run (at a
+# small scale the peak's mix would send a photo or a case action once in minutes).
+FAULT_MIX = {
+    "upload_full": {"grid_worker": {"finding": 3, "sync_today": 1}},
+    "slow_lock": {
+        "community_staff": {"accept": 1, "dispatch": 1},
+        "department_handler": {"sign": 1, "resolve": 1},
+    },
+}
 
 
 def fault_restart_pg(stack: Stack, args) -> dict:
@@ -174,7 +183,8 @@ def main() -> None:
         print(f"\n=== fault {name} at {args.fault_at:g} s into a {args.minutes:g}-minute run ===",
               flush=True)
         result = run_step(args, stack, args.multiplier, counts, run_dir, name=name,
-                          inject=lambda f=function: f(stack, args), inject_at=args.fault_at)
+                          inject=lambda f=function: f(stack, args), inject_at=args.fault_at,
+                          mix=FAULT_MIX.get(name))
         result["name"] = name
         if not stack.healthy():
             time.sleep(10)

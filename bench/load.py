@@ -116,12 +116,16 @@ def _failures(prefix: Path) -> list[dict]:
 
 
 def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path, *,
-             name: str = "", inject=None, inject_at: float = 0) -> dict:
+             name: str = "", inject=None, inject_at: float = 0, mix: dict | None = None) -> dict:
     """One locust run; ``inject`` (a fault, bench/faults.py) is called ``inject_at`` seconds
-    in, on a thread of its own, while the sampling goes on."""
+    in, on a thread of its own, while the sampling goes on; ``mix`` replaces roles' task
+    weights (a fault's writes made frequent enough to be seen at a small scale)."""
     step_dir = run_dir / (name or f"x{multiplier:g}")
     step_dir.mkdir(parents=True, exist_ok=True)
     roles = plan(scale=args.scale, multiplier=multiplier, accounts=counts, max_users=args.max_users)
+    for role, weights in (mix or {}).items():  # a fault's own task mix (bench/faults.py)
+        if role in roles:
+            roles[role]["weights"] = weights
     offered = sum(r["requests_per_second"] for r in roles.values())
     spec = {
         "host": f"http://127.0.0.1:{stack.http_port}",
