@@ -186,12 +186,16 @@ def main() -> None:
                           inject=lambda f=function: f(stack, args), inject_at=args.fault_at,
                           mix=FAULT_MIX.get(name))
         result["name"] = name
-        if not stack.healthy():
-            time.sleep(10)
+        waited = 0
+        while not stack.healthy() and waited < 90:  # e.g. the Celery worker reconnecting
+            time.sleep(5)
+            waited += 5
         result["healthy_after"] = stack.healthy()
+        result["healthy_after_seconds"] = waited
         result["celery"] = celery_caught_up(stack, args.celery_wait)
-        print(f"  fault: {result['fault']}; /healthz after: "
-              f"{'ok' if result['healthy_after'] else stack.healthz()}; longest answer "
+        print(f"  fault: {result['fault']}; /healthz after the run: "
+              f"{'ok' if result['healthy_after'] else stack.healthz()} (waited {waited} s); "
+              f"longest answer "
               f"{result['longest_ms'] / 1000:.1f} s; Celery: {result['celery']}", flush=True)
         (run_dir / name / "fault.json").write_text(json.dumps(result, indent=1, default=str))
         results.append(result)
