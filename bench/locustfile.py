@@ -119,6 +119,7 @@ class LoadUser(FastHttpUser):
         if not self.host.startswith(("http://127.0.0.1", "http://localhost")):
             raise RuntimeError("the load test only talks to 127.0.0.1")
         self.cookies: dict[str, str] = {}
+        self.outbox: list[dict] = []
         self.ip = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
         self.account = None
         if self.needs_account:
@@ -253,7 +254,12 @@ class LoadUser(FastHttpUser):
 
     def write(self, kind: str, path: str, name: str, *, json_body=None, form=None, files=None,
               marker: str = "", keyed: bool = True, ok=(200, 201), refused=(400, 403, 404, 409, 422)):
-        """Send a write as the phone's outbox does; log it; return (acked, body)."""
+        """Send a write as the phone's outbox does; log it; return (acked, body).
+
+        A keyed write that neither lands nor is refused after a few tries stays in this
+        user's outbox and is resent, with the same key, before the user's next write and
+        when the run ends; it is logged once it lands (or is still unsent at the end)."""
+        self.flush_outbox()
         key = uuid.uuid4().hex if keyed else ""
         headers = {"Idempotency-Key": key} if keyed else {}
         if files:
@@ -264,45 +270,73 @@ class LoadUser(FastHttpUser):
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         else:
             body = None
-        attempts, answer, acked, refusal = [], None, False, False
-        for attempt in range(RETRIES if keyed else 1):
-            response = self.call("POST", path, name, ok=ok + refused, body=body, headers=headers,
-                                 json_body=json_body)
+        record = {"kind": kind, "path": path, "name": name, "json_body": json_body,
+                  "body": body, "headers": headers, "ok": ok, "refused": refused, "key": key,
+                  "marker": marker, "attempts": [], "acked": False, "refusal": False,
+                  "answer": None}
+        self._send(record, RETRIES if keyed else 1)
+        if record["acked"] or record["refusal"] or not keyed:
+            self._finish(record)
+        else:
+            self.outbox.append(record)
+        return record["acked"], record["answer"]
+
+    def _send(self, record: dict, tries: int) -> None:
+        for attempt in range(tries):
+            response = self.call("POST", record["path"], record["name"],
+                                 ok=record["ok"] + record["refused"], body=record["body"],
+                                 headers=record["headers"], json_body=record["json_body"])
             status = response.status_code or 0
-            attempts.append(status)
-            if status in ok:
-                acked = True
+            record["attempts"].append(status)
+            if status in record["ok"]:
+                record["acked"] = True
                 try:
-                    answer = response.json()
+                    record["answer"] = response.json()
                 except (ValueError, TypeError):
-                    answer = None
-                break
-            if status in refused:
-                refusal = True
-                break
-            time.sleep(min(8, 0.5 * 2 ** attempt))  # timeout, 429, 5xx: the outbox waits
-        replay = None
-        if acked and keyed and random.random() < RESEND_SHARE:
+                    record["answer"] = None
+                return
+            if status in record["refused"]:
+                record["refusal"] = True
+                return
+            if attempt + 1 < tries:
+                time.sleep(min(8, 0.5 * 2 ** attempt))  # timeout, 429, 5xx: the outbox waits
+
+    def flush_outbox(self) -> None:
+        for record in list(getattr(self, "outbox", [])):
+            self._send(record, 1)
+            if record["acked"] or record["refusal"]:
+                self.outbox.remove(record)
+                self._finish(record)
+
+    def on_stop(self):
+        self.flush_outbox()
+        for record in getattr(self, "outbox", []):
+            self._finish(record)  # still unsent: logged as not acknowledged
+        self.outbox = []
+
+    def _finish(self, record: dict) -> None:
+        answer, replay = record["answer"], None
+        if record["acked"] and record["key"] and random.random() < RESEND_SHARE:
             # The answer "got lost": the phone sends the same record again.
-            response = self.call("POST", path, f"{name} (resend)", ok=ok + refused, body=body,
-                                 headers=headers, json_body=json_body)
+            response = self.call("POST", record["path"], f"{record['name']} (resend)",
+                                 ok=record["ok"] + record["refused"], body=record["body"],
+                                 headers=record["headers"], json_body=record["json_body"])
             try:
                 replay = {"status": response.status_code, "same": response.json() == answer}
             except (ValueError, TypeError):
                 replay = {"status": response.status_code, "same": False}
         row = {
-            "t": time.time(), "kind": kind, "role": self.role, "path": path,
+            "t": time.time(), "kind": record["kind"], "role": self.role, "path": record["path"],
             "user": (self.account or {}).get("username", ""),
             "user_id": (self.account or {}).get("user_id"),
-            "key": key, "marker": marker, "attempts": attempts, "acked": acked,
-            "refused": refusal, "replay": replay,
+            "key": record["key"], "marker": record["marker"], "attempts": record["attempts"],
+            "acked": record["acked"], "refused": record["refusal"], "replay": replay,
             "answer": answer if isinstance(answer, dict) and len(json.dumps(answer)) < 4000 else
             ({k: answer.get(k) for k in ("id", "case_id", "number", "client_ref")}
              if isinstance(answer, dict) else None),
         }
         with _log_lock:
             _log.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return acked, answer
 
 
 def _rate(role: str) -> float:
