@@ -321,8 +321,6 @@ STORAGES = {
 # Uploaded files (photos, facility pictures); its disk keeps WANGGE_UPLOAD_RESERVE_MB free.
 WANGGE_MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 MEDIA_ROOT = Path(WANGGE_MEDIA_ROOT)
-# Uploaded files (case photos, imports); WANGGE_MEDIA_ROOT moves them (e.g. to their own disk).
-MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", "") or BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
 
 # Django's cache: role copies and the per-user/per-IP counters (accounts.ratelimit). Set

@@ -19,9 +19,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Wangge@2026"
 ROLES = ["gridworker", "community", "street", "department", "district", "city", "orgdept",
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
-         "trainingofficer", "cadre", "wuye"]
-         "trainingofficer", "cadre", "employment", "stationkeeper"]
-         "trainingofficer", "cadre", "financeofficer", "financeassistant"]
+         "trainingofficer", "cadre", "wuye", "employment", "stationkeeper", "financeofficer",
+         "financeassistant"]
 # Not pages of ours, or not pages: the Django admin (its own layout), downloads, the API,
 # the offline app's service worker files, sign-out and language switching.
 SKIP = re.compile(

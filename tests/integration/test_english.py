@@ -18,9 +18,8 @@ from django.test import Client
 PASSWORD = "Wangge@2026"
 ROLES = ["gridworker", "community", "street", "department", "district", "city", "orgdept",
          "resident", "sysadmin", "secadmin", "auditadmin", "partysec", "partystaff",
-         "trainingofficer", "cadre", "wuye"]
-         "trainingofficer", "cadre", "employment", "stationkeeper"]
-         "trainingofficer", "cadre", "financeofficer", "financeassistant"]
+         "trainingofficer", "cadre", "wuye", "employment", "stationkeeper", "financeofficer",
+         "financeassistant"]
 SKIP = re.compile(
     r"^/(admin|api|static|media|i18n|logout)(/|$)|\.(xlsx|docx|csv|json|js|png|webmanifest)$"
     r"|/(export|download|template)(/|$)|[?&](format|export)=|/photos?/"
