@@ -15,7 +15,9 @@ GROUP_EMPLOYMENT = "新就业群体"
 UNITS = (pgettext_lazy("unit", "个"), pgettext_lazy("unit", "人"), pgettext_lazy("unit", "人次"),
          pgettext_lazy("unit", "件"))
 
-PANELS = {"headline": {"employment_workers": 320}}
+# In the indicator catalogue (and its area and period drill-down) only: no dashboard panel
+# of its own, so the city's headline and its monthly briefing stay as they were.
+PANELS: dict = {}
 
 
 def _allowed(user, *args) -> bool:
