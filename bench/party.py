@@ -208,6 +208,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--import-rows", type=int, default=50_000)
+    parser.add_argument("--history", action="store_true",
+                        help="with --reuse: top the ledger up and load the meetings on the existing city")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -232,6 +234,7 @@ def main() -> None:
         started = time.perf_counter()
         city_generate(scale=args.scale, seed=args.seed)
         print(f"city at scale {args.scale}: {time.perf_counter() - started:.0f} s", flush=True)
+    if not args.reuse or args.history:
         top_up_members(args.members)
         started = time.perf_counter()
         n = load_meetings(args.years)

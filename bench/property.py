@@ -69,10 +69,11 @@ def _load_history() -> None:
         cursor.execute(
             f"""INSERT INTO {Meeting._meta.db_table}
                     (community_id, area_path, kind, title, date, place, expected, held, minutes,
-                     checkin_token, version)
+                     checkin_token, version, expected_by_role)
                 SELECT a.id, a.path, 'talk', '民情恳谈会',
                        (date_trunc('month', {today}) - make_interval(months => k))::date + 14,
-                       '党群服务中心', 25, random() < 0.9, '纪要', md5(random()::text || a.id || k), 0
+                       '党群服务中心', 25, random() < 0.9, '纪要', md5(random()::text || a.id || k), 0,
+                       '{{}}'::jsonb
                 FROM areas_area AS a, generate_series(4, 39) AS k
                 WHERE a.kind = 'community'"""
         )
@@ -84,6 +85,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--samples", type=int, default=200, help="estate lists timed")
+    parser.add_argument("--history", action="store_true",
+                        help="with --reuse: (re)load the fees and meetings on the existing city")
     add_database_arguments(parser, reuse_help="skip generation; time the queries on existing data")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -118,6 +121,7 @@ def main() -> None:
         started = time.perf_counter()
         stats = city_generate(scale=args.scale, seed=args.seed)
         print(f"  city: {stats.grids} grids in {time.perf_counter() - started:.0f} s", flush=True)
+    if not args.reuse or args.history:
         print("loading the history …", flush=True)
         _load_history()
         with connection.cursor() as cursor:
