@@ -9,7 +9,7 @@ settings, connected as the database owner (the bulk loaders drop and rebuild ind
 3. ``VACUUM (ANALYZE)``;
 4. the load accounts (``<root>/accounts.json``): generated users of each role get one
    password (hashed once with production's hasher and shared: hashing thousands with
-   PBKDF2 would take an hour) and, where the role needs it, a confirmed TOTP device whose
+   a slow hasher would take an hour) and, where the role needs it, a confirmed TOTP device whose
    key the load client holds, so it signs in through the real login and second-factor
    pages. Residents sign in as the generated ``jm…`` accounts (no second factor).
 
@@ -90,7 +90,7 @@ def _accounts(path: Path, seed: int) -> None:
     from wangge.core import clock
 
     rng = random.Random(seed)
-    encoded = make_password(PASSWORD)  # one PBKDF2 hash, shared by every load account
+    encoded = make_password(PASSWORD)  # one hash, shared by every load account
     now = clock.now()
     out: dict = {"password": PASSWORD, "roles": {}}
     for role, cap in ROLE_CAP.items():

@@ -137,6 +137,13 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Argon2id first (wangge/accounts/hashers.py); older PBKDF2 hashes are checked and upgraded
+# at the next sign-in.
+PASSWORD_HASHERS = [
+    "wangge.accounts.hashers.WanggeArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
