@@ -193,9 +193,12 @@ class MemberHandler(KindHandler):
     def check_batch(self, rows: list[Row]) -> None:
         candidates = [row for row in rows if not row.errors]
         indexes = {row.data["index"] for row in candidates if row.data.get("index")}
-        taken = set(Member.objects.filter(id_number_index__in=indexes).values_list("id_number_index", flat=True))
+        indexes = list(indexes)
+        taken = set(Member.objects.filter(id_number_index__any=indexes).values_list("id_number_index", flat=True))
+        # The residents' ID index is partial (non-empty): say so, or PostgreSQL scans the table.
         self.residents = dict(
-            Resident.objects.filter(id_number_index__in=indexes).values_list("id_number_index", "id")
+            Resident.objects.filter(id_number_index__any=indexes).exclude(id_number_index="")
+            .values_list("id_number_index", "id")
         )
         linked = set(Member.objects.filter(resident_id__in=self.residents.values()).values_list("resident_id", flat=True))
         for row in candidates:
