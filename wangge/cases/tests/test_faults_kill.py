@@ -66,7 +66,7 @@ def wait_for(condition, seconds: float) -> bool:
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("killed", ["worker", "pool_process"])
 def test_a_task_killed_mid_run_runs_again_and_its_effect_happens_once(killed):
     queue = f"wt-hardening-kill-{uuid.uuid4().hex[:8]}"
