@@ -66,13 +66,13 @@ def wait_for(condition, seconds: float) -> bool:
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("killed", ["worker", "pool_process"])
 def test_a_task_killed_mid_run_runs_again_and_its_effect_happens_once(killed):
     queue = f"wt-hardening-kill-{uuid.uuid4().hex[:8]}"
     key = f"{queue}:effect"
     store = redis.Redis.from_url(REDIS_URL)
-    sender = Celery(broker=REDIS_URL)
+    sender = Celery(broker=REDIS_URL, set_as_current=False)  # never the current app
     first = start_worker(queue)
     second = None
     try:

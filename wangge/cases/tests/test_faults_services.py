@@ -8,12 +8,12 @@ import json
 import time
 
 import pytest
-from celery import current_app
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection, connections
 from django.test import Client, RequestFactory
 
+from config.celery import app as current_app
 from wangge.accounts.ratelimit import counter_add
 from wangge.cases.models import Case, CaseEvent
 from wangge.cases.tasks import notify_event
