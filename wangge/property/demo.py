@@ -138,6 +138,17 @@ def history_start(world) -> None:
                                          property_profile__company__isnull=False).order_by("id")[:6])
     for n, estate in enumerate(estates):
         world.spawn(world.start + timedelta(days=2 + n), _opinion_book(world, estate, n))
+    world.spawn(world.until - timedelta(minutes=1), _link_cases(world))
+
+
+def _link_cases(world):
+    """What the periodic task would have done over the year: store each property case's
+    estate."""
+    from wangge.property.services import link_property_cases
+
+    world.count("property_cases_linked", link_property_cases(days=world.stats.days + 1))
+    return
+    yield
 
 
 def _opinion_book(world, estate, n):

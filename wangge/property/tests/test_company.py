@@ -268,3 +268,19 @@ def test_a_company_user_cannot_import_fees(world, two):
     with pytest.raises((NotFoundOrForbidden, ApplicationError, PermissionError)):
         import_run(actor=two["user"], kind="property_fees", mode="valid_rows", upload=upload)
     assert not FeeRecord.objects.filter(period=date(2026, 4, 1)).exists()
+
+
+def test_an_overdue_entry_tells_the_companys_staff_too_once(world, two, frozen):
+    from wangge.notifications.models import Notice
+    from wangge.notifications.services import notices_scan_deadlines
+
+    frozen(frozen.now + timedelta(days=10))
+    notices_scan_deadlines()
+    notices_scan_deadlines()
+    got = sorted(Notice.objects.values_list("recipient__username", "title"))
+    # our community's staff and company A's login for 幸福小区; B has no login, the other
+    # community's staff get their own estate's entry; A's login nothing of 别处小区
+    assert ("wuye-a", "“幸福小区”意见簿有留言超期未答复") in got
+    assert ("cs", "“幸福小区”意见簿有留言超期未答复") in got
+    assert not [row for row in got if row[0] == "wuye-a" and "别处小区" in row[1]]
+    assert len([row for row in got if row[0] == "wuye-a"]) == 1

@@ -57,5 +57,9 @@ def test_the_demo_history_tells_the_consultation_and_opinion_book_stories(db, se
         visible = selectors.estates_visible_to(wuye)
         assert visible.exists()
         assert not visible.exclude(property_profile__company=company).exists()
+        # property cases of the year are stored against their estate (as the periodic task does)
+        from wangge.property.models import CaseEstate
+
+        assert stats.figures["property_cases_linked"] == CaseEstate.objects.count() > 0
         # 红色物业: companies with their party branch under the 物业行业党委
         assert PropertyCompany.objects.filter(party_org__industry="property").exists()
