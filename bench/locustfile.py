@@ -15,16 +15,12 @@ so the client keeps them itself instead of a cookie jar.
 """
 
 import contextlib
-import hashlib
-import hmac
-import html
-import io
 import itertools
 import json
 import os
 import random
 import re
-import struct
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -34,6 +30,10 @@ from gevent.lock import Semaphore
 from locust import constant_throughput, events
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import RescheduleTask
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.loadhelpers import csrf_field, multipart, photo, totp
+from bench.loadhelpers import marker as new_marker  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["WANGGE_LOAD_PLAN"]).read_text())
 ACCOUNTS = json.loads(Path(PLAN["accounts"]).read_text())
@@ -45,25 +45,7 @@ _log_lock = Semaphore()
 _log = open(f"{PLAN['writes']}.{os.getpid()}.jsonl", "a", buffering=1)  # noqa: SIM115
 
 
-def _photo() -> bytes:
-    """A ~100 KB JPEG, as a phone would send after shrinking it."""
-    from PIL import Image
-
-    rng = random.Random(1)
-    image = Image.frombytes("RGB", (480, 360), bytes(rng.getrandbits(8) for _ in range(480 * 360 * 3)))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=60)
-    return out.getvalue()
-
-
-PHOTO = _photo()
-
-
-def totp(key_hex: str, step: int) -> str:
-    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{code:06d}"
+PHOTO = photo()
 
 
 _last_step: dict[str, int] = {}
@@ -80,31 +62,6 @@ def _accounts(role: str):
 _pools: dict[str, itertools.cycle] = {}
 _tokens = list(ACCOUNTS.get("rate_tokens", []))
 random.Random(os.getpid()).shuffle(_tokens)
-
-
-def _csrf_field(text: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text or "")
-    return html.unescape(found[1]) if found else ""
-
-
-def _marker() -> str:
-    return "LT" + uuid.uuid4().hex[:16]
-
-
-def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
-    boundary = "----lt" + uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
-    for name, (filename, content, ctype) in files.items():
-        parts.append(
-            (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-             f'filename="{filename}"\r\nContent-Type: {ctype}\r\n\r\n').encode() + content + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class LoadUser(FastHttpUser):
@@ -220,7 +177,7 @@ class LoadUser(FastHttpUser):
 
     def _password_and_code(self) -> bool:
         response = self.page("/login/", "login page")
-        token = _csrf_field(response.text)
+        token = csrf_field(response.text)
         if not token or "csrftoken" not in self.cookies:
             return False
         response = self.form("/login/", "login", {
@@ -232,7 +189,7 @@ class LoadUser(FastHttpUser):
             return False
         if self.account.get("otp_key"):
             response = self.page("/account/otp/", "otp page")
-            token = _csrf_field(response.text)
+            token = csrf_field(response.text)
             if not token:
                 return False
             username = self.account["username"]
@@ -263,7 +220,7 @@ class LoadUser(FastHttpUser):
         key = uuid.uuid4().hex if keyed else ""
         headers = {"Idempotency-Key": key} if keyed else {}
         if files:
-            body, ctype = _multipart(form or {}, files)
+            body, ctype = multipart(form or {}, files)
             headers["Content-Type"] = ctype
         elif form is not None:
             body = urlencode(form)
@@ -390,7 +347,7 @@ class GridWorker(LoadUser):
         if not due:
             return
         item = random.choice(due)
-        marker = _marker()
+        marker = new_marker()
         self.write("visit", "/api/patrols/visits", "api visit", marker=marker, json_body={
             "household_id": item["household_id"], "mode": "in_person", "outcome": "normal",
             "notes": f"入户走访，情况正常 {marker}", "duty": "resident_service",
@@ -424,7 +381,7 @@ class GridWorker(LoadUser):
         if not grids or not categories:
             return
         lat, lng = self._point()
-        marker = _marker()
+        marker = new_marker()
         self.write("finding", "/api/patrols/findings", "api finding (photo)", marker=marker,
                    form={"grid_id": grids[0]["id"], "category_id": random.choice(categories)["id"],
                          "description": f"巡查发现问题 {marker}", "lat": lat, "lng": lng},
@@ -452,7 +409,7 @@ class Resident(LoadUser):
         if not self.signed_in:
             return
         gid, lat, lng = random.choice(ACCOUNTS["points"])
-        marker = _marker()
+        marker = new_marker()
         acked, answer = self.write("case_report", "/api/cases", "api case report", marker=marker,
                                    json_body={"category_id": random.choice(ACCOUNTS["categories"]),
                                               "description": f"楼下路灯不亮 {marker}",
@@ -470,7 +427,7 @@ class Resident(LoadUser):
         if not _tokens:
             return
         token = _tokens.pop()
-        marker = _marker()
+        marker = new_marker()
         self.write("rate", f"/api/cases/track/{token}/evaluate", "api evaluate", keyed=False,
                    marker=marker, json_body={"rating": "satisfied", "comment": f"满意 {marker}"},
                    ok=(200,))
@@ -513,7 +470,7 @@ class Staff(LoadUser):
         if not cases:
             return
         case = random.choice(cases[:5])
-        marker = _marker()
+        marker = new_marker()
         text = {k: f"{v} {marker}" for k, v in body.items()}
         self.write(f"case_{action}", f"/api/cases/{case['id']}/{action}", f"api case {action}",
                    marker=marker, json_body=text)
@@ -614,6 +571,7 @@ class Leader(Staff):
 for _cls in (GridWorker, Resident, CommunityStaff, StreetStaff, DepartmentHandler, Leader):
     if not _cls.fixed_count:
         _cls.weight = 0
+del _cls
 
 
 @events.quitting.add_listener

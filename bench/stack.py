@@ -325,7 +325,7 @@ class Stack:
             "gunicorn",
             [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
         )
-        self._wait(lambda: self.healthz()[0] is not None, "gunicorn", 60)
+        self._wait(lambda: self.healthz()[0] is not None, "gunicorn", 240)
 
     def start_celery(self) -> None:
         self._spawn(
@@ -349,7 +349,7 @@ class Stack:
         self.start_beat()
         self.start_gunicorn()
         # /healthz: database, Redis and a Celery worker answering
-        self._wait(self.healthy, "/healthz (database, Redis, Celery)", 90)
+        self._wait(self.healthy, "/healthz (database, Redis, Celery)", 180)
 
     def healthz(self) -> tuple[int | None, dict]:
         try:

@@ -120,7 +120,7 @@ def test_case_without_audit_row_fails(world):
     copy.save()
     CaseEvent.objects.create(case=copy, at=copy.created_at, action="report", from_status="",
                              to_status="reported")
-    assert not AuditEvent.objects.filter(object_id=str(copy.pk)).exists()
+    assert not AuditEvent.objects.filter(object_type="cases.case", object_id=str(copy.pk)).exists()
 
     report = reconcile([_row(world, "LTgggg", "k-9", acked=True)])
 
