@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.guards import guarded
 from wangge.areas.models import AreaKind
+from wangge.audit.services import audit_record
 from wangge.core import clock
 from wangge.core.errors import ApplicationError
 from wangge.core.inputs import int_param
@@ -54,6 +55,9 @@ def village(request, village_id: int):
     consents = set(Consent.objects.filter(area_path__startswith=area.path, withdrawn_on__isnull=True)
                    .values_list("household_id", flat=True))
     page, query = paginate(request, households.order_by("code"), page_size=30)
+    if ratings:
+        audit_record(action="finance_reveal", actor=request.user, request=request, object_type="areas.area",
+                     object_id=str(area.pk), detail={"year": year, "rows": len(ratings)})
     stations = Facility.objects.filter(facility_type__code=STATION_TYPE, area_path__startswith=area.path) \
         .prefetch_related("services")
     return render(request, "finance/village.html", {
@@ -106,6 +110,9 @@ def rate(request, household_id: int):
                     return redirect("finance:village", village_id=rating.village_id)
         except ApplicationError as exc:
             add_error(consent_form if action == "consent" else form, exc)
+    if current is not None and request.method == "GET":
+        audit_record(action="finance_reveal", actor=request.user, request=request, object_type="finance.rating",
+                     object_id=str(current.pk), detail={"year": year})
     return render(request, "finance/rate.html", {
         "h": household, "year": year, "form": form, "consent": consent, "consent_form": consent_form,
         "current": current, "bands": list(model.bands.all()) if model else [],

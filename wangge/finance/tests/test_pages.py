@@ -102,6 +102,7 @@ def test_rating_page_shows_scores_to_finance_roles_and_audits_api_reveal(fw, cli
     assert Rating.objects.get().grade == "AAA"
     village = client.get(f"/finance/villages/{fw.village.pk}/?year=2026").content.decode()
     assert "AAA" in village
+    assert AuditEvent.objects.filter(action="finance_reveal", object_id=str(fw.village.pk)).exists()
     answer = client.get(f"/api/finance/villages/{fw.village.pk}/ratings?year=2026").json()
     assert answer[0]["grade"] == "AAA"
     assert AuditEvent.objects.filter(action="finance_reveal").exists()
