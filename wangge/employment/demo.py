@@ -292,3 +292,13 @@ def demo_accounts() -> list[tuple]:
             area = Area.objects.filter(kind=AreaKind.COMMUNITY, path=area.path[:16]).first() or area
         rows.append(("stationkeeper", "驿站站长 乌云", Role.COMMUNITY_STAFF, area, None))
     return rows
+
+
+def city_staff(build) -> None:
+    """An employment officer for each street (generated accounts, activated later)."""
+    from wangge.accounts.models import Role
+    from wangge.demo.staff import staff_accounts
+
+    streets = Area.objects.filter(kind=AreaKind.STREET).order_by("path")
+    plan = [(f"xj{street.code}", Role.EMPLOYMENT_STAFF, street.id, None) for street in streets]
+    build.stats.figures["employment_accounts"] = len(staff_accounts(build, "employment-staff", plan))

@@ -161,6 +161,9 @@ class ServiceRecord(ScopedModel):
         verbose_name_plural = _("服务记录")
         indexes = [models.Index(fields=["company", "kind", "date"], name="employment_service_company")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
 
 class StationVisit(ScopedModel):
     """A worker's visit to a rest station: the station's service log row (facilities) and

@@ -6,7 +6,7 @@ pages, in scope."""
 
 from django.contrib import admin
 
-from wangge.accounts.backoffice import RoleGatedModelAdmin, ScopedModelAdmin
+from wangge.accounts.backoffice import RoleGatedModelAdmin, ScopedInlineMixin, ScopedModelAdmin
 
 from .models import CreditRules, Criterion, GradeBand, Institution, Posting, Product, ScoringModel
 from .permissions import CONFIG_ROLES, POSTING_ROLES
@@ -29,12 +29,12 @@ class ProductAdmin(RoleGatedModelAdmin):
     search_fields = ["name"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ScopedInlineMixin, admin.TabularInline):
     model = Criterion
     extra = 0
 
 
-class GradeBandInline(admin.TabularInline):
+class GradeBandInline(ScopedInlineMixin, admin.TabularInline):
     model = GradeBand
     extra = 0
 

@@ -288,3 +288,16 @@ def history_summary(figures: dict) -> str:
     return (f"金融需求 {figures['finance_demands']} 条，贷款 {figures['finance_loans']} 笔，信用户 "
             f"{figures['credit_households']} 户，信用村 {figures['credit_villages']} 个，信用乡镇 "
             f"{figures['credit_towns']} 个")
+
+
+def city_staff(build) -> None:
+    """Generated accounts: a finance officer for each banner (district) and a finance
+    assistant for each town (street) that has villages."""
+    from wangge.accounts.models import Role
+    from wangge.demo.staff import staff_accounts
+
+    plan = [(f"jr{a.code}", Role.FINANCE_OFFICER, a.id, None)
+            for a in Area.objects.filter(kind=AreaKind.DISTRICT).order_by("path")]
+    plan += [(f"jz{a.code}", Role.FINANCE_ASSISTANT, a.id, None)
+             for a in Area.objects.filter(kind=AreaKind.STREET).order_by("path")]
+    build.stats.figures["finance_accounts"] = len(staff_accounts(build, "finance-staff", plan))

@@ -357,6 +357,9 @@ class CreditRules(models.Model):
         verbose_name = _("信用村镇评定规则")
         verbose_name_plural = _("信用村镇评定规则")
 
+    def __str__(self) -> str:
+        return f"信用村镇评定规则（{self.created_at:%Y-%m-%d}）" if self.created_at else "信用村镇评定规则"
+
 
 class CreditDesignation(ScopedModel):
     """A credit village or town for a year, confirmed by a person (the system proposes)."""

@@ -84,6 +84,9 @@ class CentralHousehold(ScopedModel):
     def contact_masked(self) -> str:
         return mask_phone(self.contact) if self.contact_enc else ""
 
+    def __str__(self) -> str:
+        return f"党员中心户 {self.household}"
+
 
 class MeetingKind(models.TextChoices):
     ASSEMBLY = "assembly", _("支部党员大会")
@@ -164,6 +167,9 @@ class CommunityProfile(ScopedModel):
         verbose_name = _("社区一肩挑")
         verbose_name_plural = _("社区一肩挑")
 
+    def __str__(self) -> str:
+        return str(self.community)
+
 
 class CommunityWorker(ScopedModel):
     """社区工作者 roster."""
@@ -176,3 +182,6 @@ class CommunityWorker(ScopedModel):
     class Meta:
         verbose_name = _("社区工作者")
         verbose_name_plural = _("社区工作者")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"

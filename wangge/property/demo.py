@@ -208,12 +208,14 @@ def _demo_company() -> PropertyCompany | None:
 def demo_accounts() -> list[tuple]:
     """A property company's customer-service login, on the company's registered area (the
     role's scope is the company's estates, never that area)."""
-    company = _demo_company()
-    if company is None:
-        return []
     from wangge.accounts.models import Role
 
-    return [(DEMO_LOGIN, "物业客服 李娜", Role.PROPERTY_STAFF, company.area, None)]
+    company = _demo_company()
+    # A city without companies still gets the login (every role has one); it sees nothing.
+    area = company.area if company else Area.objects.order_by("depth", "path").first()
+    if area is None:
+        return []
+    return [(DEMO_LOGIN, "物业客服 李娜", Role.PROPERTY_STAFF, area, None)]
 
 
 def demo_accounts_ready(users: dict) -> None:
@@ -224,3 +226,20 @@ def demo_accounts_ready(users: dict) -> None:
         return
     if not CompanyStaff.objects.filter(user=user, until__isnull=True).exists():
         CompanyStaff.objects.create(user=user, company=company, since=clock.today() - timedelta(days=400))
+
+
+def city_staff(build) -> None:
+    """A customer-service account for each property company, working for it (generated,
+    activated later like every generated account)."""
+    from wangge.accounts.models import Role
+    from wangge.demo.staff import staff_accounts
+    from wangge.property.models import CompanyStaff, PropertyCompany
+
+    companies = list(PropertyCompany.objects.order_by("pk"))
+    plan = [(f"wy{company.pk}", Role.PROPERTY_STAFF, company.area_id, None) for company in companies]
+    ids = staff_accounts(build, "property-staff", plan)
+    since = clock.today() - timedelta(days=365)
+    CompanyStaff.objects.bulk_create(
+        [CompanyStaff(user_id=ids[f"wy{company.pk}"], company=company, since=since) for company in companies]
+    )
+    build.stats.figures["property_accounts"] = len(ids)

@@ -223,3 +223,6 @@ class CaseEstate(ScopedModel):
         verbose_name_plural = _("小区事件")
         indexes = [models.Index(fields=["estate", "linked_at"], name="case_estate_estate"),
                    models.Index(fields=["company", "linked_at"], name="case_estate_company")]
+
+    def __str__(self) -> str:
+        return f"{self.estate} · 事件 {self.case_id}"
