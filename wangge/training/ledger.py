@@ -21,6 +21,7 @@ requirement carries into the next year up to ``carry_over_cap`` (0: none).
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -167,8 +168,9 @@ def _grouped(cadre_ids, years: tuple[int, int] | None, r: CreditRules) -> dict[t
     sql = f"WITH facts(cadre_id, yr, src, hours, days) AS ({union}) SELECT cadre_id, yr, SUM(days), {pivot} FROM facts GROUP BY cadre_id, yr"  # noqa: S608, E501
     connection = connections[enrolments.db]
     many = not isinstance(cadre_ids, list | tuple)  # a subquery: a unit's or the city's cadres
-    with transaction.atomic(using=enrolments.db), connection.cursor() as cursor:
-        if many and connection.vendor == "postgresql":
+    tuned = many and connection.vendor == "postgresql"
+    with transaction.atomic(using=enrolments.db) if tuned else nullcontext(), connection.cursor() as cursor:
+        if tuned:
             # ~140,000 grouped facts for a city: aggregate them in memory, not in sort files.
             cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, [*params, *SOURCES])
