@@ -25,3 +25,17 @@ def test_under_lookup_selects_the_subtree(city):
     expected = set(Area.objects.filter(path__startswith=street.path).values_list("id", flat=True))
     assert set(Area.objects.filter(path__under=street.path).values_list("id", flat=True)) == expected
     assert len(expected) == 7
+
+
+def test_any_lookup_matches_in_and_binds_one_array_on_postgresql(city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    codes = list(Area.objects.order_by("path").values_list("code", flat=True)[:5]) + ["no-such-code"]
+    expected = set(Area.objects.filter(code__in=codes).values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        found = set(Area.objects.filter(code__any=codes).values_list("id", flat=True))
+    assert found == expected and len(found) == 5
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in queries[0]["sql"]
+    assert not Area.objects.filter(code__any=[]).exists()
