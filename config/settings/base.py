@@ -407,6 +407,7 @@ CELERY_BEAT_SCHEDULE = {
     "notices-from-events": {"task": "notifications.scan_events", "schedule": 60},
     # Store the estate of newly reported property cases (wangge.property.CaseEstate).
     "property-link-cases": {"task": "property.link_cases", "schedule": 600},
+    "employment-credit-reports": {"task": "employment.credit_reports", "schedule": 600},
     "notices-for-deadlines": {"task": "notifications.scan_deadlines", "schedule": 300},
     "notices-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 300},
     "facility-coverage-if-stale": {"task": "facilities.recompute_if_stale", "schedule": 300},

@@ -141,9 +141,10 @@ def test_gunicorn_worker_killed_mid_request_then_the_retry_lands_once():
 
     from wangge.cases.models import CaseEvent
     from wangge.testing import build_city
-    from wangge.testing.cases import CaseFactory
+    from wangge.testing.cases import CaseFactory, categories_ensure
     from wangge.testing.worlds import build_world
 
+    categories_ensure()  # an earlier transactional test's flush may have removed them
     world = build_world(build_city())
     case = CaseFactory.accepted(world)
     client = Client()

@@ -16,11 +16,3 @@ class EmploymentConfig(AppConfig):
         ("EMPLOYMENT_STAFF", "employment_staff", _("新就业群体工作专员")),
     ]
     urls = [("employment/", "wangge.employment.urls")]
-
-    def ready(self) -> None:
-        # A registered worker's report through the ordinary report flow is credited to them.
-        from wangge.cases.events import register_case_event_listener
-
-        from .credit import credit_report_event
-
-        register_case_event_listener(credit_report_event)

@@ -3,12 +3,12 @@ flow (the public report page, the app, the hotline with their number) is credite
 case. The match is the phone's blind index: the case's reporter phone against the phones
 of workers who consented; an anonymous report is never matched."""
 
-from wangge.cases.models import CaseEvent
-from wangge.core import crypto
+from datetime import timedelta
+
+from wangge.cases.models import Case
+from wangge.core import clock, crypto
 
 from .models import Worker, WorkerReport
-
-REPORT_ACTION = "report"
 
 
 def worker_for_phone(phone: str) -> Worker | None:
@@ -33,8 +33,12 @@ def credit_case(case) -> WorkerReport | None:
     return credit
 
 
-def credit_report_event(event_id: int) -> None:
-    """Case-event listener (registered in EmploymentConfig.ready): only intake events count."""
-    event = CaseEvent.objects.filter(pk=event_id, action=REPORT_ACTION).select_related("case").first()
-    if event is not None:
-        credit_case(event.case)
+def credit_recent_reports(*, days: int = 3) -> int:
+    """Credit every report of the last ``days`` that left a phone and is not credited yet
+    (periodic task ``employment.credit_reports``; idempotent). Crediting runs here, off the
+    report's own request, so reporting costs no statement more."""
+    since = clock.now() - timedelta(days=days)
+    credited = WorkerReport.objects.values("case_id")
+    cases = (Case.objects.filter(created_at__gte=since, anonymous=False).exclude(reporter_phone_enc="")
+             .exclude(pk__in=credited).only("pk", "anonymous", "reporter_phone_enc", "created_at"))
+    return sum(1 for case in cases.iterator(chunk_size=500) if credit_case(case) is not None)

@@ -121,3 +121,16 @@ class CaseFactory:
     @classmethod
     def build(cls, world: World, state: str, **kwargs) -> Case:
         return getattr(cls, state)(world, **kwargs)
+
+
+def categories_ensure() -> None:
+    """Reseed the migration's categories when an earlier transactional test's flush removed
+    them (a live server or subprocess test needs them in the database itself)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from wangge.cases.models import Category
+
+    if not Category.objects.exists():
+        import_module("wangge.cases.migrations.0002_seed_categories_sla_calendar").seed(apps, None)

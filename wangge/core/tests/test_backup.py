@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 
 from wangge.audit.models import AuditEvent
-from wangge.cases.models import Case, Category
+from wangge.cases.models import Case
 from wangge.core.backup import BackupError, backup_create, backup_restore
 from wangge.testing import build_city
-from wangge.testing.cases import CaseFactory
+from wangge.testing.cases import CaseFactory, categories_ensure
 from wangge.testing.worlds import build_world
 
 
@@ -56,12 +56,7 @@ def test_a_backup_taken_during_writes_restores_every_acknowledged_write(
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media" / "photos").mkdir(parents=True)
     (tmp_path / "media" / "photos" / "p.jpg").write_bytes(b"photo")
-    if not Category.objects.exists():  # an earlier transactional test's flush removed them
-        from importlib import import_module
-
-        from django.apps import apps
-
-        import_module("wangge.cases.migrations.0002_seed_categories_sla_calendar").seed(apps, None)
+    categories_ensure()  # an earlier transactional test's flush may have removed them
     world = build_world(build_city())
     stop, acknowledged = threading.Event(), []
     writer = threading.Thread(target=_reporting, args=(world, stop, acknowledged))

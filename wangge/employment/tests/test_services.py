@@ -9,6 +9,7 @@ from wangge.cases.services import case_report
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 from wangge.employment import selectors, services
 from wangge.employment.models import ServiceRecord, StationVisit, WorkerReport
+from wangge.employment.tasks import credit_reports
 from wangge.facilities.models import Service, ServiceLog
 from wangge.indicators.definitions import INDICATORS
 from wangge.indicators.periods import Period
@@ -82,6 +83,10 @@ def test_a_workers_report_is_credited_and_counted(ew, django_capture_on_commit_c
                             grid=ew.grid_a, reporter_phone="13900000000")
         hidden = case_report(actor=None, category=category, description="匿名上报", source=Source.RESIDENT,
                              grid=ew.grid_a, reporter_phone="13912345678", anonymous=True)
+    # credited by the periodic task, off the report's request; a second run adds nothing
+    assert not WorkerReport.objects.exists()
+    assert credit_reports() == 1
+    assert credit_reports() == 0
     credit = WorkerReport.objects.get()
     assert (credit.case_id, credit.worker_id, credit.company_id) == (case.pk, ew.worker_a.pk, ew.company_a.pk)
     assert not WorkerReport.objects.filter(case__in=[other, hidden]).exists()
