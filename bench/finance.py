@@ -26,7 +26,8 @@ confirms them. ``VACUUM (ANALYZE)``, then it prints:
   three for the largest banner — target ≤ 1 s;
 - an import of ``--import-rows`` (default 100,000) loan rows (new contracts, 12 months
   each) through the shared import engine (``import_run``, kind ``finance_loans``) in a child
-  process: wall time (target ≤ 30 s), CPU time and the child's peak RSS (target ≤ 300 MiB).
+  process: wall time (target ≤ 30 s), CPU time and the child's peak RSS (target ≤ 300 MiB);
+  the imported loans are deleted afterwards unless ``--keep``.
 """
 
 import argparse
@@ -396,6 +397,7 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--history", action="store_true",
                         help="with --reuse: (re)load the finance history on the existing city")
+    parser.add_argument("--keep", action="store_true", help="keep the imported loans (deleted afterwards)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--banner", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -449,6 +451,12 @@ def main() -> None:
             print(done.stdout, done.stderr, sep="\n")
             sys.exit(done.returncode)
         figures = json.loads(done.stdout.strip().splitlines()[-1])
+        if not args.keep:
+            with connection.cursor() as cursor:
+                imported = "SELECT id FROM finance_loan WHERE contract LIKE 'IMP%%'"
+                cursor.execute(f"DELETE FROM finance_loanbalance WHERE loan_id IN ({imported})", [])
+                cursor.execute(f"DELETE FROM finance_adverserecord WHERE loan_id IN ({imported})", [])
+                cursor.execute("DELETE FROM finance_loan WHERE contract LIKE 'IMP%%'", [])
         child_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         print(f"loan import, {args.import_rows:,} rows: {figures['seconds']:.1f} s (target ≤ {TARGET_IMPORT_S:.0f} s), "
               f"CPU {figures['cpu']:.1f} s in the import ({child_cpu:.1f} s for the whole child), peak RSS "
