@@ -125,7 +125,7 @@ def village_figures(villages, year: int) -> list[VillageFigures]:
                                                 household_id__in=open_consent)
                           .order_by().values_list("village_id").annotate(n=Count("pk"))):
         by_id[village_id].creditworthy = n
-    in_year = LoanBalance.objects.filter(area_path__startswith=common, period__year=year,
+    in_year = LoanBalance.objects.filter(area_path__under=common, period__year=year,
                                          loan__household__isnull=False)
     for village_id, borrowers, late in (in_year.order_by().values_list("loan__village_id").annotate(
             b=Count("loan__household_id", distinct=True),
@@ -134,7 +134,7 @@ def village_figures(villages, year: int) -> list[VillageFigures]:
             by_id[village_id].borrowers, by_id[village_id].in_arrears = borrowers, late
     period = year_end_period(year)
     if period is not None:
-        for village_id, balance, bad in (LoanBalance.objects.filter(area_path__startswith=common, period=period)
+        for village_id, balance, bad in (LoanBalance.objects.filter(area_path__under=common, period=period)
                                          .order_by().values_list("loan__village_id").annotate(
                                              s=Sum("balance"), bad=Sum("balance", filter=Q(five_class__in=BAD_CLASSES)))):
             if village_id in by_id:

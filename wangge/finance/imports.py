@@ -7,6 +7,7 @@ ends it. Rows must lie in the finance officer's scope."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -65,6 +66,10 @@ def _days(value) -> int:
     if not 0 <= days <= 10000:
         raise CellInvalid(_("逾期天数应在 0 到 10000 之间"))
     return days
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 class LoanHandler(KindHandler):
@@ -142,7 +147,10 @@ class LoanHandler(KindHandler):
             for pk, contract, village_id in Loan.objects.filter(institution_id=institution, contract__in=contracts) \
                     .values_list("pk", "contract", "village_id"):
                 self.loans[(institution, contract)] = [pk, village_id]
-        products = {(p.institution_id, p.name): p.pk for p in Product.objects.all()}
+        # The engine NFKC-normalises text cells (full-width brackets become ASCII), so the
+        # catalogue's names are compared in the same form.
+        products = {(institution_id, _nfkc(name)): pk
+                    for pk, institution_id, name in Product.objects.values_list("pk", "institution_id", "name")}
         for row in candidates:
             village = self._village(row.data["village"])
             if village is None:
@@ -163,13 +171,14 @@ class LoanHandler(KindHandler):
             if known is not None and known[1] != village[0]:
                 row.fail("contract", _("该合同已登记在另一个村"))
                 continue
-            if row.data["product"] and (institution, row.data["product"]) not in products:
+            product = _nfkc(row.data["product"])
+            if product and (institution, product) not in products:
                 row.fail("product", _("该机构没有此贷款产品"))
                 continue
             self.seen[key] = row.number
             row.data.update(village_id=village[0], path=household[1] if household else village[1],
                             household_id=household[0] if household else None, institution_id=institution,
-                            product_id=products.get((institution, row.data["product"])))
+                            product_id=products.get((institution, product)))
             if known is None:
                 self.loans[(institution, row.data["contract"])] = [None, village[0]]
 

@@ -43,7 +43,7 @@ def year_before(period: date) -> date:
 
 def _by_child(base, node: Area, period: date) -> dict[str, tuple[Decimal, int]]:
     child_len = len(node.path) + Area.steplen
-    rows = (base.filter(area_path__startswith=node.path, period=period)
+    rows = (base.filter(area_path__under=node.path, period=period)
             .annotate(c=Substr("area_path", 1, child_len)).order_by().values_list("c")
             .annotate(s=Sum("balance"), n=Count("pk")))
     return {path: (total or Decimal(0), n) for path, total, n in rows}
@@ -66,7 +66,7 @@ def balances_by_child(*, base, node: Area, period: date) -> tuple[BalanceRow, li
 
 
 def granted_in_year(*, base_loans, node: Area, year: int) -> tuple[int, Decimal]:
-    got = base_loans.filter(area_path__startswith=node.path, granted_on__year=year).aggregate(
+    got = base_loans.filter(area_path__under=node.path, granted_on__year=year).aggregate(
         n=Count("pk"), s=Sum("amount"))
     return got["n"] or 0, got["s"] or Decimal(0)
 

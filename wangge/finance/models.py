@@ -242,7 +242,10 @@ class LoanBalance(ScopedModel):
     class Meta:
         verbose_name = _("贷款余额")
         verbose_name_plural = _("贷款余额")
-        indexes = [models.Index(fields=["area_path", "period"], name="finance_balance_scope")]
+        # ``period`` alone: the latest period of a year or overall (credit.year_end_period,
+        # loans.latest_period) is an index probe, not a scan of every balance.
+        indexes = [models.Index(fields=["area_path", "period"], name="finance_balance_scope"),
+                   models.Index(fields=["period"], name="finance_balance_period_idx")]
         constraints = [models.UniqueConstraint(fields=["loan", "period"], name="finance_balance_period")]
 
 

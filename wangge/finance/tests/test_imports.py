@@ -98,3 +98,16 @@ def test_rows_outside_the_importers_scope_are_refused(fw):
 
     with pytest.raises(PermissionRefused):
         import_run(actor=fw.assistant, kind="finance_loans", mode="valid_rows", upload=xlsx(_rows(fw)))
+
+
+def test_a_product_named_with_full_width_brackets_is_found(fw):
+    """The engine NFKC-normalises text cells (（ → (); the catalogue's name still matches."""
+    from wangge.finance.models import Product
+
+    product = Product.objects.create(institution=fw.bank, name="安居贷（农村商业）", purpose=fw.product.purpose,
+                                     rate_min=fw.product.rate_min, rate_max=fw.product.rate_max, term_months=36,
+                                     ceiling=30, applicant=fw.product.applicant)
+    row = ["nsh", "HT5", fw.village.code, "H000", "安居贷（农村商业）", 10, "2025-03-01", "", "2026-05", 9, 0, "正常"]
+    result = import_run(actor=fw.officer, kind="finance_loans", mode="all_or_nothing", upload=xlsx([row]))
+    assert result.applied, result.errors
+    assert Loan.objects.get(contract="HT5").product == product
