@@ -184,7 +184,7 @@ def main() -> None:
               flush=True)
         result = run_step(args, stack, args.multiplier, counts, run_dir, name=name,
                           inject=lambda f=function: f(stack, args), inject_at=args.fault_at,
-                          mix=FAULT_MIX.get(name))
+                          mix=FAULT_MIX.get(name), reset_stats=False)
         result["name"] = name
         waited = 0
         while not stack.healthy() and waited < 90:  # e.g. the Celery worker reconnecting
