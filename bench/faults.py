@@ -184,13 +184,14 @@ def main() -> None:
               flush=True)
         result = run_step(args, stack, args.multiplier, counts, run_dir, name=name,
                           inject=lambda f=function: f(stack, args), inject_at=args.fault_at,
-                          mix=FAULT_MIX.get(name))
+                          mix=FAULT_MIX.get(name), reset_stats=False)
         result["name"] = name
-        waited = 0
-        while not stack.healthy() and waited < 90:  # e.g. the Celery worker reconnecting
+        waited, healthy = 0, stack.healthy()
+        while not healthy and waited < 90:  # e.g. the Celery worker reconnecting
             time.sleep(5)
             waited += 5
-        result["healthy_after"] = stack.healthy()
+            healthy = stack.healthy()
+        result["healthy_after"] = healthy  # what the probes found (not one probe more)
         result["healthy_after_seconds"] = waited
         result["celery"] = celery_caught_up(stack, args.celery_wait)
         print(f"  fault: {result['fault']}; /healthz after the run: "

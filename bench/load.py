@@ -116,10 +116,13 @@ def _failures(prefix: Path) -> list[dict]:
 
 
 def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path, *,
-             name: str = "", inject=None, inject_at: float = 0, mix: dict | None = None) -> dict:
+             name: str = "", inject=None, inject_at: float = 0, mix: dict | None = None,
+             reset_stats: bool = True) -> dict:
     """One locust run; ``inject`` (a fault, bench/faults.py) is called ``inject_at`` seconds
     in, on a thread of its own, while the sampling goes on; ``mix`` replaces roles' task
-    weights (a fault's writes made frequent enough to be seen at a small scale)."""
+    weights (a fault's writes made frequent enough to be seen at a small scale).
+    ``reset_stats=False`` counts from the first request (a fault run: what users saw while
+    the users were still coming in counts too)."""
     step_dir = run_dir / (name or f"x{multiplier:g}")
     step_dir.mkdir(parents=True, exist_ok=True)
     roles = plan(scale=args.scale, multiplier=multiplier, accounts=counts, max_users=args.max_users)
@@ -150,7 +153,7 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path,
         "--only-summary", "--csv", str(prefix), "--loglevel", "WARNING",
         # The first sign-in of each simulated user is yesterday's session, not the peak's:
         # the figures count from the moment every user is running.
-        "--reset-stats",
+        *(["--reset-stats"] if reset_stats else []),
         *[CLASSES[role] for role in roles],
     ]
     env = {**os.environ, "WANGGE_LOAD_PLAN": str(step_dir / "plan.json")}

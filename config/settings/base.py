@@ -387,6 +387,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker went away keeps trying to reconnect however long it takes (the
+# default gives up after 100 attempts and the worker exits); /healthz reports it meanwhile.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A request that queues work tries the broker once: the work's safety net (wangge.core.
 # queueing) runs it when Redis is back. Seconds a process then skips the broker:
 WANGGE_QUEUE_RETRY_SECONDS = env_int("WANGGE_QUEUE_RETRY_SECONDS", 30)

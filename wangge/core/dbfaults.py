@@ -15,7 +15,8 @@ transaction rolled back), so a retry with the same Idempotency-Key lands once, a
 phone app's outbox keeps the record and sends it again (it resends on any 5xx).
 
 ``DatabaseTroubleMiddleware`` answers for views; ``web.errors.server_error`` (handler500)
-asks ``trouble_response`` too, for trouble raised in middleware (session, user).
+asks ``trouble_response`` too, for trouble raised in middleware (session, user), and
+``core.middleware.bad_request`` (handler400) for the session that could not be saved.
 """
 
 import logging
@@ -53,6 +54,19 @@ def db_trouble(exc) -> str | None:
     if state in BUSY_STATES or (state is None and "database is locked" in str(exc)):
         return BUSY
     return UNAVAILABLE
+
+
+def fault_behind(exc):
+    """The database fault ``exc`` was raised while handling (its cause or context), or
+    None: Django's session middleware turns a database that went away while it saved the
+    session into ``SessionInterrupted``, a "bad request" (400) unless answered here."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if db_trouble(exc) is not None:
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _message(kind: str) -> str:

@@ -22,6 +22,7 @@ import json
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import (
     BadRequest,
     RequestDataTooBig,
@@ -33,6 +34,8 @@ from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from wangge.core.dbfaults import fault_behind, trouble_response
 
 NUL = "\x00"
 NUL_MESSAGE = "不能包含空字符（\\0），请删除不可见的控制字符后重试"
@@ -232,4 +235,8 @@ def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NA
     refusal = _as_refusal(exception)
     if refusal is not None:
         return refusal_response(request, refusal)
+    if isinstance(exception, SessionInterrupted):  # the database went away mid-save
+        trouble = trouble_response(request, fault_behind(exception))
+        if trouble is not None:
+            return trouble
     return defaults.bad_request(request, exception, template_name)

@@ -77,7 +77,13 @@ def photos_check(photos: Iterable) -> list[PreparedPhoto]:
     most = settings.WANGGE_CASE_PHOTO_MAX_COUNT
     if len(photos) > most:
         raise ApplicationError(gettext("每次最多上传 {n} 张照片").format(n=most), field="photos")
-    checked = [photo_prepare(_read_photo(photo)) for photo in photos]
+    raw = [_read_photo(photo) for photo in photos]
+    if raw:
+        # A full disk refuses before decoding: re-encoding is the costly part, and phones
+        # resend refused photos until the disk is freed (the first fault run: 2 refusals a
+        # second kept a core busy). Re-encoded photos are checked again below.
+        storage_check(sum(len(data) for data in raw))
+    checked = [photo_prepare(data) for data in raw]
     if checked:
         storage_check(sum(len(p.data) + len(p.thumbnail) for p in checked))
     return checked

@@ -129,6 +129,27 @@ def test_database_away_is_a_quick_503_in_words(pg_world):
     assert wsgi("/api/cases", session=session)[0] == 200
 
 
+def test_database_gone_while_the_session_is_saved_is_a_503_not_a_400(world, monkeypatch):
+    # given a signed-in user whose request changes the session (the first one after sign-in)
+    from django.contrib.sessions.models import Session
+    from django.db import OperationalError
+
+    sessions = {path: session_of(world.community_staff) for path in ("/api/cases", "/cases/")}
+
+    # when PostgreSQL goes away while the session is saved (pg_ctl restart: "the database
+    # system is shutting down"), which Django's session middleware calls "interrupted"
+    def shutting_down(*args, **kwargs):
+        raise OperationalError("FATAL:  the database system is shutting down")
+
+    monkeypatch.setattr(Session, "save", shutting_down)
+    api = wsgi("/api/cases", session=sessions["/api/cases"])
+    page = wsgi("/cases/", session=sessions["/cases/"])
+    # then the user reads the database's 503 in words with Retry-After, not "bad request"
+    assert api[0] == 503 and json.loads(api[2])["detail"][0]["type"] == "db_unavailable"
+    assert page[0] == 503 and "服务暂时不可用" in page[2]
+    assert api[1]["Retry-After"] and page[1]["Retry-After"]
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_case_locked_by_another_session_is_busy_then_the_retry_lands_once(pg_world, settings):

@@ -72,6 +72,22 @@ def test_api_photo_on_a_full_disk_is_507_at_the_file_field(world, disk_full):
     assert client.get(f"/api/cases/{case.pk}").status_code == 200
 
 
+def test_a_full_disk_refuses_before_the_photo_is_decoded(world, disk_full, monkeypatch):
+    # given photos whose decoding and re-encoding is the costly part of a refused step
+    from wangge.cases.services import photos
+
+    decoded = []
+    monkeypatch.setattr(photos, "photo_prepare", lambda data: decoded.append(data))
+    case = CaseFactory.in_progress(world)
+    # when a photo comes while the disk is full
+    response = client_for(world.handler).post(
+        f"/api/cases/{case.pk}/attachments",
+        {"kind": "result", "file": SimpleUploadedFile("x.png", PNG)},
+    )
+    # then it is refused without being decoded
+    assert response.status_code == 507 and decoded == []
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_enospc_while_writing_refuses_the_step_whole_and_leaves_no_file(world, settings, monkeypatch):
     # given a disk that fills up after the first file is written (a transactional test:
