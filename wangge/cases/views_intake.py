@@ -24,6 +24,7 @@ from wangge.cases.views.common import form_error
 from wangge.cases.views.public import map_center
 from wangge.core.basemap import basemap_url
 from wangge.core.errors import ApplicationError
+from wangge.core.forms import MultiplePhotoField
 
 CHANNELS = [
     (Source.HOTLINE, gettext_lazy("热线来电")),
@@ -37,25 +38,6 @@ OUT_OF_SCOPE = gettext_lazy("该位置不在您负责的区域内，请核对位
 def can_take_intake(user) -> bool:
     """Staff with an area scope: grid workers, community and street staff, officers."""
     return has_any_role(user, perms.CASE_AREA_READ_ROLES)
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class IntakeForm(forms.Form):

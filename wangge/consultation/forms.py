@@ -14,6 +14,7 @@ from wangge.consultation.models import (
     Step,
 )
 from wangge.consultation.permissions import WRITE_ROLES
+from wangge.core.forms import MultiplePhotoField
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -117,22 +118,9 @@ class AgendaForm(forms.Form):
         return data
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class PhotoForm(forms.Form):
     photos = MultiplePhotoField(
         label=_("会议照片"), help_text=_("可多选，每张不超过 5 MB"),
-        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import clock
+from wangge.core.forms import MultiplePhotoField
 from wangge.party.models import (
     Industry,
     MeetingKind,
@@ -92,15 +93,11 @@ class MeetingForm(forms.Form):
     topic = forms.CharField(label=_("主题"), max_length=200)
     attendees = forms.MultipleChoiceField(label=_("出席党员"), required=False, widget=forms.CheckboxSelectMultiple)
     minutes = forms.CharField(label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    photos = forms.Field(required=False)  # replaced in __init__ (MultiplePhotoField is below)
+    photos = MultiplePhotoField(label=_("会议照片"), required=False, help_text=_("可多选，每张不超过 5 MB"))
     client_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photos"] = MultiplePhotoField(
-            label=_("会议照片"), required=False, help_text=_("可多选，每张不超过 5 MB"),
-            widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        )
         self.fields["attendees"].choices = [
             (m.id, gettext("%(name)s（%(stage)s）") % {"name": m.name, "stage": m.get_stage_display()})
             for m in members
@@ -210,22 +207,9 @@ class TransferInForm(forms.Form):
         return data
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class MeetingPhotoForm(forms.Form):
     photos = MultiplePhotoField(
         label=_("会议照片"), help_text=_("可多选，每张不超过 5 MB"),
-        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
 
