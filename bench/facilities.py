@@ -86,7 +86,7 @@ def _networkx_ratio(graph, sources, crop_nodes: int):
     position = {int(n): i for i, n in enumerate(keep.tolist())}
     local_sources = [position[s] for s in sources if s in position] or [0]
     started = time.perf_counter()
-    dist, _ = crop.nearest_source(local_sources)
+    dist = crop.nearest_source(local_sources)
     scipy_s = time.perf_counter() - started
     g = nx.Graph()
     coo = sub.tocoo()

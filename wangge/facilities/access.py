@@ -38,27 +38,16 @@ def snap_points(graph: Graph, lat, lng, max_distance: float) -> Snapped:
 
 
 def network_distances(graph: Graph, homes: Snapped, facilities: Snapped, limit: float = INF):
-    """Each home's network distance to its nearest facility (inf when none is reachable
-    within ``limit``, or when the home or every facility is off the network)."""
+    """Each home's network distance to its nearest facility, snap lengths at both ends
+    included (inf when none is reachable within ``limit``, or when the home or every
+    facility is off the network)."""
     ok = facilities.node >= 0
-    if not ok.any():
-        return np.full(len(homes.node), INF)
-    nodes = facilities.node[ok]
-    offsets = facilities.offset[ok]
-    # Several facilities on one node: the one closest to it counts.
-    best = {}
-    for n, off in zip(nodes.tolist(), offsets.tolist(), strict=True):
-        if n not in best or off < best[n]:
-            best[n] = off
-    dist, origin = graph.nearest_source(np.fromiter(best.keys(), dtype=np.int64), limit=limit)
-    offset_of = np.zeros(graph.node_count)
-    offset_of[list(best.keys())] = list(best.values())
     out = np.full(len(homes.node), INF)
+    if not ok.any():
+        return out
+    dist = graph.nearest_source(facilities.node[ok], facilities.offset[ok], limit=limit)
     on = homes.node >= 0
-    node = homes.node[on]
-    reached = origin[node]
-    d = dist[node] + homes.offset[on] + np.where(reached >= 0, offset_of[np.maximum(reached, 0)], 0)
-    out[on] = d
+    out[on] = dist[homes.node[on]] + homes.offset[on]
     return out
 
 

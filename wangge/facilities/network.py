@@ -9,9 +9,10 @@ Distances (docs/domain.md, "The 15-minute service circle"):
 - a point (home, facility, tapped spot) snaps to the nearest node within the snap
   distance, found with ``scipy.spatial.cKDTree`` on coordinates projected to metres;
   its snap length is added to the network distance;
-- every home's distance to the nearest facility of a type is ONE multi-source shortest
-  path run (``scipy.sparse.csgraph.dijkstra(indices=sources, min_only=True, limit=…)``);
-  the facility's own snap length is added for the facility that reached the node.
+- every home's distance to the nearest facility of a type is ONE shortest-path run
+  (``scipy.sparse.csgraph.dijkstra(limit=…)``) from a virtual node joined to every
+  facility's node by an edge of that facility's snap length, so each home gets the exact
+  minimum of (facility snap + network + home snap) over all facilities.
 """
 
 from __future__ import annotations
@@ -93,18 +94,27 @@ class Graph:
         idx = np.where(np.isfinite(dist), idx, -1).astype(np.int64)
         return idx, dist
 
-    def nearest_source(self, sources, limit: float = INF):
-        """One multi-source run: (distance to the nearest source, which source node) for
-        every node; unreachable (or beyond ``limit``) nodes are inf / -9999."""
-        sources = np.unique(np.asarray(sources, dtype=np.int64))
+    def nearest_source(self, sources, offsets=None, limit: float = INF) -> np.ndarray:
+        """Every node's distance to its nearest source, each source starting at its own
+        ``offset`` (its snap length; 0 by default): min over the sources of offset + network
+        distance, exact, in ONE run from a virtual node joined to each source by an edge of
+        its offset. Nodes beyond ``limit`` (counted with the offset) are inf."""
+        sources = np.asarray(sources, dtype=np.int64)
+        n = self.node_count
         if len(sources) == 0:
-            return np.full(self.node_count, INF), np.full(self.node_count, -9999)
-        # The adjacency is symmetric by construction: directed=True reads it once (faster).
-        dist, _pred, origin = dijkstra(
-            self.adjacency, directed=True, indices=sources, min_only=True,
-            limit=limit, return_predecessors=True,
+            return np.full(n, INF)
+        offsets = np.zeros(len(sources)) if offsets is None else np.asarray(offsets, dtype=np.float64)
+        adjacency = self.adjacency
+        # The virtual node is row n, appended after the last row: its edges go at the end
+        # of the CSR arrays (explicit zeros are edges to csgraph). The adjacency is
+        # symmetric by construction, so directed=True reads it once (faster).
+        augmented = csr_matrix(
+            (np.concatenate([adjacency.data, offsets]),
+             np.concatenate([adjacency.indices, sources.astype(adjacency.indices.dtype)]),
+             np.append(adjacency.indptr, adjacency.indptr[-1] + len(sources))),
+            shape=(n + 1, n + 1),
         )
-        return dist, origin
+        return dijkstra(augmented, directed=True, indices=n, limit=limit)[:n]
 
     def from_point(self, node: int, limit: float = INF) -> np.ndarray:
         return dijkstra(self.adjacency, directed=True, indices=int(node), limit=limit)

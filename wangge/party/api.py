@@ -3,6 +3,7 @@
 Every read refuses a user with no party role (403) and answers 404 out of scope."""
 
 from datetime import date
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -86,6 +87,9 @@ class MeetingOut(Schema):
 
 
 class ComplianceOut(Schema):
+    period: str
+    start: date
+    end: date
     orgs: int
     compliant: int
     rate: float | None
@@ -121,16 +125,19 @@ def transfers(request):
     return selectors.transfers_open(user=request.user)
 
 
-@router.get("/compliance", response=ComplianceOut, summary="三会一课落实情况（季度）")
-def compliance(request, day: date | None = None):
+@router.get("/compliance", response=ComplianceOut, summary="三会一课落实情况（季度或全年）")
+def compliance(request, day: date | None = None, period: Literal["quarter", "year"] = "quarter"):
+    """The quarter (or, with ``period=year``, the calendar year) holding ``day`` (today by
+    default); a year also counts the yearly 组织生活会 and 民主评议党员."""
     _require_party(request)
     from wangge.core import clock
 
-    start, end = rules.quarter_bounds(day or clock.today())
+    start, end = rules.period_bounds(day or clock.today(), period)
     _per_org, _streets, total = rules.compliance(
-        selectors.orgs_visible_to(request.user), selectors.meetings_visible_to(request.user), start, end
+        selectors.orgs_visible_to(request.user), selectors.meetings_visible_to(request.user), start, end, period
     )
-    return {"orgs": total.orgs, "compliant": total.compliant, "rate": total.rate}
+    return {"period": period, "start": start, "end": end, "orgs": total.orgs, "compliant": total.compliant,
+            "rate": total.rate}
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="记录三会一课")

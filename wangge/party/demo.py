@@ -303,7 +303,8 @@ def history_exists() -> bool:
 def history_prepare(world) -> None:
     """三会一课 over the history's days, in bulk: most branches keep to the rules, some
     skip a month's theme day or a quarter's lecture, a few hold a members' meeting
-    without a majority (recorded, invalid)."""
+    without a majority (recorded, invalid); December holds the year's organisational-life
+    meeting and democratic appraisal."""
     rng = world.rng("party-meetings")
     start, end = world.start_day, world.today
     orgs = list(PartyOrg.objects.filter(level__in=("branch", "joint_branch"), members__isnull=False).distinct())
@@ -320,6 +321,8 @@ def history_prepare(world) -> None:
             plan = [("theme_day", 10), ("committee", 5)] if org.committee_size >= 3 else [("theme_day", 10)]
             if month.month % 3 == 0:
                 plan += [("assembly", 20), ("lecture", 25)]
+            if month.month == 12:  # the year's 组织生活会 and 民主评议党员
+                plan += [("life", 15), ("appraisal", 22)]
             for kind, day in plan:
                 on = month.replace(day=min(day, 28))
                 if on < start or on > end or rng.random() > habit:
@@ -328,7 +331,7 @@ def history_prepare(world) -> None:
                 valid = kind != "assembly" or attended * 2 > n
                 rows.append(Meeting(org=org, org_path=org.path, area_path=org.area_path, kind=kind, date=on,
                                     topic={"theme_day": "主题党日", "committee": "支委会", "assembly": "支部党员大会",
-                                           "lecture": "党课"}[kind],
+                                           "lecture": "党课", "life": "组织生活会", "appraisal": "民主评议党员"}[kind],
                                     expected=n, attended=attended, voting_expected=n, voting_attended=attended,
                                     valid=valid))
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)

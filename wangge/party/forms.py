@@ -118,7 +118,8 @@ class FlowContactForm(forms.Form):
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100, required=False)
     quarter = forms.ChoiceField(label=_("季度"), required=False,
-                                choices=[("", _("本季度")), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")])
+                                choices=[("", _("本季度")), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4"),
+                                         ("year", _("全年"))])
 
 
 class FlowOutForm(forms.Form):

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
 from wangge.areas.models import Area, AreaKind
@@ -31,7 +32,14 @@ RULE_DEFAULTS = {
     "org_life_months": 6,
     "probation_warn_days": 30,
 }
-MEETING_DEFAULTS = {"assembly": 1, "committee": 3, "group": 3, "lecture": 1, "theme_day": 3}
+# 三会一课 and organisational life required, by meeting kind: (how many, per "quarter" or
+# "year"). WANGGE_PARTY_MEETINGS overrides single kinds (a bare number means per quarter).
+MEETING_DEFAULTS = {
+    "assembly": (1, "quarter"), "committee": (3, "quarter"), "group": (3, "quarter"),
+    "lecture": (1, "quarter"), "theme_day": (3, "quarter"),
+    "life": (1, "year"), "appraisal": (1, "year"),
+}
+PERIODS = ("quarter", "year")
 STREET_PATH_LENGTH = 12  # depth 3 × steplen 4 of the area tree
 
 
@@ -39,8 +47,15 @@ def rule(name: str) -> int:
     return {**RULE_DEFAULTS, **settings.WANGGE_PARTY_RULES}[name]
 
 
-def meetings_per_quarter() -> dict[str, int]:
-    return {**MEETING_DEFAULTS, **settings.WANGGE_PARTY_MEETINGS}
+def meeting_frequencies() -> dict[str, tuple[int, str]]:
+    """Kind → (count, period). Checked here so a typo in settings fails loudly, not silently."""
+    out = {}
+    for kind, value in {**MEETING_DEFAULTS, **settings.WANGGE_PARTY_MEETINGS}.items():
+        count, period = (value, "quarter") if isinstance(value, int) else tuple(value)
+        if kind not in MEETING_DEFAULTS or period not in PERIODS or count < 0:
+            raise ValueError(f"WANGGE_PARTY_MEETINGS: bad entry {kind!r}: {value!r}")
+        out[kind] = (count, period)
+    return out
 
 
 def term_years(kind: str) -> int:
@@ -188,17 +203,23 @@ def bare_grids_with_counts(bare, limit: int = 100) -> list:
 # ---------------------------------------------------------------- 三会一课 compliance
 
 
-def required_kinds(level: str, committee_size: int) -> list[str]:
+def required_kinds(level: str, committee_size: int, period: str = "quarter") -> list[str]:
+    """The kinds an organisation must hold in a compliance period: the quarterly ones in a
+    quarter; in a year also the yearly ones (组织生活会, 民主评议党员). A kind configured to
+    0 is not required."""
     from wangge.party.models import BRANCH_LEVELS, OrgLevel
 
     if level == OrgLevel.GROUP:
-        return ["group"]
-    if level in BRANCH_LEVELS:
+        kinds = ["group"]
+    elif level in BRANCH_LEVELS:
         kinds = ["assembly", "lecture", "theme_day"]
         if committee_size >= rule("committee_min"):
             kinds.insert(1, "committee")
-        return kinds
-    return []
+        kinds += ["life", "appraisal"]
+    else:
+        return []
+    frequencies = meeting_frequencies()
+    return [k for k in kinds if frequencies[k][0] and (period == "year" or frequencies[k][1] == "quarter")]
 
 
 @dataclass
@@ -212,26 +233,41 @@ class Compliance:
         return round(100 * self.compliant / self.orgs, 1) if self.orgs else None
 
 
-def compliance(orgs, meetings, start: date, end: date, quarters: int = 1):
+def compliance(orgs, meetings, start: date, end: date, period: str = "quarter"):
     """Per organisation (id → (met, {kind: (done, needed)})), per street path and for all:
-    one grouped query over the period's valid meetings, one over the organisations."""
-    need = meetings_per_quarter()
-    done = defaultdict(dict)
+    one grouped query over the period's valid meetings, one over the organisations.
+
+    ``period`` is "quarter" (start..end one quarter) or "year" (a calendar year). In a year a
+    quarterly kind counts quarter by quarter — four members' meetings in spring make one
+    quarter, not four — and only the quarters begun by today are required; a yearly kind
+    needs its count once in the year."""
+    frequencies = meeting_frequencies()
+    today = clock.today()
+    quarters = [q for q in _quarters(start, end) if q <= today] if period == "year" else [start]
+    done = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # org → kind → quarter → n
     rows = (
         meetings.filter(date__gte=start, date__lt=end, valid=True)
-        .values("org_id", "kind")
+        .annotate(month=ExtractMonth("date"))
+        .values("org_id", "kind", "month")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in rows:
-        done[row["org_id"]][row["kind"]] = row["n"]
+        done[row["org_id"]][row["kind"]][(row["month"] - 1) // 3] += row["n"]
     per_org, per_street, total = {}, defaultdict(Compliance), Compliance()
     fields = ("id", "level", "committee_size", "area_path")
     for org in orgs.filter(dissolved_on__isnull=True).values_list(*fields).iterator():
-        kinds = required_kinds(org[1], org[2])
+        kinds = required_kinds(org[1], org[2], period)
         if not kinds:
             continue
-        detail = {k: (done[org[0]].get(k, 0), need[k] * quarters) for k in kinds}
+        detail = {}
+        for kind in kinds:
+            count, every = frequencies[kind]
+            held = done[org[0]][kind]
+            if every == "year":
+                detail[kind] = (sum(held.values()), count if quarters else 0)
+            else:  # capped per quarter: a surplus in one quarter does not cover another
+                detail[kind] = (sum(min(held[(q.month - 1) // 3], count) for q in quarters), count * len(quarters))
         met = all(d >= n for d, n in detail.values())
         per_org[org[0]] = (met, detail)
         for bucket in (per_street[org[3][:STREET_PATH_LENGTH]], total):
@@ -243,6 +279,21 @@ def compliance(orgs, meetings, start: date, end: date, quarters: int = 1):
     return per_org, dict(per_street), total
 
 
+def _quarters(start: date, end: date) -> list[date]:
+    out, day = [], start
+    while day < end:
+        out.append(day)
+        day = add_months(day, 3)
+    return out
+
+
 def quarter_bounds(day: date) -> tuple[date, date]:
     first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return first, add_months(first, 3)
+
+
+def period_bounds(day: date, period: str) -> tuple[date, date]:
+    """The quarter or the calendar year holding ``day``."""
+    if period == "year":
+        return date(day.year, 1, 1), date(day.year + 1, 1, 1)
+    return quarter_bounds(day)

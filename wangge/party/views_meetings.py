@@ -86,23 +86,27 @@ def health(request):
     })
 
 
-def _period(request) -> tuple[date, date, str]:
+def _period(request) -> tuple[date, date, str, str]:
+    """(start, end, label, "quarter" or "year") from the filter; this quarter by default."""
     form = PeriodForm(request.GET or None)
     today = clock.today()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = today.year, str((today.month - 1) // 3 + 1)
     if form.is_valid():
         year = form.cleaned_data["year"] or year
-        quarter = int(form.cleaned_data["quarter"] or quarter)
-    start = date(year, 3 * (quarter - 1) + 1, 1)
-    return start, rules.add_months(start, 3), f"{year} Q{quarter}"
+        quarter = form.cleaned_data["quarter"] or quarter
+    if quarter == "year":
+        start, end = rules.period_bounds(date(year, 1, 1), "year")
+        return start, end, _("%(year)s 年全年") % {"year": year}, "year"
+    start = date(year, 3 * (int(quarter) - 1) + 1, 1)
+    return start, rules.add_months(start, 3), f"{year} Q{quarter}", "quarter"
 
 
 @guarded(can_supervise_party)
 def compliance(request):
-    start, end, label = _period(request)
+    start, end, label, period = _period(request)
     user = request.user
     per_org, per_street, total = rules.compliance(
-        selectors.orgs_visible_to(user), selectors.meetings_visible_to(user), start, end
+        selectors.orgs_visible_to(user), selectors.meetings_visible_to(user), start, end, period
     )
     streets = {a.path: a for a in Area.objects.filter(path__in=list(per_street))}
     street_rows = sorted(((streets.get(p), c) for p, c in per_street.items()), key=lambda r: r[0].path if r[0] else "")
@@ -114,7 +118,7 @@ def compliance(request):
     return render(request, "party/compliance.html", {
         "form": PeriodForm(request.GET or None), "label": label, "total": total,
         "street_rows": street_rows, "page": page, "query": query,
-        "kind_labels": dict(MeetingKind.choices),
+        "kind_labels": dict(MeetingKind.choices), "period": period,
     })
 
 

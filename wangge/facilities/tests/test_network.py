@@ -42,6 +42,19 @@ def test_multi_source_distance_adds_both_snap_lengths():
     assert math.isinf(dist[1])  # off the network: not silently dropped, but infinite
 
 
+def test_each_facility_counts_with_its_own_snap_length():
+    # Street 0—1—2 (100 m each). Facility A sits 250 m off node 1 (the nearer node by the
+    # network), facility B 5 m off node 0: from node 2, B is 205 m away, A 350 m.
+    graph = build_graph([0, 0, 0], [0, 0.001, 0.002], [0, 1], [1, 2], [100.0, 100.0])
+    homes = Snapped(node=np.array([2, 1]), offset=np.array([0.0, 0.0]))
+    facilities = Snapped(node=np.array([1, 0, -1]), offset=np.array([250.0, 5.0, np.inf]))
+    assert network_distances(graph, homes, facilities).tolist() == pytest.approx([205.0, 105.0])
+    # the limit counts the facility's snap as well: beyond it, inf
+    limited = network_distances(graph, homes, facilities, limit=150.0)
+    assert math.isinf(limited[0]) and limited[1] == pytest.approx(105.0)
+    assert graph.nearest_source([0]).tolist() == pytest.approx([0.0, 100.0, 200.0])
+
+
 def test_greedy_picks_the_largest_new_coverage_first():
     reach = [np.array([0, 1]), np.array([1, 2, 3]), np.array([3])]
     weight = np.array([5.0, 1.0, 4.0, 4.0])

@@ -126,3 +126,80 @@ def test_compliance_per_org_and_street(world):
     client = Client()
     client.force_login(world.orgdept)
     assert "乙网格党支部" in client.get("/party/compliance/").content.decode()
+
+
+def _hold(world, kind, *days, org=None):
+    ids = list(Member.objects.filter(org=org or world.branch_a).values_list("id", flat=True))
+    for on in days:
+        services.meeting_record(actor=world.staff_a, org=org or world.branch_a, kind=kind, on=on,
+                                topic=kind, attendee_ids=ids)
+
+
+def _keep_2025_quarters(world, skip_quarter=None):
+    for q in range(4):
+        if q == skip_quarter:
+            continue
+        first = 3 * q + 1
+        _hold(world, "theme_day", *(date(2025, first + m, 5) for m in range(3)))
+        _hold(world, "assembly", date(2025, first, 6))
+        _hold(world, "lecture", date(2025, first, 7))
+
+
+def test_a_year_needs_every_quarter_and_the_yearly_meetings(world):
+    _keep_2025_quarters(world)
+    year = (date(2025, 1, 1), date(2026, 1, 1))
+    per_org, _streets, total = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(), *year, "year")
+    met, detail = per_org[world.branch_a.id]
+    assert not met and detail["life"] == (0, 1) and detail["appraisal"] == (0, 1)
+    assert detail["assembly"] == (4, 4) and detail["theme_day"] == (12, 12)
+    # a quarter's view never asks for the yearly kinds
+    quarter, _s, _t = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(),
+                                       date(2025, 4, 1), date(2025, 7, 1))
+    assert quarter[world.branch_a.id][0] and "life" not in quarter[world.branch_a.id][1]
+    _hold(world, "life", date(2025, 12, 15))
+    _hold(world, "appraisal", date(2025, 12, 22))
+    per_org, _streets, total = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(), *year, "year")
+    assert per_org[world.branch_a.id][0] is True and total.compliant == 1
+
+
+def test_a_surplus_in_one_quarter_does_not_cover_another(world):
+    _keep_2025_quarters(world, skip_quarter=2)
+    _hold(world, "assembly", date(2025, 1, 20), date(2025, 2, 20))  # Q1 holds three
+    _hold(world, "life", date(2025, 12, 15))
+    _hold(world, "appraisal", date(2025, 12, 22))
+    per_org, _s, _t = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(),
+                                       date(2025, 1, 1), date(2026, 1, 1), "year")
+    met, detail = per_org[world.branch_a.id]
+    assert not met and detail["assembly"] == (3, 4) and detail["theme_day"] == (9, 12)
+
+
+def test_the_current_year_asks_only_for_the_quarters_begun(world, monkeypatch):
+    monkeypatch.setattr(rules.clock, "today", lambda: date(2025, 5, 10))
+    per_org, _s, _t = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(),
+                                       date(2025, 1, 1), date(2026, 1, 1), "year")
+    assert per_org[world.branch_a.id][1]["assembly"] == (0, 2)
+
+
+def test_meeting_frequencies_are_configurable_and_checked(world, settings):
+    settings.WANGGE_PARTY_MEETINGS = {"theme_day": 1, "appraisal": 0, "life": (2, "year")}
+    frequencies = rules.meeting_frequencies()
+    assert frequencies["theme_day"] == (1, "quarter") and frequencies["life"] == (2, "year")
+    kinds = rules.required_kinds("branch", 0, "year")
+    assert "appraisal" not in kinds and "life" in kinds
+    settings.WANGGE_PARTY_MEETINGS = {"life": (1, "month")}
+    with pytest.raises(ValueError, match="life"):
+        rules.meeting_frequencies()
+
+
+def test_the_compliance_page_and_api_offer_the_year(world):
+    _keep_2025_quarters(world)
+    client = Client()
+    client.force_login(world.orgdept)
+    page = client.get("/party/compliance/?year=2025&quarter=year").content.decode()
+    assert "2025" in page and "组织生活会 0/1" in page and "民主评议党员 0/1" in page
+    assert "组织生活会" not in client.get("/party/compliance/?year=2025&quarter=2").content.decode()
+    answer = client.get("/api/party/compliance?day=2025-06-01&period=year").json()
+    assert (answer["period"], answer["start"], answer["end"]) == ("year", "2025-01-01", "2026-01-01")
+    assert answer["orgs"] == 2 and answer["compliant"] == 0
+    wrong = client.get("/api/party/compliance?period=month")
+    assert wrong.status_code == 422 and "period" in wrong.content.decode()
