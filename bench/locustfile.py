@@ -32,7 +32,15 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import RescheduleTask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.loadhelpers import csrf_field, multipart, photo, totp
+from bench.loadhelpers import (
+    csrf_field,
+    hidden_value,
+    multipart,
+    photo,
+    resident_workbook,
+    select_values,
+    totp,
+)
 from bench.loadhelpers import marker as new_marker  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["WANGGE_LOAD_PLAN"]).read_text())
@@ -46,6 +54,7 @@ _log = open(f"{PLAN['writes']}.{os.getpid()}.jsonl", "a", buffering=1)  # noqa: 
 
 
 PHOTO = photo()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 _last_step: dict[str, int] = {}
@@ -500,10 +509,32 @@ class CommunityStaff(Staff):
     def dispatch(self):
         self.act("to_dispatch", "dispatch", "accepted", {"note": "派遣"})
 
+    def import_residents(self):
+        """A small resident import, as the office sends it: the page, the upload (the
+        preview: every row checked, nothing written) and the confirmation that applies it.
+        The confirmation is not resent (its token is used up once applied); reconcile.py
+        then finds all of the file's rows or none, never a part, never twice."""
+        page = self.page("/people/import/?kind=residents", "import page")
+        token, grids = csrf_field(page.text), select_values(page.text, "default_grid")
+        if not token or not grids:
+            return
+        mark = new_marker()
+        fields = {"csrfmiddlewaretoken": token, "kind": "residents", "mode": "valid_rows",
+                  "default_grid": random.choice(grids)}
+        body, ctype = multipart(fields, {"file": ("居民.xlsx", resident_workbook(mark), XLSX)})
+        preview = self.call("POST", "/people/import/", "import preview", body=body,
+                            headers={"Content-Type": ctype, "Referer": ORIGIN + "/people/import/"})
+        confirm = hidden_value(preview.text, "token") if preview.status_code == 200 else ""
+        if not confirm:
+            return
+        self.write("import", "/people/import/", "import confirm", keyed=False, marker=mark, ok=(200,),
+                   refused=(400,), form={**fields, "csrfmiddlewaretoken": csrf_field(preview.text) or token,
+                                         "token": confirm})
+
     tasks = _weighted("community_staff", {
         "open_day": Staff.open_day, "work_list": Staff.work_list, "case_page": Staff.case_page,
         "accept": accept, "dispatch": dispatch, "registry_search": Staff.registry_search,
-        "household_page": Staff.household_page,
+        "household_page": Staff.household_page, "import": import_residents,
     })
 
 
