@@ -203,7 +203,8 @@ def main() -> None:
     print("\n=== faults summary ===")
     for r in results:
         c = r["celery"]
-        print(f"  {r['name']:<13} 5xx {r['server_errors']:>3}  timeouts {r['timeouts']:>3}  "
+        print(f"  {r['name']:<13} 5xx {r['server_errors']:>3} (worded 503/507 {r['worded']:>3})  "
+              f"timeouts {r['timeouts']:>3}  "
               f"longest {r['longest_ms'] / 1000:5.1f} s  reconciled "
               f"{'yes' if r['reconciled'] else 'NO'}  celery caught up "
               f"{'yes' if c['caught_up'] else 'NO'}, notices twice {c['notices_twice']}  "

@@ -196,6 +196,9 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
     failures = _failures(prefix)
     server_errors = sum(int(f["Occurrences"]) for f in failures
                         if re.search(r"HTTP 5\d\d", f["Error"]))
+    # 503 ("busy, try again") and 507 (upload disk full) are the worded answers the app
+    # gives by design in a fault; the rest (500, 502, 504) are failures of the server.
+    worded = sum(int(f["Occurrences"]) for f in failures if re.search(r"HTTP 50[37]\b", f["Error"]))
     timeouts = sum(int(f["Occurrences"]) for f in failures if re.search(r"HTTP 0\b", f["Error"]))
     print(f"\n  {'endpoint':<28} {'reqs':>6} {'fail':>5} {'req/s':>6} {'p50':>6} {'p95':>6} "
           f"{'p99':>6}  (ms)")
@@ -248,7 +251,7 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
     saturated = bool(slow) or server_errors > 0 or timeouts > 0 or throughput < 0.9 * offered
     result = {
         "multiplier": multiplier, "offered": offered, "throughput": throughput,
-        "server_errors": server_errors, "timeouts": timeouts, "slow": slow,
+        "server_errors": server_errors, "worded": worded, "timeouts": timeouts, "slow": slow,
         "cpu": cpu, "reconciled": reconciliation.returncode == 0, "saturated": saturated,
         "longest_ms": longest, "cpu_ms_per_request": cpu_ms, "capacity_rps": capacity, "reconciliation": reconciliation.stdout.strip(),
         "errors": [(f["Method"], f["Name"], f["Error"], f["Occurrences"]) for f in failures],
@@ -256,7 +259,7 @@ def report_step(args, stack, multiplier, offered, prefix, sampler, step_dir, sta
     }
     (step_dir / "result.json").write_text(json.dumps(result, indent=1))
     print(f"  verdict: throughput {throughput:.2f} of {offered:.2f} req/s offered, "
-          f"{server_errors} server errors, {timeouts} timeouts, "
+          f"{server_errors} server errors ({worded} of them a worded 503/507), {timeouts} timeouts, "
           f"{'endpoints over 300 ms: ' + ', '.join(slow) if slow else 'every p95 ≤ 300 ms'}; "
           f"{'SATURATED' if saturated else 'holds'}; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
