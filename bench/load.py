@@ -16,7 +16,8 @@ production settings, Celery worker and beat, all on 127.0.0.1), builds the city 
 After ``--multipliers`` (default 1,3,5) it keeps doubling (``--search``, up to
 ``--max-multiplier``) until a step saturates: p95 over 300 ms on an endpoint with at
 least 20 requests, any server error or timeout, or throughput under 90 % of what the plan
-offers. Bounded: each step stops after ``--minutes`` and after ``--max-requests``; the
+offers. When every step saturated, ``--search`` halves below the smallest multiplier
+(down to ``--min-multiplier``) until a step holds. Bounded: each step stops after ``--minutes`` and after ``--max-requests``; the
 stack stops when the script ends, however it ends.
 """
 
@@ -276,6 +277,8 @@ def main() -> None:
     parser.add_argument("--search", action="store_true",
                         help="keep doubling after the multipliers until saturation")
     parser.add_argument("--max-multiplier", type=float, default=64)
+    parser.add_argument("--min-multiplier", type=float, default=0.1,
+                        help="with --search, halve down to this when the first step saturates")
     parser.add_argument("--max-users", type=int, default=300, help="simulated users per role")
     parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--timeout", type=float, default=10, help="client timeout (s)")
@@ -301,6 +304,13 @@ def main() -> None:
     while args.search and not results[-1]["saturated"] and multiplier * 2 <= args.max_multiplier:
         multiplier *= 2
         results.append(run_step(args, stack, multiplier, counts, run_dir))
+    # Saturated already at the first step: halve below it until a step holds.
+    multiplier = min(multipliers)
+    while (args.search and all(r["saturated"] for r in results)
+           and multiplier / 2 >= args.min_multiplier):
+        multiplier /= 2
+        results.append(run_step(args, stack, multiplier, counts, run_dir))
+    results.sort(key=lambda r: r["multiplier"])
     print("\n=== summary ===")
     for r in results:
         print(f"  {r['multiplier']:>4g}×  offered {r['offered']:7.2f} req/s  served "
