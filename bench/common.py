@@ -1,7 +1,10 @@
 """Helpers shared by the benchmark scripts."""
 
 import argparse
+import os
 import statistics
+import sys
+import time
 
 
 def recreate_database(url: str, *, locale_c: bool = False) -> None:
@@ -59,3 +62,33 @@ def peak_rss_kib() -> int:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def city_ready(args: argparse.Namespace) -> None:
+    """The start of a full-city benchmark on PostgreSQL: ``DATABASE_URL`` must name one;
+    ``--recreate`` drops it first; Django set up (no query log), migrated, and the city
+    generated at ``args.scale`` with ``args.seed`` unless ``--reuse`` (never over a city
+    that is there already)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("DATABASE_URL must name a PostgreSQL database")
+    if args.recreate:
+        recreate_database(url, locale_c=args.locale_c)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if args.reuse:
+        return
+    from wangge.areas.models import Area
+    from wangge.demo.city import city_generate
+
+    if Area.objects.exists():
+        sys.exit("the database has a city already: --recreate or --reuse")
+    started = time.perf_counter()
+    city_generate(scale=args.scale, seed=args.seed)
+    print(f"city at scale {args.scale}: {time.perf_counter() - started:.0f} s", flush=True)

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import add_database_arguments, peak_rss_kib, recreate_database  # noqa: E402
+from bench.common import add_database_arguments, city_ready, peak_rss_kib  # noqa: E402
 from bench.common import p95 as percentile_95  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -216,25 +216,9 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("DATABASE_URL must name a PostgreSQL database")
-    if args.recreate:
-        recreate_database(url, locale_c=args.locale_c)
-    setup_django()
-    from django.core.management import call_command
+    city_ready(args)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    if not args.reuse:
-        from wangge.areas.models import Area
-        from wangge.demo.city import city_generate
-
-        if Area.objects.exists():
-            sys.exit("the database has a city already: --recreate or --reuse")
-        started = time.perf_counter()
-        city_generate(scale=args.scale, seed=args.seed)
-        print(f"city at scale {args.scale}: {time.perf_counter() - started:.0f} s", flush=True)
     if not args.reuse or args.history:
         top_up_members(args.members)
         started = time.perf_counter()

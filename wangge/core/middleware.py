@@ -35,11 +35,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from wangge.core.dbfaults import fault_behind, trouble_response
+from wangge.core.dbfaults import API_PREFIX, fault_behind, trouble_response
 
 NUL = "\x00"
 NUL_MESSAGE = "不能包含空字符（\\0），请删除不可见的控制字符后重试"
-API_PREFIX = "/api/"
 
 
 class InputRefused(BadRequest):
