@@ -266,22 +266,31 @@ def _deadline_drafts(case: Case, which: str, due: datetime, passed: bool) -> lis
     ]
 
 
-def deadline_drafts(now: datetime) -> Iterable[Draft]:
+def deadline_drafts(now: datetime, since: datetime | None = None) -> Iterable[Draft]:
+    """Drafts for the open cases whose signing or resolving deadline is within the warning
+    time or passed in the look-back. With ``since`` (the previous scan), only the cases
+    that can have crossed a line since then: the deadline itself after ``since`` (a
+    deadline that was soon is passed now, or one comes into the warning time), or the case
+    changed after ``since`` (dispatched to another unit, resumed) — a few cases, not a
+    week of them."""
     soon = now + timedelta(minutes=settings.WANGGE_NOTIFY_DEADLINE_WARN_MINUTES)
-    since = now - DEADLINE_LOOKBACK
+    floor = now - DEADLINE_LOOKBACK
     waiting_sign = Case.objects.filter(
         status=Status.DISPATCHED,
         signed_at__isnull=True,
         paused_at__isnull=True,
-        sign_due_at__gt=since,
+        sign_due_at__gt=floor,
         sign_due_at__lte=soon,
     )
     open_work = Case.objects.filter(
         status__in=[Status.DISPATCHED, Status.IN_PROGRESS],
         paused_at__isnull=True,
-        resolve_due_at__gt=since,
+        resolve_due_at__gt=floor,
         resolve_due_at__lte=soon,
     )
+    if since is not None and since > floor:
+        waiting_sign = waiting_sign.filter(Q(sign_due_at__gt=since) | Q(updated_at__gt=since))
+        open_work = open_work.filter(Q(resolve_due_at__gt=since) | Q(updated_at__gt=since))
     for case in waiting_sign.order_by("pk")[:2000]:
         yield from _deadline_drafts(case, "sign", case.sign_due_at, case.sign_due_at <= now)
     for case in open_work.order_by("pk")[:2000]:
@@ -293,7 +302,7 @@ def deadline_drafts(now: datetime) -> Iterable[Draft]:
 register_event_source(
     SOURCE, events_after=events_after, drafts_for_event=drafts_for_event, may_notify=may_notify
 )
-register_deadline_source(SOURCE, drafts=deadline_drafts, may_notify=may_notify)
+register_deadline_source(SOURCE, drafts=deadline_drafts, may_notify=may_notify, windowed=True)
 
 
 # --------------------------------------------------------------------------- entry points

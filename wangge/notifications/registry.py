@@ -7,6 +7,9 @@ by ``NotificationsConfig.ready``) registers:
   in id order (the scanner keeps a cursor per source), ``drafts_for_event(event_id)``
   gives the drafts of one event (the on-commit listener);
 - a *deadline source*: ``drafts(now)`` gives drafts for deadlines approaching or passed;
+  one registered ``windowed=True`` is called ``drafts(now, since)`` and may leave out
+  what cannot have changed since ``since`` (the previous scan, less a margin; None on the
+  first scan, or when the clock went back: the source's own look-back);
 - for both, ``may_notify(user, draft)``: whether the user may see what the draft is
   about. A draft for a user who may not is dropped (never written, never sent).
 
@@ -15,7 +18,6 @@ Draft keys must be unique per thing + recipient; the same key twice is one notic
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 
@@ -44,8 +46,9 @@ class EventSource:
 @dataclass(frozen=True)
 class DeadlineSource:
     name: str
-    drafts: Callable[[datetime], Iterable[Draft]]
+    drafts: Callable[..., Iterable[Draft]]
     may_notify: Callable[[Any, Draft], bool]
+    windowed: bool = False
 
 
 EVENT_SOURCES: dict[str, EventSource] = {}
@@ -60,8 +63,8 @@ def register_event_source(name: str, *, events_after, drafts_for_event, may_noti
     return source
 
 
-def register_deadline_source(name: str, *, drafts, may_notify) -> DeadlineSource:
-    source = DeadlineSource(name, drafts, may_notify)
+def register_deadline_source(name: str, *, drafts, may_notify, windowed: bool = False) -> DeadlineSource:
+    source = DeadlineSource(name, drafts, may_notify, windowed)
     DEADLINE_SOURCES[name] = source
     return source
 

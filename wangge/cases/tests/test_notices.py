@@ -147,3 +147,38 @@ def test_the_scan_command_catches_up(world, capsys):
     call_command("notices_scan")
     assert "通知：事件 2 条" in capsys.readouterr().out
     assert Notice.objects.filter(recipient=world.handler, kind="dispatch").count() == 1
+
+
+def test_a_scan_after_the_first_reads_only_what_can_have_changed(world):
+    from wangge.cases.models import Case
+    from wangge.cases.notices import deadline_drafts
+
+    old = CaseFactory.dispatched(world)
+    fresh = CaseFactory.dispatched(world)
+    now = old.sign_due_at + timedelta(hours=3)
+    # the old case's deadline passed two hours before the previous scan; the fresh one's
+    # comes due after it
+    Case.objects.filter(pk=fresh.pk).update(sign_due_at=now - timedelta(minutes=20),
+                                            updated_at=now - timedelta(days=1))
+    Case.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=1))
+    since = now - timedelta(hours=1)
+    subjects = {d.subject for d in deadline_drafts(now, since)}
+    assert subjects == {f"cases.case:{fresh.pk}"}
+    assert {f"cases.case:{old.pk}", f"cases.case:{fresh.pk}"} <= {d.subject for d in deadline_drafts(now)}
+    # a case that changed since (dispatched again, resumed) is read again
+    Case.objects.filter(pk=old.pk).update(updated_at=now - timedelta(minutes=5))
+    assert f"cases.case:{old.pk}" in {d.subject for d in deadline_drafts(now, since)}
+
+
+def test_the_deadline_scan_keeps_its_time_and_starts_over_when_the_clock_goes_back(world):
+    case = CaseFactory.dispatched(world)
+    late = case.sign_due_at + timedelta(minutes=1)
+    assert notices_for_deadlines(now=late) >= 2  # passed: the handler and the dispatcher
+    cursor = ScanCursor.objects.get(name="deadlines:cases")
+    assert cursor.position == int(late.timestamp())
+    assert notices_for_deadlines(now=late + timedelta(minutes=5)) == 0
+    # an earlier clock (a restored database, a test): the full look-back, nothing lost
+    Notice.objects.filter(kind__startswith="deadline").delete()
+    assert notices_for_deadlines(now=case.sign_due_at - timedelta(minutes=60)) == 1
+    assert ScanCursor.objects.get(name="deadlines:cases").position == int(
+        (case.sign_due_at - timedelta(minutes=60)).timestamp())

@@ -113,3 +113,23 @@ def test_figures_per_area_with_drill_down(ew):
     for code in codes:
         assert INDICATORS[code].drill is not None
         assert INDICATORS[code].drill_allowed(ew.staff_a) and not INDICATORS[code].drill_allowed(ew.keeper)
+
+
+def test_a_crediting_run_reads_only_the_cases_after_the_last_one(ew, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    from wangge.core import clock
+    from wangge.employment.credit import CURSOR_KEY
+
+    category = _category()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_report(actor=None, category=category, description="路口井盖缺失", source=Source.RESIDENT,
+                           grid=ew.grid_a, reporter_phone="139-1234-5678")
+    type(case).objects.filter(pk=case.pk).update(created_at=clock.now() - timedelta(hours=2))
+    cache.set(CURSOR_KEY, case.pk)  # an earlier run read past it (and, say, lost its credit)
+    assert credit_reports() == 0
+    cache.delete(CURSOR_KEY)  # the cursor gone (Redis flushed): the whole look-back again
+    assert credit_reports() == 1
+    assert cache.get(CURSOR_KEY) >= case.pk
