@@ -47,6 +47,7 @@ class Report:
     acked: int = 0
     unacked: int = 0
     cases_checked: int = 0
+    unanswered_replays: int = 0
     failures: list[str] = field(default_factory=list)
     by_kind: Counter = field(default_factory=Counter)
 
@@ -60,7 +61,8 @@ class Report:
     def summary(self) -> str:
         lines = [
             f"reconciliation: {'PASS' if self.ok else 'FAIL'} — {self.writes} writes "
-            f"({self.acked} acknowledged, {self.unacked} not), {self.cases_checked} case timelines",
+            f"({self.acked} acknowledged, {self.unacked} not), {self.cases_checked} case timelines"
+            + (f", {self.unanswered_replays} resends unanswered (timed out)" if self.unanswered_replays else ""),
             "  by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(self.by_kind.items())),
         ]
         for message in self.failures[:30]:
@@ -120,7 +122,11 @@ def check_writes(rows: list[dict], report: Report) -> None:
                 if records != 1:
                     report.fail(f"{label}: acknowledged, {records} idempotency records")
             replay = row.get("replay")
-            if replay and (replay.get("status") not in (200, 201) or not replay.get("same")):
+            if replay and not replay.get("status"):
+                # The resend got no answer at all (the client's timeout): nothing to compare;
+                # the count above already shows whether it wrote a second row.
+                report.unanswered_replays += 1
+            elif replay and (replay.get("status") not in (200, 201) or not replay.get("same")):
                 report.fail(f"{label}: resend answered {replay.get('status')}, "
                             f"{'same' if replay.get('same') else 'a different'} answer")
             if row["kind"] == "finding" and count == 1:

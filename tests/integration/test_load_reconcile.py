@@ -176,3 +176,13 @@ def test_a_half_applied_import_fails(world):
     for acked in (True, False):
         failures = "\n".join(reconcile([_import_row("LTimp2", acked=acked)]).failures)
         assert "its file has 12 rows" in failures
+
+
+def test_a_resend_that_timed_out_is_counted_not_failed(world):
+    _report(world, "LTtime", "k-10")
+    report = reconcile([_row(world, "LTtime", "k-10", acked=True, replay={"status": 0, "same": False})])
+    assert report.ok and report.unanswered_replays == 1
+    assert "1 resends unanswered" in report.summary()
+    # a resend that was answered differently still fails
+    report = reconcile([_row(world, "LTtime", "k-10", acked=True, replay={"status": 201, "same": False})])
+    assert not report.ok
