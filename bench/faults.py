@@ -149,7 +149,8 @@ def main() -> None:
     parser.add_argument("--media-mb", type=int, default=64)
     parser.add_argument("--celery-wait", type=float, default=150)
     parser.add_argument("--max-users", type=int, default=300)
-    parser.add_argument("--spawn-rate", type=float, default=2)
+    parser.add_argument("--spawn-rate", type=float, default=None,
+                        help="users started per second (default: the model's sign-ins per second)")
     parser.add_argument("--timeout", type=float, default=10)
     add_port_arguments(parser)
     args = parser.parse_args()

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadmodel import plan  # noqa: E402
+from bench.loadmodel import plan, signins_per_second  # noqa: E402
 from bench.stack import Stack, add_port_arguments, stack_from_args  # noqa: E402
 
 CLASSES = {
@@ -145,12 +145,19 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path,
     for role, row in roles.items():
         print(f"  {role:<19} {row['users']:>4} users  {row['requests_per_second']:7.2f} req/s",
               flush=True)
+    # Users start at the model's sign-in rate (a faster ramp is a sign-in storm the peak
+    # hour does not have, and its backlog then spoils the measured window), unless
+    # --spawn-rate names one; with --reset-stats the ramp comes before the measured minutes.
+    spawn_rate = args.spawn_rate or max(1.0, signins_per_second(scale=args.scale, multiplier=multiplier))
+    ramp = users / spawn_rate if reset_stats else 0
+    print(f"  users start at {spawn_rate:.1f}/s: {ramp:.0f} s before the measured {args.minutes:g} min",
+          flush=True)
     started = time.time()
     prefix = step_dir / "locust"
     command = [
         str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-        "--headless", "--users", str(users), "--spawn-rate", str(args.spawn_rate),
-        "--run-time", f"{int(args.minutes * 60)}s", "--stop-timeout", "20",
+        "--headless", "--users", str(users), "--spawn-rate", f"{spawn_rate:.2f}",
+        "--run-time", f"{int(args.minutes * 60 + ramp)}s", "--stop-timeout", "20",
         "--only-summary", "--csv", str(prefix), "--loglevel", "WARNING",
         # The first sign-in of each simulated user is yesterday's session, not the peak's:
         # the figures count from the moment every user is running.
@@ -280,7 +287,8 @@ def main() -> None:
     parser.add_argument("--min-multiplier", type=float, default=0.1,
                         help="with --search, halve down to this when the first step saturates")
     parser.add_argument("--max-users", type=int, default=300, help="simulated users per role")
-    parser.add_argument("--spawn-rate", type=float, default=2)
+    parser.add_argument("--spawn-rate", type=float, default=None,
+                        help="users started per second (default: the model's sign-ins per second)")
     parser.add_argument("--timeout", type=float, default=10, help="client timeout (s)")
     add_port_arguments(parser)
     args = parser.parse_args()

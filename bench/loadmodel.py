@@ -118,3 +118,8 @@ def plan(*, scale: float, multiplier: float, accounts: dict[str, int], max_users
             "weights": tasks,
         }
     return roles
+
+
+def signins_per_second(*, scale: float, multiplier: float) -> float:
+    """The peak hour's sign-ins per second (every role's ``open_day``) at this scale and load."""
+    return sum(tasks.get("open_day", 0) for tasks in PEAK_HOUR.values()) * scale * multiplier / 3600
