@@ -169,7 +169,7 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path,
     client = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,  # noqa: S603
                               start_new_session=True)
     sampler = CpuSampler(stack, client.pid)
-    deadline = time.monotonic() + args.minutes * 60 + 90
+    deadline = time.monotonic() + args.minutes * 60 + ramp + 90
     fault = {"thread": None, "result": {}}
     if inject is not None:
         import threading
