@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import add_database_arguments, recreate_database  # noqa: E402
+from bench.common import add_database_arguments, city_ready  # noqa: E402
 from bench.common import p95 as percentile_95  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -89,38 +89,18 @@ def main() -> None:
                         help="with --reuse: (re)load the fees and meetings on the existing city")
     add_database_arguments(parser, reuse_help="skip generation; time the queries on existing data")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must point at a PostgreSQL database")
-    if args.recreate:
-        recreate_database(url, locale_c=args.locale_c)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    city_ready(args)
     from django.db import connection
 
-    settings.DEBUG = False
     from wangge.accounts.models import Role, RoleAssignment
     from wangge.areas.models import Area, AreaKind, Estate
     from wangge.core import clock
-    from wangge.demo.city import city_generate
     from wangge.indicators.definitions import evaluation_started
     from wangge.indicators.periods import Period
     from wangge.indicators.selectors import area_figures
     from wangge.property.models import FeeRecord
     from wangge.property.selectors import estates_visible_to
 
-    call_command("migrate", verbosity=0)
-    if not args.reuse:
-        if Area.objects.exists():
-            sys.exit("the database already holds a city: use --recreate (or --reuse)")
-        print(f"generating the city at scale {args.scale} (seed {args.seed}) …", flush=True)
-        started = time.perf_counter()
-        stats = city_generate(scale=args.scale, seed=args.seed)
-        print(f"  city: {stats.grids} grids in {time.perf_counter() - started:.0f} s", flush=True)
     if not args.reuse or args.history:
         print("loading the history …", flush=True)
         _load_history()
