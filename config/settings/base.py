@@ -294,7 +294,8 @@ WANGGE_PARTY_TRANSFER_DAYS = env_int("WANGGE_PARTY_TRANSFER_DAYS", 30)
 # 三会一课 and organisational life required, kind → (count, "quarter" or "year"); a bare
 # number means per quarter; keys left out keep the defaults: per quarter assembly 1,
 # committee 3, group 3, lecture 1, theme_day 3; per year life 1, appraisal 1; 0 means not
-# required (settings module only; a bad entry fails loudly).
+# required; e.g. {"lecture": (2, "year")} where lectures are twice a year (settings module
+# only; a bad entry fails loudly).
 WANGGE_PARTY_MEETINGS: dict = {}
 # Neighbouring households one 党员中心户 links: (fewest, most).
 WANGGE_PARTY_CENTRAL_LINKS = (5, 15)

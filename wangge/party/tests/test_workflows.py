@@ -191,6 +191,19 @@ def test_meeting_frequencies_are_configurable_and_checked(world, settings):
         rules.meeting_frequencies()
 
 
+def test_lectures_twice_a_year_instead_of_quarterly(world, settings):
+    settings.WANGGE_PARTY_MEETINGS = {"lecture": (2, "year")}
+    _keep_2025_quarters(world)  # a lecture every quarter: four
+    _hold(world, "life", date(2025, 12, 15))
+    _hold(world, "appraisal", date(2025, 12, 22))
+    year = (date(2025, 1, 1), date(2026, 1, 1))
+    per_org, _s, _t = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(), *year, "year")
+    assert per_org[world.branch_a.id][0] and per_org[world.branch_a.id][1]["lecture"] == (4, 2)
+    quarter, _s, _t = rules.compliance(PartyOrg.objects.all(), Meeting.objects.all(),
+                                       date(2025, 4, 1), date(2025, 7, 1))
+    assert "lecture" not in quarter[world.branch_a.id][1]
+
+
 def test_the_compliance_page_and_api_offer_the_year(world):
     _keep_2025_quarters(world)
     client = Client()
