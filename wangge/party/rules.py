@@ -203,7 +203,8 @@ def bare_grids_with_counts(bare, limit: int = 100) -> list:
 # ---------------------------------------------------------------- 三会一课 compliance
 
 
-def required_kinds(level: str, committee_size: int, period: str = "quarter") -> list[str]:
+def required_kinds(level: str, committee_size: int, period: str = "quarter",
+                   frequencies: dict[str, tuple[int, str]] | None = None) -> list[str]:
     """The kinds an organisation must hold in a compliance period: the quarterly ones in a
     quarter; in a year also the yearly ones (组织生活会, 民主评议党员). A kind configured to
     0 is not required."""
@@ -218,7 +219,7 @@ def required_kinds(level: str, committee_size: int, period: str = "quarter") -> 
         kinds += ["life", "appraisal"]
     else:
         return []
-    frequencies = meeting_frequencies()
+    frequencies = frequencies or meeting_frequencies()
     return [k for k in kinds if frequencies[k][0] and (period == "year" or frequencies[k][1] == "quarter")]
 
 
@@ -257,7 +258,7 @@ def compliance(orgs, meetings, start: date, end: date, period: str = "quarter"):
     per_org, per_street, total = {}, defaultdict(Compliance), Compliance()
     fields = ("id", "level", "committee_size", "area_path")
     for org in orgs.filter(dissolved_on__isnull=True).values_list(*fields).iterator():
-        kinds = required_kinds(org[1], org[2], period)
+        kinds = required_kinds(org[1], org[2], period, frequencies)
         if not kinds:
             continue
         detail = {}
