@@ -12,6 +12,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # (a report's write and commit) leaves its core to another, so one per core idles.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 worker_class = "sync"
+# The app is loaded (and warmed: wangge.core.warmup) once in the master; every worker,
+# and each one replacing a recycled worker, starts with the URLconf imported and the
+# templates compiled instead of spending its first requests on it. Deploy by restart.
+preload_app = True
 # A worker silent for this long is killed and replaced (its request's transaction rolls
 # back; the client's retry with the same Idempotency-Key lands once). A killed worker
 # (SIGKILL, OOM) is replaced by the master at once.
@@ -24,8 +28,9 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # user gets the 503 "busy, try again" answer (wangge.core.dbfaults), not a dropped
 # connection; workers and commands keep no statement limit (config/settings/base.py).
 os.environ.setdefault("WANGGE_DB_STATEMENT_TIMEOUT_MS", str(max(timeout - 5, 1) * 1000))
-# Recycle workers now and then so a slow leak never grows without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak never grows without bound (at the city's
+# peak a worker serves about 12 requests a second: this is about an hour).
+max_requests = 50000
+max_requests_jitter = 5000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")

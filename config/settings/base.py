@@ -428,8 +428,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a POST's first answer is kept for replays of its Idempotency-Key.
 WANGGE_IDEMPOTENCY_DAYS = env_int("WANGGE_IDEMPOTENCY_DAYS", 30)
-# How long a worker keeps its copy of categories, routing rules and area nodes (core.refcache).
-WANGGE_REFCACHE_SECONDS = env_int("WANGGE_REFCACHE_SECONDS", 60)
+# A worker's copies of categories, routing rules and area nodes (core.refcache): how often
+# it asks the shared cache whether they changed, and the longest it keeps one regardless.
+WANGGE_REFCACHE_CHECK_SECONDS = env_int("WANGGE_REFCACHE_CHECK_SECONDS", 5)
+WANGGE_REFCACHE_SECONDS = env_int("WANGGE_REFCACHE_SECONDS", 600)
+# How long a user's role assignments are kept in the shared cache (dropped on a change).
+WANGGE_ROLE_CACHE_SECONDS = env_int("WANGGE_ROLE_CACHE_SECONDS", 60)
 
 # Notices (wangge.notifications): the in-app centre is always on; outside channels below.
 # Absolute links in emails and texts start with this (e.g. https://wangge.example.gov.cn).

@@ -186,3 +186,17 @@ def test_a_resend_that_timed_out_is_counted_not_failed(world):
     # a resend that was answered differently still fails
     report = reconcile([_row(world, "LTtime", "k-10", acked=True, replay={"status": 201, "same": False})])
     assert not report.ok
+
+
+def test_markers_are_counted_whole_and_afresh_for_each_check(world):
+    # given a report whose marker begins with another write's marker
+    _report(world, "LTeeee1", "k-20")
+    rows = [_row(world, "LTeeee", "k-21", acked=True)]
+    # when the shorter marker's write is checked
+    report = reconcile(rows)
+    # then the longer marker is not taken for it (the texts are read once per kind, and
+    # each marker is matched whole)
+    assert any("found 0 times" in f for f in report.failures)
+    # and once its report lands, a second check reads the database again
+    _report(world, "LTeeee", "k-21")
+    assert reconcile(rows).ok

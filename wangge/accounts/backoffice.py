@@ -533,7 +533,7 @@ class ReferenceDataAdminMixin:
     def _say_when_it_applies(self, request) -> None:
         self.message_user(
             request,
-            f"修改已生效于本服务进程；其他服务进程最迟 {settings.WANGGE_REFCACHE_SECONDS}"
+            f"修改已生效于本服务进程；其他服务进程最迟 {settings.WANGGE_REFCACHE_CHECK_SECONDS}"
             " 秒后使用新设置。",
             messages.INFO,
         )

@@ -58,9 +58,8 @@ def role_assignments_of(user) -> list[tuple[str, str | None, int | None, str | N
                     "role", "area__path", "department_id", "department__area__path"
                 )
             )
-            # Area paths in the copy may be this old after an area moves in the tree,
-            # like every other reference copy (core.refcache).
-            cache.set(key, cached, settings.WANGGE_REFCACHE_SECONDS)
+            # Area paths in the copy may be this old after an area moves in the tree.
+            cache.set(key, cached, settings.WANGGE_ROLE_CACHE_SECONDS)
         user.__dict__[_ASSIGNMENTS] = cached
     return cached
 

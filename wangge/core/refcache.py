@@ -1,19 +1,27 @@
 """Process-local copies of small reference tables read on every case intake.
 
 Categories, routing rules and the upper area nodes change a few times a year but are
-read by every report. Each process keeps a whole-table copy for at most
-``WANGGE_REFCACHE_SECONDS`` (60 by default); saving or deleting a row through the ORM
-drops the copy in that process at once, other processes pick the change up when
-their copy expires. Bulk writes (``bulk_create``, ``update``) send no signals: whoever
-does them calls ``refcache_clear_all()``.
+read by every report. Each process keeps a whole-table copy and, at most every
+``WANGGE_REFCACHE_CHECK_SECONDS`` (5), asks the shared cache for the table's change
+stamp: saving or deleting a row through the ORM drops the copy in that process at once and
+sets a new stamp when the transaction commits, so the other processes reload within
+seconds, and only then. A copy older than ``WANGGE_REFCACHE_SECONDS`` (600) is reloaded
+anyway (a safety net while the shared cache is away). Bulk writes (``bulk_create``,
+``update``) send no signals: whoever does them calls ``refcache_clear_all()``.
+
+(Reloading every copy once a minute regardless, as before, made a rarely used endpoint
+pay the reload — 200 ms for the grid index of a full city — on most of its requests.)
 """
 
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
@@ -28,27 +36,54 @@ class RefCache(Generic[T]):
         self._lock = threading.Lock()
         self._value: T | None = None
         self._loaded_at = 0.0
+        self._checked_at = 0.0
+        self._stamp = None
         for model in models:
             post_save.connect(self._on_change, sender=model, weak=False)
             post_delete.connect(self._on_change, sender=model, weak=False)
         _ALL.append(self)
 
+    @property
+    def stamp_key(self) -> str:
+        return "refcache:" + self.name.replace(" ", "_")
+
     def get(self) -> T:
-        ttl = settings.WANGGE_REFCACHE_SECONDS
-        value, loaded_at = self._value, self._loaded_at
-        if value is None or time.monotonic() - loaded_at > ttl:
-            with self._lock:
-                value = self._load()
-                self._value, self._loaded_at = value, time.monotonic()
+        now = time.monotonic()
+        value = self._value
+        if value is not None and now - self._loaded_at <= settings.WANGGE_REFCACHE_SECONDS:
+            if now - self._checked_at <= settings.WANGGE_REFCACHE_CHECK_SECONDS:
+                return value
+            self._checked_at = now
+            if cache.get(self.stamp_key) == self._stamp:
+                return value
+        with self._lock:
+            # The stamp is read before the table: a change committed in between gives a
+            # newer stamp, and the next check loads again.
+            stamp = cache.get(self.stamp_key)
+            value = self._load()
+            self._value, self._stamp = value, stamp
+            self._loaded_at = self._checked_at = time.monotonic()
         return value
 
     def clear(self) -> None:
         self._value = None
 
-    def _on_change(self, **kwargs) -> None:
+    def announce(self) -> None:
+        """Drop this copy and tell the other processes (after the commit) to drop theirs."""
         self.clear()
+        self._new_stamp()
+        if transaction.get_connection().in_atomic_block:
+            # Another process reloading before the commit would read the old rows under
+            # the new stamp: stamp again once the change is visible.
+            transaction.on_commit(self._new_stamp)
+
+    def _new_stamp(self) -> None:
+        cache.set(self.stamp_key, uuid.uuid4().hex, None)
+
+    def _on_change(self, **kwargs) -> None:
+        self.announce()
 
 
 def refcache_clear_all() -> None:
-    for cache in _ALL:
-        cache.clear()
+    for copy in _ALL:
+        copy.announce()

@@ -70,7 +70,7 @@ def test_street_staff_adds_a_rule_only_in_its_street(world):
     # then
     assert ok.status_code == 302
     notices = [str(m) for m in get_messages(ok.wsgi_request)]
-    assert any("最迟 60 秒后" in notice for notice in notices)  # when the other workers see it
+    assert any("最迟 5 秒后" in notice for notice in notices)  # when the other workers see it
     assert refused.status_code == 200  # the form refuses an area outside the subtree
     assert list(RoutingRule.objects.filter(category=category).values_list("area", flat=True)) == [
         world.street.pk

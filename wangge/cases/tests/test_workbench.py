@@ -118,3 +118,49 @@ def test_a_unit_box_read_without_the_visibility_condition_holds_only_visible_cas
         assert listed <= visible
     if who == "handler":
         assert listed == {cases["dispatched"].pk, cases["in_progress"].pk}
+
+
+def _summon_the_handlers_department(world, case):
+    from wangge.cases.services import summons_issue
+
+    summons_issue(actor=world.street_staff, case_id=case.pk,
+                  departments=[world.department.pk], reason="联合处置")
+
+
+def test_a_departments_counts_match_its_boxes_and_read_only_open_cases(world, cases):
+    # given the handler's department summoned to a case it does not handle
+    from wangge.cases.selectors import BOXES
+
+    _summon_the_handlers_department(world, cases["accepted"])
+    # when the handler's counts are asked
+    with CaptureQueriesContext(connection) as queries:
+        counts = case_workbench_counts(user=world.handler)
+    # then each equals its work-list box (the summoned case waits for check-in) ...
+    for box in BOXES:
+        assert counts[box] == case_list_visible_to(user=world.handler, box=box).count(), box
+    assert counts["summons_pending"] == 1
+    # ... and the aggregate names the summoned case by id and only the open statuses, so
+    # the planner reads index ranges (a correlated EXISTS in the OR read every case ever
+    # handled: 200 ms a page on a million cases)
+    aggregate = [q["sql"] for q in queries.captured_queries
+                 if "COUNT" in q["sql"] and '"cases_case"."status" IN' in q["sql"]]
+    assert len(aggregate) == 1
+    assert "EXISTS" not in aggregate[0].upper()
+    assert str(cases["accepted"].pk) in aggregate[0]
+
+
+def test_a_department_summoned_more_often_than_the_id_list_holds_still_sees_its_cases(
+    world, cases, monkeypatch
+):
+    # given a department summoned to more cases than are matched by id
+    from wangge.cases import selectors
+
+    _summon_the_handlers_department(world, cases["accepted"])
+    monkeypatch.setattr(selectors, "SUMMONED_IDS_LIMIT", 0)
+    # when the handler reads the cases and the counts
+    visible = set(case_list_visible_to(user=world.handler).values_list("pk", flat=True))
+    counts = case_workbench_counts(user=world.handler)
+    # then the summoned case is still visible (through the EXISTS fallback), counted once
+    assert cases["accepted"].pk in visible
+    assert counts["summons_pending"] == 1
+    assert cases["reported"].pk not in visible
