@@ -13,7 +13,9 @@ def _counting_copy(loads: list, name: str = "probe") -> RefCache:
     return RefCache(name, lambda: loads.append(1) or Category.objects.count(), models=[Category])
 
 
-def test_copy_is_loaded_once_then_dropped_by_a_save_and_reloaded_when_old(settings):
+def test_copy_is_loaded_once_then_dropped_by_a_save_and_reloaded_when_old_and_unstamped(
+    settings,
+):
     # given a copy of the category table that counts its loads
     loads = []
     copy = _counting_copy(loads)
@@ -25,8 +27,16 @@ def test_copy_is_loaded_once_then_dropped_by_a_save_and_reloaded_when_old(settin
     Category.objects.first().save()
     copy.get()
     assert len(loads) == 2
-    # and an expired copy is loaded again
+    # and an old copy whose table nobody changed is kept (the shared stamp is the same)
     settings.WANGGE_REFCACHE_SECONDS = -1
+    settings.WANGGE_REFCACHE_CHECK_SECONDS = -1
+    copy.get()
+    assert len(loads) == 2
+    # but while the shared cache has no stamp (Redis away or emptied) an old copy is
+    # loaded again: nobody could have told this process about a change
+    from django.core.cache import cache
+
+    cache.delete(copy.stamp_key)
     copy.get()
     assert len(loads) == 3
 
