@@ -283,10 +283,18 @@ class LoadUser(FastHttpUser):
     def _finish(self, record: dict) -> None:
         answer, replay = record["answer"], None
         if record["acked"] and record["key"] and random.random() < RESEND_SHARE:
-            # The answer "got lost": the phone sends the same record again.
-            response = self.call("POST", record["path"], f"{record['name']} (resend)",
-                                 ok=record["ok"] + record["refused"], body=record["body"],
-                                 headers=record["headers"], json_body=record["json_body"])
+            # The answer "got lost": the phone sends the same record again, and like any
+            # outbox entry once more after a timeout, 429 or 5xx (a database restarting
+            # answers 503 "try again"), until it gets an answer or gives up.
+            for attempt in range(RETRIES):
+                response = self.call("POST", record["path"], f"{record['name']} (resend)",
+                                     ok=record["ok"] + record["refused"], body=record["body"],
+                                     headers=record["headers"], json_body=record["json_body"])
+                status = response.status_code or 0
+                if status and status != 429 and status < 500:
+                    break
+                if attempt + 1 < RETRIES:
+                    time.sleep(min(8, 0.5 * 2 ** attempt))
             try:
                 replay = {"status": response.status_code, "same": response.json() == answer}
             except (ValueError, TypeError):
