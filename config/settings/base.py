@@ -102,10 +102,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # statement (milliseconds, 0: no limit). A request that hits either is answered 503 "busy,
 # try again" (wangge.core.dbfaults) instead of hanging. The statement limit is off here for
 # workers and commands; the web server sets it below its worker timeout (gunicorn.conf.py).
-# Two seconds: a row held longer is a fault, and with (2 × cores) + 1 sync workers a few
-# requests each waiting 5 s on locked cases held every worker while the rest queued past
-# the phones' timeout (issue 17's lock fault: 746 timeouts in 3 minutes at the peak).
-WANGGE_DB_LOCK_TIMEOUT_MS = env_int("WANGGE_DB_LOCK_TIMEOUT_MS", 2000)
+WANGGE_DB_LOCK_TIMEOUT_MS = env_int("WANGGE_DB_LOCK_TIMEOUT_MS", 5000)
 WANGGE_DB_STATEMENT_TIMEOUT_MS = env_int("WANGGE_DB_STATEMENT_TIMEOUT_MS", 0)
 # Seconds a connection attempt to PostgreSQL may take (a database that is away answers 503).
 WANGGE_DB_CONNECT_TIMEOUT = env_int("WANGGE_DB_CONNECT_TIMEOUT", 3)
