@@ -6,8 +6,9 @@ read by every report. Each process keeps a whole-table copy and, at most every
 stamp: saving or deleting a row through the ORM drops the copy in that process at once and
 sets a new stamp when the transaction commits, so the other processes reload within
 seconds, and only then. While the shared cache has no stamp (Redis away or emptied), a
-copy older than ``WANGGE_REFCACHE_SECONDS`` (600) is reloaded: the safety net. Bulk writes (``bulk_create``,
-``update``) send no signals: whoever does them calls ``refcache_clear_all()``.
+copy older than ``WANGGE_REFCACHE_SECONDS`` (600) is reloaded: the safety net. Bulk
+writes (``bulk_create``, ``update``) send no signals: whoever does them calls
+``refcache_clear_all()``.
 
 (Reloading every copy at a fixed age, as before, made the requests that happened to come
 first after it pay the reload — 200 ms for the grid index of a full city, more under load:
