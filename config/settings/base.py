@@ -104,6 +104,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # workers and commands; the web server sets it below its worker timeout (gunicorn.conf.py).
 WANGGE_DB_LOCK_TIMEOUT_MS = env_int("WANGGE_DB_LOCK_TIMEOUT_MS", 5000)
 WANGGE_DB_STATEMENT_TIMEOUT_MS = env_int("WANGGE_DB_STATEMENT_TIMEOUT_MS", 0)
+# The shorter wait for a case's row lock when a person acts on the case (milliseconds). Two
+# people acting at once still meet as a conflict (an action holds the row for tens of ms);
+# a case held longer (a stuck session) answers "being handled, try again" at once instead
+# of holding a web worker for the whole lock timeout. 0: the connection's lock timeout.
+WANGGE_CASE_LOCK_WAIT_MS = env_int("WANGGE_CASE_LOCK_WAIT_MS", 200)
 # Seconds a connection attempt to PostgreSQL may take (a database that is away answers 503).
 WANGGE_DB_CONNECT_TIMEOUT = env_int("WANGGE_DB_CONNECT_TIMEOUT", 3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

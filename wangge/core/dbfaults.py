@@ -20,8 +20,9 @@ asks ``trouble_response`` too, for trouble raised in middleware (session, user),
 """
 
 import logging
+from contextlib import contextmanager
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -34,6 +35,21 @@ UNAVAILABLE = "db_unavailable"
 # timeout), deadlock_detected, serialization_failure.
 BUSY_STATES = {"55P03", "57014", "40P01", "40001"}
 RETRY_AFTER = {BUSY: 2, UNAVAILABLE: 5}
+
+
+@contextmanager
+def brief_lock_wait(milliseconds: int):
+    """Inside a transaction on PostgreSQL, row locks taken in the block wait at most
+    ``milliseconds`` (then 55P03, answered "busy" above); the connection's own lock timeout
+    is back for the rest of the transaction. Elsewhere (SQLite, 0) a no-op."""
+    if milliseconds <= 0 or connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(milliseconds)}ms"])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
 
 
 def _sqlstate(exc) -> str | None:

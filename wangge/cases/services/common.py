@@ -16,6 +16,7 @@ from wangge.areas.models import Area
 from wangge.cases.models import Case
 from wangge.cases.selectors import case_is_visible_to
 from wangge.cases.text import TOKEN_CHARS, clean_text, is_token_shaped
+from wangge.core.dbfaults import brief_lock_wait
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 
 MAX_DESCRIPTION = 2000
@@ -48,12 +49,14 @@ def conflict(message: str) -> ApplicationError:
 
 
 def case_lock(actor, case_id) -> Case:
-    """The case row, locked, if the actor can see it (else 404)."""
+    """The case row, locked, if the actor can see it (else 404). A row another session
+    holds longer than ``WANGGE_CASE_LOCK_WAIT_MS`` answers "busy" (503) at once."""
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
         raise NotFoundOrForbidden(gettext("未找到该案件")) from None
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    with brief_lock_wait(settings.WANGGE_CASE_LOCK_WAIT_MS):
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None or not case_is_visible_to(actor, case):
         raise NotFoundOrForbidden(gettext("未找到该案件"))
     return case

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -20,6 +21,7 @@ from wangge.cases.services.workflow import (
     round_evaluation,
 )
 from wangge.core import clock
+from wangge.core.dbfaults import brief_lock_wait
 from wangge.core.errors import ApplicationError, NotFoundOrForbidden
 
 
@@ -33,12 +35,11 @@ def case_evaluate(*, token: str, rating: str, comment: str = "", request=None) -
     if rating not in Satisfaction.values:
         raise ApplicationError(gettext("请选择满意、基本满意或不满意"), field="rating")
     comment = optional_text(comment, "comment")
-    case = (
-        # A visit's need has no reporter holding the token: like the tracking page, none.
-        Case.objects.select_for_update().filter(token=token, private=False).first()
-        if is_token_shaped(token)
-        else None
-    )
+    case = None
+    # A visit's need has no reporter holding the token: like the tracking page, none.
+    if is_token_shaped(token):
+        with brief_lock_wait(settings.WANGGE_CASE_LOCK_WAIT_MS):
+            case = Case.objects.select_for_update().filter(token=token, private=False).first()
     if case is None:
         raise NotFoundOrForbidden(gettext("未找到该案件"))
     if case.status not in RESOLVED_STATUSES or case.resolved_at is None:
