@@ -140,6 +140,18 @@ def rollup_refresh_recent(*, months: int | None = None) -> list[RollupRun]:
     return [rollup_refresh(period=period) for period in last_months(Period.current(), months)]
 
 
+def rollup_refresh_stale(*, months: int | None = None) -> list[RollupRun]:
+    """Rebuild the closed months of the trend whose rollup is missing or older than it may
+    be shown (a new install, a restore, a night the nightly rebuild did not run), so
+    dashboards do not compute them live until the next night. Cheap when all are fresh."""
+    months = months or settings.WANGGE_INDICATOR_ROLLUP_MONTHS
+    if max_age(Period.current().back(1)) is None:
+        return []
+    closed = last_months(Period.current(), months)[:-1]
+    fresh = fresh_runs(closed)
+    return [rollup_refresh(period=period) for period in closed if period not in fresh]
+
+
 # Reading -----------------------------------------------------------------------------------
 
 

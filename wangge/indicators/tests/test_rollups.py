@@ -181,3 +181,32 @@ def test_refresh_command_rebuilds_the_recent_months(data):
         "2026-03",
         "2026-04",
     ]
+
+
+def test_the_ten_minute_task_also_rebuilds_closed_months_that_are_missing_or_stale(
+    data, monkeypatch, settings
+):
+    # given a trend of 3 months: February never computed (a new install), March computed
+    # 27 hours ago (the nightly rebuild did not run), the running month April
+    from wangge.indicators.tasks import refresh_current
+
+    settings.WANGGE_INDICATOR_ROLLUP_MONTHS = 3
+    settings.WANGGE_INDICATOR_ROLLUP_PAST_MAX_AGE_HOURS = 26
+    rollup_refresh(period=MARCH)
+    RollupRun.objects.filter(period=MARCH.first_day).update(computed_at=NOW - timedelta(hours=27))
+
+    # when the every-ten-minutes task runs
+    refresh_current()
+
+    # then every month of the trend is fresh, each computed now
+    runs = {f"{run.period:%Y-%m}": run.computed_at for run in RollupRun.objects.all()}
+    assert runs == {"2026-02": NOW, "2026-03": NOW, "2026-04": NOW}
+
+    # and when everything is fresh the next run rebuilds only the running month
+    monkeypatch.setattr(
+        "wangge.indicators.rollups.rollup_refresh",
+        lambda *, period: pytest.fail(f"rebuilt {period} though fresh"),
+    )
+    from wangge.indicators.rollups import rollup_refresh_stale
+
+    assert rollup_refresh_stale() == []
