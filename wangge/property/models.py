@@ -161,7 +161,12 @@ class OpinionEntry(ScopedModel):
     class Meta:
         verbose_name = _("意见簿")
         verbose_name_plural = _("意见簿")
-        indexes = [models.Index(fields=["area_path", "created_at"], name="opinion_scope_created")]
+        indexes = [
+            models.Index(fields=["area_path", "created_at"], name="opinion_scope_created"),
+            # the notice scanner's "went overdue since the last scan", unanswered entries only
+            models.Index(fields=["reply_due"], condition=models.Q(replied_at__isnull=True),
+                         name="opinion_unanswered_due"),
+        ]
 
 
 class SatisfactionRating(ScopedModel):

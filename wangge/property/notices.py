@@ -2,6 +2,8 @@
 its community and of the company managing its estate, once each (found by
 NotificationsConfig.ready like every domain's notices)."""
 
+from datetime import timedelta
+
 from django.db.models import Q
 
 from wangge.accounts.models import Role, RoleAssignment
@@ -15,9 +17,21 @@ register_kinds({"opinion_overdue": "意见簿超期未答复"})
 NOTIFY_ROLES = frozenset({Role.COMMUNITY_STAFF})
 
 
-def overdue_opinion_drafts(now):
-    entries = OpinionEntry.objects.filter(replied_at__isnull=True, reply_due__lt=now).select_related("estate")
-    for entry in entries.order_by("pk")[:500]:
+# Entries that went overdue longer ago than this were told when they did.
+LOOKBACK = timedelta(days=7)
+
+
+def overdue_opinion_drafts(now, since=None):
+    """Drafts for the unanswered entries whose reply deadline passed since the previous
+    scan (``since``; the first scan looks back a week): a scan every few minutes reads the
+    few entries that just went overdue, not every one ever left unanswered."""
+    floor = now - LOOKBACK
+    if since is not None and since > floor:
+        floor = since
+    entries = OpinionEntry.objects.filter(
+        replied_at__isnull=True, reply_due__lt=now, reply_due__gte=floor
+    ).select_related("estate")
+    for entry in entries.order_by("reply_due", "pk")[:2000]:
         community_path = entry.area_path[:16]
         holders = RoleAssignment.objects.current().filter(
             role=Role.COMMUNITY_STAFF, area__path=community_path, user__is_active=True
@@ -56,4 +70,6 @@ def may_notify(user, draft):
     return company_id is not None and company_id in company_ids_of(user)
 
 
-register_deadline_source("property", drafts=overdue_opinion_drafts, may_notify=may_notify)
+register_deadline_source(
+    "property", drafts=overdue_opinion_drafts, may_notify=may_notify, windowed=True
+)

@@ -284,3 +284,35 @@ def test_an_overdue_entry_tells_the_companys_staff_too_once(world, two, frozen):
     assert ("cs", "“幸福小区”意见簿有留言超期未答复") in got
     assert not [row for row in got if row[0] == "wuye-a" and "别处小区" in row[1]]
     assert len([row for row in got if row[0] == "wuye-a"]) == 1
+
+
+def test_overdue_entries_past_the_first_500_are_told_and_later_scans_read_only_new_ones(
+    world, two, frozen
+):
+    # given 600 unanswered entries long overdue-to-be (the scan once read only the first
+    # 500 of every unanswered entry ever, so the newest were never told)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wangge.notifications.models import Notice
+    from wangge.notifications.services import notices_scan_deadlines
+
+    mine = two["mine"]
+    for n in range(600):
+        services.opinion_write(actor=None, estate=mine, text=f"第{n}条留言")
+    newest = OpinionEntry.objects.order_by("-pk").first()
+    # when they go overdue and the scanner runs
+    frozen(frozen.now + timedelta(days=10))
+    notices_scan_deadlines()
+    # then the newest is told to our community's staff and company A's login
+    told = set(Notice.objects.filter(link=f"/property/opinions/{newest.pk}/")
+               .values_list("recipient__username", flat=True))
+    assert {"cs", "wuye-a"} <= told
+    # and a scan five minutes later reads no entry again (nothing new went overdue)
+    frozen(frozen.now + timedelta(minutes=5))
+    before = Notice.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        notices_scan_deadlines()
+    assert Notice.objects.count() == before
+    assert not [q for q in queries.captured_queries
+                if "property_companystaff" in q["sql"] or "property_estateprofile" in q["sql"]]
