@@ -7,7 +7,10 @@ settings, connected as the database owner (the bulk loaders drop and rebuild ind
 2. a year of cases (``bench/cases.py``'s loader, 1 M × scale) and a year of visits and
    100 days of patrols with a grid assignment for every grid worker (``bench/visits.py``);
 3. ``VACUUM (ANALYZE)``;
-4. the load accounts (``<root>/accounts.json``): generated users of each role get one
+4. what production's periodic tasks would already have done (each only when it has not):
+   the nightly dashboard rollups, and one deadline and event scan of the notice
+   scanners;
+5. the load accounts (``<root>/accounts.json``): generated users of each role get one
    password (hashed once with production's hasher and shared: hashing thousands with
    a slow hasher would take an hour) and, where the role needs it, a confirmed TOTP device whose
    key the load client holds, so it signs in through the real login and second-factor
@@ -166,6 +169,7 @@ def main() -> None:
         print(f"building the city at scale {args.scale} …", flush=True)
         _build(args.scale, args.seed)
     _nightly_rollups()
+    _scanners_caught_up()
     _accounts(args.accounts, args.seed)
 
 
@@ -184,6 +188,24 @@ def _nightly_rollups() -> None:
         runs = rollup_refresh_recent()
         print(f"  indicator rollups: {len(runs)} months in {time.perf_counter() - started:.0f} s",
               flush=True)
+
+
+def _scanners_caught_up() -> None:
+    """The notice scanners where production has them, scanning every few minutes: a city
+    built a minute ago has never been scanned, so the first deadline scan of a load run
+    would write a week of deadline notices at once (52,000 at full size, a minute of
+    Celery and PostgreSQL in the middle of the measured peak)."""
+    from wangge.notifications.models import ScanCursor
+    from wangge.notifications.services import notices_scan_deadlines, notices_scan_events
+
+    started = time.perf_counter()
+    fresh = not ScanCursor.objects.filter(name__startswith="deadlines:").exists()
+    written = notices_scan_deadlines()
+    while (found := notices_scan_events(limit=5000)):
+        written += found
+    if fresh or written > 1000:
+        print(f"  notice scanners caught up: {written:,} notices in "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
