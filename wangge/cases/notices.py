@@ -33,6 +33,7 @@ from wangge.cases.selectors import case_is_visible_to
 from wangge.cases.tasks import notify_event_later
 from wangge.core import clock, crypto
 from wangge.notifications.registry import (
+    DEADLINE_LOOKBACK,
     Draft,
     register_deadline_source,
     register_event_source,
@@ -48,8 +49,6 @@ logger = logging.getLogger(__name__)
 SOURCE = "cases"
 # Events older than this when first scanned tell nobody anything any more.
 EVENT_MAX_AGE = timedelta(hours=24)
-# Deadlines that passed longer ago than this were told when they passed.
-DEADLINE_LOOKBACK = timedelta(days=7)
 
 KINDS = {
     "new_case": gettext_lazy("待受理"),

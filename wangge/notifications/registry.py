@@ -18,7 +18,12 @@ Draft keys must be unique per thing + recipient; the same key twice is one notic
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+# A windowed deadline source's look-back on its first scan: deadlines that passed longer
+# ago than this were told when they passed.
+DEADLINE_LOOKBACK = timedelta(days=7)
 
 
 @dataclass(frozen=True)

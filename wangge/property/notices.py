@@ -2,14 +2,17 @@
 its community and of the company managing its estate, once each (found by
 NotificationsConfig.ready like every domain's notices)."""
 
-from datetime import timedelta
-
 from django.db.models import Q
 
 from wangge.accounts.models import Role, RoleAssignment
 from wangge.accounts.scope import path_in_scope
 from wangge.core import clock
-from wangge.notifications.registry import Draft, register_deadline_source, register_kinds
+from wangge.notifications.registry import (
+    DEADLINE_LOOKBACK,
+    Draft,
+    register_deadline_source,
+    register_kinds,
+)
 from wangge.property.models import CompanyStaff, EstateProfile, OpinionEntry
 from wangge.property.permissions import company_ids_of
 
@@ -17,15 +20,11 @@ register_kinds({"opinion_overdue": "意见簿超期未答复"})
 NOTIFY_ROLES = frozenset({Role.COMMUNITY_STAFF})
 
 
-# Entries that went overdue longer ago than this were told when they did.
-LOOKBACK = timedelta(days=7)
-
-
 def overdue_opinion_drafts(now, since=None):
     """Drafts for the unanswered entries whose reply deadline passed since the previous
     scan (``since``; the first scan looks back a week): a scan every few minutes reads the
     few entries that just went overdue, not every one ever left unanswered."""
-    floor = now - LOOKBACK
+    floor = now - DEADLINE_LOOKBACK
     if since is not None and since > floor:
         floor = since
     entries = OpinionEntry.objects.filter(
