@@ -176,16 +176,17 @@ def main() -> None:
 def _nightly_rollups() -> None:
     """The dashboards' precomputed months, as production has them after its nightly task
     (``indicators.refresh_recent``): a city built a minute ago has none, and every
-    dashboard would compute a year of trend live (seconds a request)."""
-    from django.conf import settings
+    dashboard would compute a year of trend live (seconds a request). The months missing
+    or too old are rebuilt by production's own rule (``rollup_refresh_stale``, which the
+    10-minute task runs), and the running month when it is not fresh."""
+    from wangge.indicators.periods import Period
+    from wangge.indicators.rollups import fresh_runs, rollup_refresh, rollup_refresh_stale
 
-    from wangge.indicators.periods import Period, last_months
-    from wangge.indicators.rollups import fresh_runs, rollup_refresh_recent
-
-    months = last_months(Period.current(), settings.WANGGE_INDICATOR_ROLLUP_MONTHS)
-    if len(fresh_runs(months)) < len(months):
-        started = time.perf_counter()
-        runs = rollup_refresh_recent()
+    started = time.perf_counter()
+    runs = rollup_refresh_stale()
+    if not fresh_runs([Period.current()]):
+        runs.append(rollup_refresh(period=Period.current()))
+    if runs:
         print(f"  indicator rollups: {len(runs)} months in {time.perf_counter() - started:.0f} s",
               flush=True)
 
