@@ -48,6 +48,9 @@ CLASSES = {
 }
 TARGET_P95_MS = 300
 GROUPS = ("postgres", "gunicorn", "celery", "beat", "redis", "client")
+# Seconds from starting locust to its first user (the tasks of a measured run start this
+# long after the ramp, bench/locustfile.py).
+LOCUST_STARTUP = 3.0
 
 
 class CpuSampler:
@@ -138,18 +141,22 @@ def run_step(args, stack: Stack, multiplier: float, counts: dict, run_dir: Path,
         "timeout": args.timeout,
         "roles": roles,
     }
-    (step_dir / "plan.json").write_text(json.dumps(spec, indent=1))
     users = sum(r["users"] for r in roles.values())
+    # Users start at the model's sign-in rate (a faster ramp is a sign-in storm the peak
+    # hour does not have), unless --spawn-rate names one. With --reset-stats the ramp comes
+    # before the measured minutes and only signs the users in: their tasks start together
+    # when the ramp is over (locustfile ``tasks_start_at``), so the ramp's sign-ins are not
+    # laid on top of the whole hour's rate and its backlog does not spill into the window.
+    spawn_rate = args.spawn_rate or max(1.0, signins_per_second(scale=args.scale, multiplier=multiplier))
+    ramp = users / spawn_rate if reset_stats else 0
+    if reset_stats:
+        spec["tasks_start_at"] = time.time() + LOCUST_STARTUP + ramp
+    (step_dir / "plan.json").write_text(json.dumps(spec, indent=1))
     print(f"\n=== {multiplier:g}× the estimated peak: {users} users, offered ≈ {offered:.2f} req/s "
           f"for {args.minutes} min ===", flush=True)
     for role, row in roles.items():
         print(f"  {role:<19} {row['users']:>4} users  {row['requests_per_second']:7.2f} req/s",
               flush=True)
-    # Users start at the model's sign-in rate (a faster ramp is a sign-in storm the peak
-    # hour does not have, and its backlog then spoils the measured window), unless
-    # --spawn-rate names one; with --reset-stats the ramp comes before the measured minutes.
-    spawn_rate = args.spawn_rate or max(1.0, signins_per_second(scale=args.scale, multiplier=multiplier))
-    ramp = users / spawn_rate if reset_stats else 0
     print(f"  users start at {spawn_rate:.1f}/s: {ramp:.0f} s before the measured {args.minutes:g} min",
           flush=True)
     started = time.time()

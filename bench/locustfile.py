@@ -92,6 +92,18 @@ class LoadUser(FastHttpUser):
             pool = _pools.setdefault(self.role, _accounts(self.role))
             self.account = next(pool) if pool else None
         self.open_day()
+        # A measured run (bench/load.py) signs everybody in during the ramp and starts the
+        # day's tasks together when the measured minutes start, each user's first task at a
+        # random point of its first period: the window sees the hour's rate from its first
+        # second, not the ramp's sign-ins on top of it.
+        start_at = PLAN.get("tasks_start_at")
+        if start_at:
+            time.sleep(max(0.0, start_at - time.time()) + random.uniform(0, 1 / _rate(self.role)))
+        # locust's constant_throughput counts the first period from the user's creation, so
+        # a user whose sign-in (and wait) took longer than one period ran its first two
+        # tasks back to back: every user doubled its rate for its first period. The period
+        # starts with the first task.
+        self._cp_last_run = time.perf_counter()
 
     # ------------------------------------------------------------------ HTTP
 
