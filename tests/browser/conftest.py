@@ -6,6 +6,7 @@ live server.
 - A test asks for `base_url` (the live server; it brings `transactional_db`, so data created
   in the test is committed and visible to the server thread), `page` (desktop) or `phone_page`,
   and `login`. Do not add a `django_db` marker: the fixtures set the database up themselves.
+  The pages close, and the server finishes what they sent, before the database is flushed.
 - Every request a page makes is recorded in `browser_log`; a request to any host other than
   127.0.0.1/localhost is blocked, and the test fails at teardown if one was attempted.
 """
@@ -135,15 +136,23 @@ def browser(playwright_instance):
     browser.close()
 
 
-class _OneRequestAtATime:
-    """WSGI static handler for the live server when the database is SQLite in memory.
+class _LiveHandler:
+    """WSGI static handler for the live server that knows how many requests are in flight.
 
-    Then the server's request threads and the test share one connection, and two requests
-    using it at once can hang (seen with a service worker fetching in parallel). Requests
-    still arrive in parallel and keep-alive keeps working; only their Django part runs one
-    at a time."""
+    A test's pages are closed before its database is flushed, but the server thread may still
+    be answering a request a page sent just before (the phone app's outbox, say); a flush
+    running beside it fails or leaves rows behind for the next test. `wait_idle` lets the
+    teardown wait for that request to end.
 
-    _lock = threading.Lock()
+    With SQLite in memory the server's request threads and the test share one connection,
+    and two requests using it at once can hang (seen with a service worker fetching in
+    parallel); then only the Django part of the requests runs one at a time (`serial`).
+    Requests still arrive in parallel and keep-alive keeps working."""
+
+    serial = False
+    _serial_lock = threading.Lock()
+    _idle = threading.Condition()
+    _in_flight = 0
 
     def __init__(self, application):
         from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -151,8 +160,23 @@ class _OneRequestAtATime:
         self._handler = StaticFilesHandler(application)
 
     def __call__(self, environ, start_response):
-        with self._lock:
+        cls = type(self)
+        with cls._idle:
+            cls._in_flight += 1
+        try:
+            if cls.serial:
+                with cls._serial_lock:
+                    return self._handler(environ, start_response)
             return self._handler(environ, start_response)
+        finally:
+            with cls._idle:
+                cls._in_flight -= 1
+                cls._idle.notify_all()
+
+    @classmethod
+    def wait_idle(cls, timeout: float = 15.0) -> bool:
+        with cls._idle:
+            return cls._idle.wait_for(lambda: cls._in_flight == 0, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -166,8 +190,8 @@ def live_server(request, django_db_setup):
         or "localhost"
     )
     server = LiveServer(addr, start=False)
-    if server.thread.connections_override:
-        server.thread.static_handler = _OneRequestAtATime
+    _LiveHandler.serial = bool(server.thread.connections_override)
+    server.thread.static_handler = _LiveHandler
     server.start()
     yield server
     server.stop()
@@ -176,8 +200,13 @@ def live_server(request, django_db_setup):
 @pytest.fixture
 def base_url(transactional_db, django_db_serialized_rollback, live_server) -> str:
     """The live server's root URL, without a trailing slash. Serialized rollback restores
-    the rows the migrations created (default care tags…) that the flush removes."""
-    return live_server.url.rstrip("/")
+    the rows the migrations created (default care tags…) that the flush removes.
+
+    The pages depend on this fixture, so they are closed before it ends; it then waits for
+    the server to finish any request they left in flight, and only then is the database
+    flushed."""
+    yield live_server.url.rstrip("/")
+    assert _LiveHandler.wait_idle(), "the live server was still answering a request"
 
 
 @pytest.fixture
@@ -206,7 +235,7 @@ def _finish(context, page, log: BrowserLog, request, suffix: str) -> None:
 
 
 @pytest.fixture
-def page(browser, browser_log, request):
+def page(browser, browser_log, request, base_url):
     """A desktop-sized page (1366×860)."""
     context, page = _new_page(browser, DESKTOP, browser_log, request)
     yield page
@@ -214,7 +243,7 @@ def page(browser, browser_log, request):
 
 
 @pytest.fixture
-def phone_page(browser, browser_log, request):
+def phone_page(browser, browser_log, request, base_url):
     """A phone-sized page (390×844, mobile, touch)."""
     context, page = _new_page(browser, PHONE, browser_log, request)
     yield page
