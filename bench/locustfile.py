@@ -216,7 +216,10 @@ class LoadUser(FastHttpUser):
             username = self.account["username"]
             step = int(time.time() // 30)
             if _last_step.get(username, 0) >= step:  # each code works once per device
-                time.sleep(30 - time.time() % 30 + 0.2)
+                # wait for the next code as a person does: some time into the next step,
+                # not all at its first instant (that aligned every re-signing-in user's
+                # code and the pages after it on the :00/:30 boundaries: run J's spikes)
+                time.sleep(30 - time.time() % 30 + random.uniform(0.2, 29.5))
                 step = int(time.time() // 30)
             _last_step[username] = step
             response = self.form("/account/otp/", "otp", {
