@@ -40,10 +40,12 @@ def open_case_points(*, user, now=None) -> dict:
     condition = perms.scope_q(user, roles=LIVE_ROLES)
     if condition is None:
         return {"type": "FeatureCollection", "features": [], "total": 0, "overdue": 0}
-    cases = (
+    # Plain rows, not model instances, and the URL and labels made once: a city officer's
+    # 3,000 points took 210 ms of Python as instances with a reverse() each (4 ms of SQL).
+    rows = (
         Case.objects.filter(condition, status__in=LIVE_STATUSES, lat__isnull=False)
-        .select_related("category")
-        .only(
+        .order_by("-created_at")
+        .values_list(
             "pk",
             "number",
             "status",
@@ -53,25 +55,26 @@ def open_case_points(*, user, now=None) -> dict:
             "category__name",
             "priority",
             "paused_at",
-        )
-        .order_by("-created_at")[:MAX_POINTS]
+        )[:MAX_POINTS]
     )
+    labels = {value: str(label) for value, label in Status.choices}
+    url_head, url_tail = reverse("cases:detail", args=[0]).rsplit("0", 1)
     features, overdue = [], 0
-    for case in cases:
-        late = bool(case.resolve_due_at and case.resolve_due_at < now and case.paused_at is None)
+    for pk, number, status, lat, lng, due, category, priority, paused_at in rows:
+        late = bool(due and due < now and paused_at is None)
         overdue += late
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [case.lng, case.lat]},
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
                 "properties": {
-                    "number": case.number,
-                    "status": case.status,
-                    "status_label": str(Status(case.status).label),
-                    "category": case.category.name,
-                    "urgent": case.priority == "urgent",
+                    "number": number,
+                    "status": status,
+                    "status_label": labels[status],
+                    "category": category,
+                    "urgent": priority == "urgent",
                     "overdue": late,
-                    "url": reverse("cases:detail", args=[case.pk]),
+                    "url": f"{url_head}{pk}{url_tail}",
                 },
             }
         )

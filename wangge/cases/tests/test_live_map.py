@@ -12,7 +12,12 @@ def test_open_cases_in_scope_only(client, world):
     client.force_login(world.community_staff)
     data = client.get(reverse("cases:live_map_data")).json()
     assert [f["properties"]["number"] for f in data["features"]] == [mine.number]
-    assert data["features"][0]["properties"]["url"] == f"/cases/{mine.pk}/"
+    point = data["features"][0]
+    assert point["properties"]["url"] == f"/cases/{mine.pk}/"
+    assert point["geometry"]["coordinates"] == [mine.lng, mine.lat]
+    assert point["properties"]["status_label"] == "已派遣"
+    assert point["properties"]["category"] == mine.category.name
+    assert (data["total"], point["properties"]["overdue"]) == (1, False)
     assert "reporter" not in str(data)
     client.force_login(world.district_officer)
     numbers = {
@@ -33,3 +38,22 @@ def test_page_draws_from_the_json(client, world):
     client.force_login(world.street_staff)
     page = client.get(reverse("cases:live_map")).content.decode()
     assert "/static/cases/live-map.js" in page and "/cases/live-map.json" in page
+
+
+def test_a_case_past_its_deadline_is_marked_overdue_unless_paused(client, world):
+    from datetime import timedelta
+
+    from wangge.core import clock
+
+    late = CaseFactory.dispatched(world)
+    paused = CaseFactory.dispatched(world)
+    past = clock.now() - timedelta(hours=1)
+    type(late).objects.filter(pk=late.pk).update(resolve_due_at=past)
+    type(paused).objects.filter(pk=paused.pk).update(resolve_due_at=past, paused_at=past)
+    client.force_login(world.community_staff)
+
+    data = client.get(reverse("cases:live_map_data")).json()
+
+    marks = {f["properties"]["number"]: f["properties"]["overdue"] for f in data["features"]}
+    assert marks == {late.number: True, paused.number: False}
+    assert (data["total"], data["overdue"]) == (2, 1)
